@@ -1,0 +1,153 @@
+"""Linking, unlinking and updating vehicles, with the primary-vehicle rules.
+
+Invariant at every moment: an owner with one or more linked vehicles has exactly one primary;
+an owner with none has none.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Protocol
+
+from ..store.sandbox import Sandbox
+from ..vegvesen.client import RegistryClient, RegistryUnavailable, RegistryVehicleNotFound
+from ..vegvesen.mapping import to_registry_data
+from .errors import DomainError
+from .images import ImageInput, ImageStore, image_location
+from .models import HistoryEntry, RegistryData, VehicleLink, VehicleRecord
+
+UNSET = object()
+
+
+class HistoryProvider(Protocol):
+    """Source of a used car's service history from before the caller owned it."""
+
+    def earlier_owner_history(self, plate: str, registry: RegistryData, today: date) -> list[HistoryEntry]: ...
+
+
+@dataclass(frozen=True)
+class VehicleView:
+    link: VehicleLink
+    record: VehicleRecord
+
+
+@dataclass(frozen=True)
+class VehicleChanges:
+    """A PUT /vehicles/{reg}: absent fields stay as they are; None clears a field."""
+
+    nickname: object = UNSET
+    image: object = UNSET
+
+    @property
+    def empty(self) -> bool:
+        return self.nickname is UNSET and self.image is UNSET
+
+
+def not_linked(plate: str) -> DomainError:
+    return DomainError("VEHICLE_NOT_LINKED", f"{plate} is not linked to your account.", field="registration_number")
+
+
+class VehicleService:
+    def __init__(self, registry: RegistryClient, images: ImageStore, history: HistoryProvider | None = None) -> None:
+        self._registry = registry
+        self._images = images
+        self._history = history
+
+    def list(self, sandbox: Sandbox) -> list[VehicleView]:
+        """Primary first, then most recently linked."""
+        links = sorted(sandbox.links.values(), key=lambda link: (not link.is_primary, -link.linked_at.timestamp()))
+        return [VehicleView(link, sandbox.vehicles[link.plate]) for link in links]
+
+    def details(self, sandbox: Sandbox, plate: str) -> VehicleView:
+        link = sandbox.links.get(plate)
+        if link is None:
+            raise not_linked(plate)
+        return VehicleView(link, sandbox.vehicles[plate])
+
+    async def link(
+        self, sandbox: Sandbox, plate: str, nickname: str | None, image: ImageInput | None
+    ) -> tuple[VehicleView, bool]:
+        """Link a vehicle; (view, True) when newly linked, (view, False) when it already was."""
+        async with sandbox.lock:
+            if plate in sandbox.links:
+                return self.details(sandbox, plate), False
+            record = sandbox.vehicles.get(plate) or await self._fetch_record(sandbox, plate)
+            image_url = image_location(image, self._images)
+            now = sandbox.clock.now()
+            sandbox.vehicles[plate] = record
+            sandbox.links[plate] = VehicleLink(
+                plate=plate,
+                linked_at=now,
+                updated_at=now,
+                nickname=nickname or None,
+                image_url=image_url,
+                is_primary=not sandbox.links,
+            )
+            return self.details(sandbox, plate), True
+
+    def unlink(self, sandbox: Sandbox, plate: str) -> VehicleLink | None:
+        """Unlink, keeping the vehicle record; returns the primary afterwards (None if none left)."""
+        removed = sandbox.links.pop(plate, None)
+        if removed is None:
+            raise not_linked(plate)
+        if removed.is_primary and sandbox.links:
+            newest = max(sandbox.links.values(), key=lambda link: link.updated_at)
+            newest.is_primary = True
+        return sandbox.primary()
+
+    async def refresh(self, sandbox: Sandbox, plate: str) -> VehicleView:
+        async with sandbox.lock:
+            if plate not in sandbox.links:
+                raise not_linked(plate)
+            fresh = await self._fetch_record(sandbox, plate, with_history=False)
+            record = sandbox.vehicles[plate]
+            record.registry = fresh.registry
+            record.registry_refreshed_at = fresh.registry_refreshed_at
+            return self.details(sandbox, plate)
+
+    def set_primary(self, sandbox: Sandbox, plate: str) -> VehicleView:
+        target = sandbox.links.get(plate)
+        if target is None:
+            raise not_linked(plate)
+        for link in sandbox.links.values():
+            link.is_primary = link is target
+        return self.details(sandbox, plate)
+
+    def update(self, sandbox: Sandbox, plate: str, changes: VehicleChanges) -> VehicleView:
+        link = sandbox.links.get(plate)
+        if link is None:
+            raise not_linked(plate)
+        if changes.empty:
+            raise DomainError("VALIDATION_FAILED", "Give nickname and/or image to update.", field="body")
+        image_url = link.image_url
+        if changes.image is not UNSET:
+            image_url = image_location(changes.image, self._images)  # type: ignore[arg-type]
+        if changes.nickname is not UNSET:
+            link.nickname = changes.nickname or None  # type: ignore[assignment]
+        link.image_url = image_url
+        link.updated_at = sandbox.clock.now()
+        return self.details(sandbox, plate)
+
+    async def _fetch_record(self, sandbox: Sandbox, plate: str, *, with_history: bool = True) -> VehicleRecord:
+        try:
+            raw = await self._registry.lookup_plate(plate)
+        except RegistryVehicleNotFound as exc:
+            raise DomainError(
+                "VEHICLE_NOT_FOUND_IN_REGISTRY",
+                f"Statens vegvesen has no vehicle data for {plate}.",
+                field="registration_number",
+            ) from exc
+        except RegistryUnavailable as exc:
+            raise DomainError(
+                "REGISTRY_UNAVAILABLE",
+                "The vehicle registry is unavailable; try again later.",
+                retry_after=exc.retry_after,
+            ) from exc
+        registry = to_registry_data(raw)
+        history: list[HistoryEntry] = []
+        if with_history and self._history is not None:
+            history = self._history.earlier_owner_history(plate, registry, sandbox.clock.today())
+        return VehicleRecord(
+            plate=plate, registry=registry, registry_refreshed_at=sandbox.clock.now(), earlier_owner_history=history
+        )

@@ -1,0 +1,151 @@
+"""Domain records → the JSON shapes of openapi.yaml. The only place that knows those shapes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import urljoin
+
+from ..domain.models import HistoryEntry, Message, ServiceLogEntry, Workshop
+from ..domain.service_log import Page, Summary, VehicleHistoryItem
+from ..domain.vehicles import VehicleView
+from ..request_context import current_request_id
+from ..store.service_log import LogFilter
+
+JSON = "application/json"
+JSON_HEADERS = {"Content-Type": JSON}
+
+
+def timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def _day(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def meta(**extra: Any) -> dict[str, Any]:
+    return {"request_id": current_request_id(), "generated_at": timestamp(datetime.now(UTC)), **extra}
+
+
+def ok(data: Any, status: int = 200, **meta_extra: Any) -> tuple[dict[str, Any], int, dict[str, str]]:
+    return {"data": data, "meta": meta(**meta_extra)}, status, JSON_HEADERS
+
+
+def paged(page: Page[Any], items: Iterable[dict[str, Any]]) -> tuple[dict[str, Any], int, dict[str, str]]:
+    return ok(list(items), page=page.page, page_size=page.page_size, total=page.total, total_pages=page.total_pages)
+
+
+def vehicle_summary(view: VehicleView, base_url: str) -> dict[str, Any]:
+    link, registry = view.link, view.record.registry
+    return {
+        "registration_number": link.plate,
+        "nickname": link.nickname,
+        "image_url": urljoin(base_url, link.image_url) if link.image_url else None,
+        "is_primary": link.is_primary,
+        "make": registry.make,
+        "model": registry.model,
+        "first_registration_date": _day(registry.first_registration_date),
+        "fuel_type": registry.fuel_type,
+        "colour": registry.colour,
+        "linked_at": timestamp(link.linked_at),
+        "updated_at": timestamp(link.updated_at),
+    }
+
+
+def vehicle_details(view: VehicleView, base_url: str) -> dict[str, Any]:
+    registry = view.record.registry
+    return {
+        **vehicle_summary(view, base_url),
+        "vin": registry.vin,
+        "registration_status": registry.registration_status,
+        "registration_status_text": registry.registration_status_text,
+        "fuel_name": registry.fuel_name,
+        "body_type": registry.body_type,
+        "vehicle_class": registry.vehicle_class,
+        "seats": registry.seats,
+        "curb_weight_kg": registry.curb_weight_kg,
+        "max_total_weight_kg": registry.max_total_weight_kg,
+        "max_trailer_weight_braked_kg": registry.max_trailer_weight_braked_kg,
+        "power_kw": registry.power_kw,
+        "eu_control_due": _day(registry.eu_control_due),
+        "eu_control_last_approved": _day(registry.eu_control_last_approved),
+        "registry_refreshed_at": timestamp(view.record.registry_refreshed_at),
+    }
+
+
+def workshop(value: Workshop) -> dict[str, str]:
+    return {"org_nr": value.org_nr, "name": value.name, "city": value.city}
+
+
+def service_log_entry(entry: ServiceLogEntry) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "booking_id": str(entry.booking_id),
+        "registration_number": entry.plate,
+        "workshop": workshop(entry.workshop),
+        "service_date": entry.service_date.isoformat(),
+        "description": entry.description,
+        "items": [{"description": i.description, "price_nok": i.price_nok} for i in entry.items],
+        "mileage_km": entry.mileage_km,
+        "total_price_nok": entry.total_price_nok,
+        "rating": entry.rating,
+        "message_count": len(entry.messages),
+    }
+
+
+def filters(where: LogFilter) -> dict[str, Any]:
+    return {
+        "registration_number": where.plate,
+        "workshop_org_nr": where.workshop_org_nr,
+        "date_from": _day(where.date_from),
+        "date_to": _day(where.date_to),
+    }
+
+
+def summary(value: Summary, where: LogFilter) -> dict[str, Any]:
+    return {
+        "count": value.count,
+        "rated_count": value.rated_count,
+        "average_rating": value.average_rating,
+        "last_service_date": _day(value.last_service_date),
+        "filters": filters(where),
+    }
+
+
+def message(value: Message) -> dict[str, Any]:
+    return {
+        "id": str(value.id),
+        "sender": value.sender,
+        "author_name": value.author_name,
+        "body": value.body,
+        "sent_at": timestamp(value.sent_at),
+        "read_at": timestamp(value.read_at) if value.read_at else None,
+    }
+
+
+def message_thread(entry: ServiceLogEntry) -> dict[str, Any]:
+    return {
+        "service_log_id": entry.id,
+        "booking_id": str(entry.booking_id),
+        "workshop": workshop(entry.workshop),
+        "registration_number": entry.plate,
+        "messages": [message(m) for m in sorted(entry.messages, key=lambda m: m.sent_at)],
+    }
+
+
+def history_item(item: VehicleHistoryItem) -> dict[str, Any]:
+    entry = item.entry
+    own = isinstance(entry, ServiceLogEntry)
+    description = entry.description if isinstance(entry, (ServiceLogEntry, HistoryEntry)) else ""
+    return {
+        "id": item.id,
+        "registration_number": item.plate,
+        "service_date": item.service_date.isoformat(),
+        "mileage_km": item.mileage_km,
+        "workshop": workshop(entry.workshop),
+        "description": description,
+        "from_current_owner": own,
+        "service_log_id": entry.id if own else None,
+    }

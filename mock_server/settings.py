@@ -1,0 +1,32 @@
+"""Everything the mock can be told at start-up. Immutable; create_app takes one."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SPEC_PATH = PROJECT_ROOT / "openapi.yaml"
+DEFAULT_PORT = 5000  # the seeds' snippets default to http://localhost:5000
+
+
+@dataclass(frozen=True)
+class RealtimeSettings:
+    # The mock runs no realtime server; point these at a local Supabase (its CLI serves :54321).
+    url: str = "http://127.0.0.1:54321"
+    anon_key: str = "mock-anon-key-not-a-secret"
+    enabled: bool = False
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = DEFAULT_PORT
+    seed: int = 0
+    demo: bool = True
+    validate_responses: bool = True
+    registry_api_key: str = "minbil-demo-apikey"
+    # When set, vehicle data comes over HTTP from this registry base URL instead of the built-in fake.
+    registry_url: str | None = None
+    export_secret: bytes | None = None
+    realtime: RealtimeSettings = field(default_factory=RealtimeSettings)

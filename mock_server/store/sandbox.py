@@ -1,0 +1,60 @@
+"""Sandboxes: each bearer token owns one isolated world. Nothing is shared between them."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from ..domain.clock import SandboxClock
+from ..domain.models import VehicleLink, VehicleRecord, default_preferences
+from .service_log import ServiceLogStore
+
+
+@dataclass
+class Sandbox:
+    token: str
+    user_id: UUID
+    display_name: str
+    email: str
+    clock: SandboxClock = field(default_factory=SandboxClock)
+    vehicles: dict[str, VehicleRecord] = field(default_factory=dict)
+    links: dict[str, VehicleLink] = field(default_factory=dict)
+    service_log: ServiceLogStore = field(default_factory=ServiceLogStore)
+    preferences: dict[str, dict[str, bool]] = field(default_factory=default_preferences)
+    # Serialises mutations that wait on the registry, so no two requests interleave half-way.
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+
+    def primary(self) -> VehicleLink | None:
+        return next((link for link in self.links.values() if link.is_primary), None)
+
+
+class SandboxRegistry:
+    def __init__(self) -> None:
+        self._by_token: dict[str, Sandbox] = {}
+        self._by_user: dict[UUID, Sandbox] = {}
+
+    def add(self, sandbox: Sandbox) -> Sandbox:
+        if sandbox.token in self._by_token:
+            raise ValueError(f"a sandbox for token {sandbox.token!r} exists")
+        self._by_token[sandbox.token] = sandbox
+        self._by_user[sandbox.user_id] = sandbox
+        return sandbox
+
+    def by_token(self, token: str) -> Sandbox | None:
+        return self._by_token.get(token)
+
+    def by_user(self, user_id: UUID) -> Sandbox | None:
+        return self._by_user.get(user_id)
+
+    def remove(self, token: str) -> None:
+        sandbox = self._by_token.pop(token, None)
+        if sandbox is not None:
+            self._by_user.pop(sandbox.user_id, None)
+
+    def __iter__(self) -> Iterator[Sandbox]:
+        return iter(list(self._by_token.values()))
+
+    def __len__(self) -> int:
+        return len(self._by_token)

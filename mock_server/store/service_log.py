@@ -1,0 +1,98 @@
+"""A sandbox's service log, kept in list order (newest date first, then highest id) with indexes.
+
+Pages, `latest` and date ranges are slices found by bisection, so their cost does not grow with
+the number of entries a sandbox holds.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from ..domain.models import ServiceLogEntry
+
+_Key = tuple[int, int]
+
+
+def _key(entry: ServiceLogEntry) -> _Key:
+    return (-entry.service_date.toordinal(), -entry.id)
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    plate: str | None = None
+    workshop_org_nr: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+class _OrderedEntries:
+    """Entries sorted by list order, with their keys alongside for bisection."""
+
+    def __init__(self) -> None:
+        self.keys: list[_Key] = []
+        self.entries: list[ServiceLogEntry] = []
+
+    def insert(self, entry: ServiceLogEntry) -> None:
+        position = bisect.bisect_left(self.keys, _key(entry))
+        self.keys.insert(position, _key(entry))
+        self.entries.insert(position, entry)
+
+    def date_window(self, date_from: date | None, date_to: date | None) -> tuple[int, int]:
+        start = 0 if date_to is None else bisect.bisect_left(self.keys, (-date_to.toordinal(), -(2**63)))
+        end = (
+            len(self.keys)
+            if date_from is None
+            else bisect.bisect_right(self.keys, (-date_from.toordinal(), 2**63))
+        )
+        return start, max(start, end)
+
+
+class ServiceLogStore:
+    def __init__(self) -> None:
+        self._by_id: dict[int, ServiceLogEntry] = {}
+        self._all = _OrderedEntries()
+        self._by_plate: dict[str, _OrderedEntries] = defaultdict(_OrderedEntries)
+        self._by_workshop: dict[str, _OrderedEntries] = defaultdict(_OrderedEntries)
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def next_id(self) -> int:
+        return max(self._by_id, default=1000) + 1
+
+    def add(self, entry: ServiceLogEntry) -> None:
+        if entry.id in self._by_id:
+            raise ValueError(f"service log entry {entry.id} exists")
+        self._by_id[entry.id] = entry
+        self._all.insert(entry)
+        self._by_plate[entry.plate].insert(entry)
+        self._by_workshop[entry.workshop.org_nr].insert(entry)
+
+    def get(self, entry_id: int) -> ServiceLogEntry | None:
+        return self._by_id.get(entry_id)
+
+    def plates(self) -> set[str]:
+        return {plate for plate, ordered in self._by_plate.items() if ordered.entries}
+
+    def select(self, where: LogFilter) -> Sequence[ServiceLogEntry]:
+        """All entries matching the filter, in list order."""
+        if where.plate is not None:
+            base = self._by_plate.get(where.plate)
+        elif where.workshop_org_nr is not None:
+            base = self._by_workshop.get(where.workshop_org_nr)
+        else:
+            base = self._all
+        if base is None:
+            return []
+        start, end = base.date_window(where.date_from, where.date_to)
+        window = base.entries[start:end]
+        if where.plate is not None and where.workshop_org_nr is not None:
+            return [e for e in window if e.workshop.org_nr == where.workshop_org_nr]
+        return window
+
+    def __iter__(self) -> Iterator[ServiceLogEntry]:
+        return iter(self._all.entries)

@@ -1,0 +1,89 @@
+"""Request validators that report every broken rule as a field list, and never 500 on bad bytes."""
+
+from __future__ import annotations
+
+import json
+import typing as t
+
+from connexion.exceptions import ProblemException
+from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
+from connexion.datastructures import MediaTypeDict
+from jsonschema import ValidationError
+from starlette.types import Scope
+
+from .problems import CATALOGUE
+
+
+class RequestRejected(ProblemException):
+    """A request broke a schema rule; carries the stable code and per-field errors."""
+
+    def __init__(self, code: str, detail: str, errors: list[dict[str, str]] | None = None) -> None:
+        kind = CATALOGUE[code]
+        super().__init__(status=kind.status, title=kind.title, detail=detail)
+        self.code = code
+        self.errors = errors or []
+
+
+def _path(error: ValidationError, root: str) -> str:
+    parts = [str(p) for p in error.absolute_path]
+    if error.validator == "required" and isinstance(error.validator_value, list):
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        parts.append(missing)
+    if error.validator == "additionalProperties":
+        extra = error.message.split("'")[1] if "'" in error.message else ""
+        parts.append(extra)
+    return ".".join([root, *[p for p in parts if p]]) if parts else root
+
+
+class StructuredJSONBodyValidator(JSONRequestBodyValidator):
+    async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
+        raw = b"".join([message async for message in stream])
+        try:
+            text = raw.decode(self._encoding)
+        except (UnicodeDecodeError, LookupError) as exc:
+            raise RequestRejected("INVALID_JSON", f"The body is not valid {self._encoding} text.") from exc
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise RequestRejected("INVALID_JSON", f"The body is not valid JSON: {exc}.") from exc
+
+    def _validate(self, body: t.Any) -> dict | None:
+        if not self._nullable and body is None:
+            raise RequestRejected("VALIDATION_FAILED", "The request body must not be empty.",
+                                  [{"field": "body", "message": "required"}])
+        errors = sorted(self._validator.iter_errors(body), key=lambda e: list(e.absolute_path))
+        if errors:
+            fields = [{"field": _path(e, "body"), "message": e.message} for e in errors]
+            raise RequestRejected("VALIDATION_FAILED", "; ".join(f"{f['field']}: {f['message']}" for f in fields), fields)
+        return None
+
+
+class StructuredParameterValidator(ParameterValidator):
+    def validate_request(self, request: t.Any) -> None:
+        fields: list[dict[str, str]] = []
+        if self.strict_validation:
+            for name in self.validate_query_parameter_list(request, security_params=self.security_query_params):
+                fields.append({"field": name, "message": "unknown query parameter"})
+        checks = {
+            "query": self.validate_query_parameter,
+            "path": self.validate_path_parameter,
+            "header": self.validate_header_parameter,
+            "cookie": self.validate_cookie_parameter,
+        }
+        for location, check in checks.items():
+            for param in self.parameters.get(location, []):
+                error = check(param, request)
+                if error:
+                    fields.append({"field": param["name"], "message": error.splitlines()[0]})
+        if fields:
+            raise RequestRejected(
+                "VALIDATION_FAILED", "; ".join(f"{f['field']}: {f['message']}" for f in fields), fields
+            )
+
+
+def validator_map() -> dict[str, t.Any]:
+    bodies = MediaTypeDict(dict(VALIDATOR_MAP["body"]))
+    bodies["*/*json"] = StructuredJSONBodyValidator
+    return {"parameter": StructuredParameterValidator, "body": bodies}
