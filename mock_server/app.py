@@ -11,6 +11,7 @@ from typing import Any
 
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
+from connexion.jsonifier import Jsonifier
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from connexion.security import BearerSecurityHandler
@@ -109,6 +110,8 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         __name__,
         security_map={"bearer": _bearer_security(world.sandboxes)},
         validator_map=validator_map(),
+        # Norwegian text goes out as UTF-8 ("Blå"), not as \u escapes.
+        jsonifier=Jsonifier(ensure_ascii=False),
     )
     app.add_api(
         SPEC_PATH,

@@ -71,7 +71,7 @@ def problem_body(code: str, detail: str, *, errors: list[dict[str, str]] | None 
 
 
 def problem_headers(code: str, retry_after: int | None = None) -> dict[str, str]:
-    headers = {"Content-Type": PROBLEM_JSON}
+    headers = {"Content-Type": PROBLEM_JSON, "X-Request-ID": current_request_id()}
     if code == "UNAUTHENTICATED":
         headers["WWW-Authenticate"] = 'Bearer realm="minbil"'
     if retry_after is not None:

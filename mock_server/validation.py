@@ -56,7 +56,9 @@ class StructuredJSONBodyValidator(JSONRequestBodyValidator):
         errors = sorted(self._validator.iter_errors(body), key=lambda e: list(e.absolute_path))
         if errors:
             fields = [{"field": _path(e, "body"), "message": e.message} for e in errors]
-            raise RequestRejected("VALIDATION_FAILED", "; ".join(f"{f['field']}: {f['message']}" for f in fields), fields)
+            code = "REGISTRATION_NUMBER_REQUIRED" if {"body.registration_number"} == {
+                f["field"] for f in fields} and errors[0].validator == "required" else "VALIDATION_FAILED"
+            raise RequestRejected(code, "; ".join(f"{f['field']}: {f['message']}" for f in fields), fields)
         return None
 
 

@@ -14,7 +14,11 @@ from ..request_context import current_request_id
 from ..store.service_log import LogFilter
 
 JSON = "application/json"
-JSON_HEADERS = {"Content-Type": JSON}
+
+
+def json_headers() -> dict[str, str]:
+    # Set here too (not only by middleware) because response validation requires the header.
+    return {"Content-Type": JSON, "X-Request-ID": current_request_id()}
 
 
 def timestamp(moment: datetime) -> str:
@@ -30,7 +34,7 @@ def meta(**extra: Any) -> dict[str, Any]:
 
 
 def ok(data: Any, status: int = 200, **meta_extra: Any) -> tuple[dict[str, Any], int, dict[str, str]]:
-    return {"data": data, "meta": meta(**meta_extra)}, status, JSON_HEADERS
+    return {"data": data, "meta": meta(**meta_extra)}, status, json_headers()
 
 
 def paged(page: Page[Any], items: Iterable[dict[str, Any]]) -> tuple[dict[str, Any], int, dict[str, str]]:

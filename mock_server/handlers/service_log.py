@@ -12,6 +12,7 @@ from ..domain.errors import DomainError
 from ..domain.export_tokens import ExportTokenSigner, check_not_expired
 from ..settings import RealtimeSettings
 from ..store.sandbox import SandboxRegistry
+from ..request_context import current_request_id
 from ..store.service_log import LogFilter
 from . import representations as rep
 from .common import base_url, org_nr_from, plate_from, sandbox_of
@@ -28,11 +29,20 @@ def _filter(
     where = LogFilter(
         plate=plate_from(registration_number, required=False),
         workshop_org_nr=org_nr_from(workshop_org_nr),
-        date_from=date.fromisoformat(date_from) if date_from else None,
-        date_to=date.fromisoformat(date_to) if date_to else None,
+        date_from=_day(date_from, "date_from"),
+        date_to=_day(date_to, "date_to"),
     )
     logs.check_date_range(where.date_from, where.date_to)
     return where
+
+
+def _day(value: str | None, field: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise DomainError("VALIDATION_FAILED", f"{value} is not a calendar date (YYYY-MM-DD).", field=field) from exc
 
 
 class ServiceLogHandlers:
@@ -127,6 +137,7 @@ class ServiceLogHandlers:
         return _csv(sandbox.service_log.select(grant.where)), 200, {
             "Content-Type": "text/csv; charset=utf-8",
             "Content-Disposition": 'attachment; filename="minbil-service-log.csv"',
+            "X-Request-ID": current_request_id(),
         }
 
     async def getRealtimeConfig(self, user: str):
@@ -138,7 +149,7 @@ class ServiceLogHandlers:
             "channels": {name: f"{prefix}:{name}" for name in ("notifications", "bookings", "messages")},
             "enabled": self._realtime.enabled,
         }
-        return body, 200, rep.JSON_HEADERS
+        return body, 200, rep.json_headers()
 
 
 def _csv(entries) -> str:

@@ -95,4 +95,4 @@ class VehicleHandlers:
     async def updateNotificationSettings(self, user: str, body: dict[str, Any] | None = None):
         sandbox = sandbox_of(self._sandboxes, user)
         preferences = update_preferences(sandbox, body or {})
-        return {"preferences": preferences}, 200, rep.JSON_HEADERS
+        return {"preferences": preferences}, 200, rep.json_headers()
