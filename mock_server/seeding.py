@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from fixtures.demo import DemoUser, build_demo_world
+from fixtures.demo import KARI_CARS, DemoUser, build_demo_world
 from fixtures.history import earlier_owner_history_for_plate
 
 from .app import MockWorld, build_world
@@ -12,6 +12,9 @@ from .domain.models import HistoryEntry, RegistryData, VehicleLink, VehicleRecor
 from .settings import Settings
 from .store.sandbox import Sandbox
 from .vegvesen.mapping import to_registry_data
+
+
+DEMO_PLATES = tuple(car.plate for car in KARI_CARS)
 
 
 class SeededHistory:
@@ -50,13 +53,24 @@ def seed_demo_user(world: MockWorld, user: DemoUser, now: datetime) -> Sandbox:
     return sandbox
 
 
+def _registry_dates(world: MockWorld, now: datetime) -> dict[str, date]:
+    """When the registry says each demo car was first registered, so histories fit the car."""
+    dates: dict[str, date] = {}
+    for plate in DEMO_PLATES:
+        record = world.registry.record_for_plate(plate, today=now.date())
+        registered = to_registry_data(record).first_registration_date if record else None
+        if registered is not None:
+            dates[plate] = registered
+    return dates
+
+
 def build_seeded_world(settings: Settings) -> tuple[MockWorld, list[tuple[str, str]]]:
     """The world the CLI serves, and (token, who) for each demo user to print at start-up."""
     world = build_world(settings, history=SeededHistory(settings.seed))
     tokens: list[tuple[str, str]] = []
     if settings.demo:
         now = datetime.now(UTC)
-        for user in build_demo_world(settings.seed, today=now.date()):
+        for user in build_demo_world(settings.seed, today=now.date(), first_registrations=_registry_dates(world, now)):
             sandbox = seed_demo_user(world, user, now)
             vehicles = len(sandbox.links)
             tokens.append((user.token, f"{user.display_name}: {vehicles} vehicle(s), {len(sandbox.service_log)} service log entries"))
