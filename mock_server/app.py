@@ -7,11 +7,13 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import yaml
 from connexion import AsyncApp
-from connexion.middleware import MiddlewarePosition
 from connexion.jsonifier import Jsonifier
+from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from connexion.security import BearerSecurityHandler
@@ -22,19 +24,26 @@ from .domain.export_tokens import ExportTokenSigner
 from .domain.images import ImageStore
 from .domain.vehicles import HistoryProvider, VehicleService
 from .errors import register_error_handlers
+from .faults import check_fault_names
+from .faults.behaviour import FaultyServiceLogHandlers, FaultyVehicleHandlers, FaultyVehicleService
+from .faults.wire import FaultyRequestMiddleware, FaultyResponseMiddleware
 from .handlers.media import media_route
 from .handlers.service_log import ServiceLogHandlers
 from .handlers.vehicles import VehicleHandlers
-from .middleware import BodyLimitMiddleware, RequestIdMiddleware
+from .middleware import BodyLimitMiddleware, MethodNotAllowedMiddleware, RequestIdMiddleware, routes_of
 from .problems import from_domain_error
 from .settings import SPEC_PATH, Settings
 from .store.sandbox import SandboxRegistry
 from .validation import validator_map
+from .vegvesen.api import BASE_PATH as REGISTRY_BASE_PATH
+from .vegvesen.api import SPEC_PATH as REGISTRY_SPEC_PATH
 from .vegvesen.api import add_registry_api
 from .vegvesen.client import HttpRegistryClient, InProcessRegistryClient, RegistryClient
 from .vegvesen.service import RegistryService
 
 log = logging.getLogger(__name__)
+# Connexion warns on every request to an operation with two request content types; that is by design here.
+logging.getLogger("connexion.operations.openapi3").setLevel(logging.ERROR)
 
 
 @dataclass
@@ -50,6 +59,7 @@ class MockWorld:
 
 
 def build_world(settings: Settings, history: HistoryProvider | None = None) -> MockWorld:
+    check_fault_names(settings.planted_faults)
     registry = RegistryService()
     client: RegistryClient
     if settings.registry_url:
@@ -57,12 +67,18 @@ def build_world(settings: Settings, history: HistoryProvider | None = None) -> M
     else:
         client = InProcessRegistryClient(registry, settings.registry_api_key)
     images = ImageStore()
+    sandboxes = SandboxRegistry()
+    vehicles = (
+        FaultyVehicleService(client, images, history, faults=settings.planted_faults, sandboxes=sandboxes)
+        if settings.planted_faults
+        else VehicleService(client, images, history)
+    )
     return MockWorld(
         settings=settings,
-        sandboxes=SandboxRegistry(),
+        sandboxes=sandboxes,
         registry=registry,
         images=images,
-        vehicles=VehicleService(client, images, history),
+        vehicles=vehicles,
         export_signer=ExportTokenSigner(settings.export_secret or secrets.token_bytes(32)),
     )
 
@@ -81,8 +97,15 @@ def _answer_domain_errors(handler: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _operations(world: MockWorld) -> dict[str, Callable[..., Any]]:
-    vehicles = VehicleHandlers(world.sandboxes, world.vehicles)
-    service_log = ServiceLogHandlers(world.sandboxes, world.export_signer, world.settings.realtime)
+    faults = world.settings.planted_faults
+    if faults:
+        vehicles: VehicleHandlers = FaultyVehicleHandlers(world.sandboxes, world.vehicles, faults=faults)
+        service_log: ServiceLogHandlers = FaultyServiceLogHandlers(
+            world.sandboxes, world.export_signer, world.settings.realtime, faults=faults
+        )
+    else:
+        vehicles = VehicleHandlers(world.sandboxes, world.vehicles)
+        service_log = ServiceLogHandlers(world.sandboxes, world.export_signer, world.settings.realtime)
     table: dict[str, Callable[..., Any]] = {}
     for handlers in (vehicles, service_log):
         for name in dir(handlers):
@@ -100,6 +123,14 @@ def _bearer_security(sandboxes: SandboxRegistry) -> type[BearerSecurityHandler]:
             return token_info
 
     return SandboxBearer
+
+
+def _spec_routes() -> list[tuple[str, frozenset[str]]]:
+    def load(path: Path) -> dict[str, Any]:
+        with path.open(encoding="utf-8") as handle:
+            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+    return routes_of(load(SPEC_PATH)) + routes_of(load(REGISTRY_SPEC_PATH), REGISTRY_BASE_PATH)
 
 
 def create_app(settings: Settings | None = None, world: MockWorld | None = None) -> AsyncApp:
@@ -122,8 +153,9 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
     )
     add_registry_api(app, world.registry)
     app.add_url_rule("/media/{filename}", "media", media_route(world.images), methods=["GET"])
-    # Inserted before ExceptionMiddleware, innermost first: request ids wrap everything.
-    app.add_middleware(BodyLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    # Inserted before ExceptionMiddleware in the order given, outermost first: request ids wrap
+    # everything, CORS answers preflights before any method or size rule sees them.
+    app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         CORSMiddleware,
         position=MiddlewarePosition.BEFORE_EXCEPTION,
@@ -133,7 +165,16 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         expose_headers=["X-Request-ID", "Retry-After", "Content-Disposition"],
         max_age=600,
     )
-    app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    if settings.planted_faults:
+        for middleware in (FaultyResponseMiddleware, FaultyRequestMiddleware):
+            options: dict[str, Any] = {"faults": settings.planted_faults}
+            if middleware is FaultyRequestMiddleware:
+                options["sandboxes"] = world.sandboxes
+            app.add_middleware(middleware, position=MiddlewarePosition.BEFORE_EXCEPTION, **options)
+    app.add_middleware(
+        MethodNotAllowedMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, routes=_spec_routes()
+    )
+    app.add_middleware(BodyLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     register_error_handlers(app)
     app.world = world  # type: ignore[attr-defined]
     return app

@@ -8,12 +8,15 @@ import sys
 import uvicorn
 
 from .app import create_app
+from .faults import FAULTS
 from .seeding import build_seeded_world
 from .settings import DEFAULT_PORT, Settings
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(prog="minbil-mock", description="Stateful mock of the MinBil CarOwner API.")
+    parser = argparse.ArgumentParser(
+        prog="minbil-mock", description="Stateful mock of the MinBil CarOwner API."
+    )
     parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default: 127.0.0.1)")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port (default: {DEFAULT_PORT})")
     parser.add_argument("--seed", type=int, default=0, help="seed of the fake world: same seed, same data")
@@ -23,12 +26,23 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="fetch vehicle data from this enkeltoppslag base URL instead of the built-in fake registry",
     )
     parser.add_argument("--registry-api-key", default="minbil-demo-apikey", help="API key for the registry")
-    parser.add_argument("--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"])
+    parser.add_argument(
+        "--plant-fault",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="make the mock wrong in one known way, to check a contract suite catches it (repeatable): "
+        + ", ".join(sorted(FAULTS)),
+    )
+    parser.add_argument(
+        "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
+    )
     return parser.parse_args(argv)
 
 
 def banner(settings: Settings, tokens: list[tuple[str, str]]) -> str:
-    base = f"http://{'localhost' if settings.host in ('127.0.0.1', '0.0.0.0') else settings.host}:{settings.port}"
+    host = "localhost" if settings.host in ("127.0.0.1", "0.0.0.0") else settings.host
+    base = f"http://{host}:{settings.port}"
     lines = [
         f"MinBil mock listening on {base}  (seed {settings.seed})",
         f"  API:        {base}/api/co        Swagger UI: {base}/ui",
@@ -39,8 +53,12 @@ def banner(settings: Settings, tokens: list[tuple[str, str]]) -> str:
     ]
     lines += [f"  {token:<12} {who}" for token, who in tokens]
     if tokens:
-        lines += ["", "Try:", f"  export MINBIL_API_BASE_URL={base} MINBIL_ACCESS_TOKEN={tokens[0][0]}",
-                  '  curl -H "Authorization: Bearer $MINBIL_ACCESS_TOKEN" $MINBIL_API_BASE_URL/api/co/vehicles']
+        lines += [
+            "",
+            "Try:",
+            f"  export MINBIL_API_BASE_URL={base} MINBIL_ACCESS_TOKEN={tokens[0][0]}",
+            '  curl -H "Authorization: Bearer $MINBIL_ACCESS_TOKEN" $MINBIL_API_BASE_URL/api/co/vehicles',
+        ]
     return "\n".join(lines)
 
 
@@ -53,6 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         demo=not args.no_demo,
         registry_url=args.registry_url,
         registry_api_key=args.registry_api_key,
+        planted_faults=frozenset(args.plant_fault),
+        # A planted fault must reach the client; self-validation would turn it into a 500.
+        validate_responses=not args.plant_fault,
     )
     world, tokens = build_seeded_world(settings)
     app = create_app(settings, world)

@@ -16,8 +16,13 @@ from .validation import RequestRejected
 log = logging.getLogger(__name__)
 
 
-def _response(code: str, detail: str, errors: list[dict[str, str]] | None = None,
-              extra_headers: dict[str, str] | None = None, retry_after: int | None = None) -> ConnexionResponse:
+def _response(
+    code: str,
+    detail: str,
+    errors: list[dict[str, str]] | None = None,
+    extra_headers: dict[str, str] | None = None,
+    retry_after: int | None = None,
+) -> ConnexionResponse:
     headers = {**problem_headers(code, retry_after), **(extra_headers or {})}
     return ConnexionResponse(
         status_code=CATALOGUE[code].status,
@@ -49,7 +54,9 @@ def _problem(_request: ConnexionRequest, exc: ProblemException) -> ConnexionResp
 def _http(_request: ConnexionRequest, exc: HTTPException) -> ConnexionResponse:
     code = CODE_FOR_STATUS.get(exc.status_code, "INTERNAL_ERROR")
     headers = dict(exc.headers or {})
-    return _response(code, str(exc.detail), extra_headers={k: v for k, v in headers.items() if k.lower() == "allow"})
+    return _response(
+        code, str(exc.detail), extra_headers={k: v for k, v in headers.items() if k.lower() == "allow"}
+    )
 
 
 def _unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 import uuid
+from dataclasses import dataclass
 
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .problems import encode, problem_body, problem_headers
+from .problems import CATALOGUE, encode, problem_body, problem_headers
 from .request_context import start_request
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
@@ -78,12 +80,7 @@ class BodyLimitMiddleware:
 
 
 async def _send_too_large(send: Send, max_bytes: int) -> None:
-    body = encode(problem_body("PAYLOAD_TOO_LARGE", f"The request body is larger than {max_bytes} bytes."))
-    headers = problem_headers("PAYLOAD_TOO_LARGE")
-    raw_headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
-    raw_headers.append((b"content-length", str(len(body)).encode()))
-    await send({"type": "http.response.start", "status": 413, "headers": raw_headers})
-    await send({"type": "http.response.body", "body": body})
+    await _send_problem(send, "PAYLOAD_TOO_LARGE", f"The request body is larger than {max_bytes} bytes.")
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -100,3 +97,58 @@ def _valid_uuid(value: str | None) -> str | None:
         return str(uuid.UUID(value))
     except ValueError:
         return None
+
+
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
+
+
+@dataclass(frozen=True)
+class _Route:
+    pattern: re.Pattern[str]
+    methods: frozenset[str]
+    static: bool
+
+
+def routes_of(spec: dict, base_path: str = "") -> list[tuple[str, frozenset[str]]]:
+    """(path template, upper-case methods) for every path of an OpenAPI document."""
+    return [
+        (base_path + path, frozenset(m.upper() for m in item if m in HTTP_METHODS))
+        for path, item in spec.get("paths", {}).items()
+    ]
+
+
+def _template_pattern(path: str) -> re.Pattern[str]:
+    parts = re.split(r"\{[^/}]+\}", path)
+    return re.compile("^" + "[^/]+".join(re.escape(part) for part in parts) + "$")
+
+
+class MethodNotAllowedMiddleware:
+    """405 with a true `Allow` header, decided the way a reader of the spec would: a literal path
+    (`/vehicles/set-primary`) wins over a template (`/vehicles/{reg}`) that also matches it."""
+
+    def __init__(self, app: ASGIApp, routes: list[tuple[str, frozenset[str]]]) -> None:
+        self.app = app
+        self.routes = [_Route(_template_pattern(path), methods, "{" not in path) for path, methods in routes]
+        self.routes.sort(key=lambda route: not route.static)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            route = next((r for r in self.routes if r.pattern.match(scope["path"])), None)
+            if route is not None and scope["method"] not in route.methods:
+                await _send_problem(
+                    send,
+                    "METHOD_NOT_ALLOWED",
+                    f"{scope['method']} is not allowed here.",
+                    {"Allow": ", ".join(sorted(route.methods))},
+                )
+                return
+        await self.app(scope, receive, send)
+
+
+async def _send_problem(send: Send, code: str, detail: str, extra: dict[str, str] | None = None) -> None:
+    body = encode(problem_body(code, detail))
+    headers = {**problem_headers(code), **(extra or {})}
+    raw_headers = [(k.lower().encode(), v.encode()) for k, v in headers.items()]
+    raw_headers.append((b"content-length", str(len(body)).encode()))
+    await send({"type": "http.response.start", "status": CATALOGUE[code].status, "headers": raw_headers})
+    await send({"type": "http.response.body", "body": body})

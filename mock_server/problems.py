@@ -81,7 +81,11 @@ def problem_headers(code: str, retry_after: int | None = None) -> dict[str, str]
 
 def from_domain_error(error: DomainError) -> tuple[dict[str, Any], int, dict[str, str]]:
     """A handler's return value for a broken rule: (body, status, headers)."""
-    errors = [{"field": error.field, "message": error.detail}] if error.field and error.code in _FIELD_CODES else None
+    errors = (
+        [{"field": error.field, "message": error.detail}]
+        if error.field and error.code in _FIELD_CODES
+        else None
+    )
     body = problem_body(error.code, error.detail, errors=errors)
     return body, CATALOGUE[error.code].status, problem_headers(error.code, error.retry_after)
 

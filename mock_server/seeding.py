@@ -13,7 +13,6 @@ from .settings import Settings
 from .store.sandbox import Sandbox
 from .vegvesen.mapping import to_registry_data
 
-
 DEMO_PLATES = tuple(car.plate for car in KARI_CARS)
 
 
@@ -70,8 +69,16 @@ def build_seeded_world(settings: Settings) -> tuple[MockWorld, list[tuple[str, s
     tokens: list[tuple[str, str]] = []
     if settings.demo:
         now = datetime.now(UTC)
-        for user in build_demo_world(settings.seed, today=now.date(), first_registrations=_registry_dates(world, now)):
+        for user in build_demo_world(
+            settings.seed, today=now.date(), first_registrations=_registry_dates(world, now)
+        ):
             sandbox = seed_demo_user(world, user, now)
             vehicles = len(sandbox.links)
-            tokens.append((user.token, f"{user.display_name}: {vehicles} vehicle(s), {len(sandbox.service_log)} service log entries"))
+            tokens.append(
+                (
+                    user.token,
+                    f"{user.display_name}: {vehicles} vehicle(s), "
+                    f"{len(sandbox.service_log)} service log entries",
+                )
+            )
     return world, tokens

@@ -30,3 +30,5 @@ class Settings:
     registry_url: str | None = None
     export_secret: bytes | None = None
     realtime: RealtimeSettings = field(default_factory=RealtimeSettings)
+    # Switches that make the mock wrong on purpose (mock_server/faults): to prove a contract suite.
+    planted_faults: frozenset[str] = frozenset()

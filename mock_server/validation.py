@@ -5,10 +5,17 @@ from __future__ import annotations
 import json
 import typing as t
 
-from connexion.exceptions import ProblemException
-from connexion.validators import VALIDATOR_MAP, JSONRequestBodyValidator, ParameterValidator
 from connexion.datastructures import MediaTypeDict
+from connexion.exceptions import ProblemException
+from connexion.validators import (
+    VALIDATOR_MAP,
+    FormDataValidator,
+    JSONRequestBodyValidator,
+    MultiPartFormDataValidator,
+    ParameterValidator,
+)
 from jsonschema import ValidationError
+from starlette.formparsers import MultiPartException
 from starlette.types import Scope
 
 from .problems import CATALOGUE
@@ -51,13 +58,20 @@ class StructuredJSONBodyValidator(JSONRequestBodyValidator):
 
     def _validate(self, body: t.Any) -> dict | None:
         if not self._nullable and body is None:
-            raise RequestRejected("VALIDATION_FAILED", "The request body must not be empty.",
-                                  [{"field": "body", "message": "required"}])
+            raise RequestRejected(
+                "VALIDATION_FAILED",
+                "The request body must not be empty.",
+                [{"field": "body", "message": "required"}],
+            )
         errors = sorted(self._validator.iter_errors(body), key=lambda e: list(e.absolute_path))
         if errors:
             fields = [{"field": _path(e, "body"), "message": e.message} for e in errors]
-            code = "REGISTRATION_NUMBER_REQUIRED" if {"body.registration_number"} == {
-                f["field"] for f in fields} and errors[0].validator == "required" else "VALIDATION_FAILED"
+            code = (
+                "REGISTRATION_NUMBER_REQUIRED"
+                if {"body.registration_number"} == {f["field"] for f in fields}
+                and errors[0].validator == "required"
+                else "VALIDATION_FAILED"
+            )
             raise RequestRejected(code, "; ".join(f"{f['field']}: {f['message']}" for f in fields), fields)
         return None
 
@@ -66,7 +80,9 @@ class StructuredParameterValidator(ParameterValidator):
     def validate_request(self, request: t.Any) -> None:
         fields: list[dict[str, str]] = []
         if self.strict_validation:
-            for name in self.validate_query_parameter_list(request, security_params=self.security_query_params):
+            for name in self.validate_query_parameter_list(
+                request, security_params=self.security_query_params
+            ):
                 fields.append({"field": name, "message": "unknown query parameter"})
         checks = {
             "query": self.validate_query_parameter,
@@ -85,7 +101,31 @@ class StructuredParameterValidator(ParameterValidator):
             )
 
 
+class _ReadableForm:
+    """A form body that cannot be parsed (no boundary, broken parts) is the client's error."""
+
+    async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
+        try:
+            return await super()._parse(stream, scope)  # type: ignore[misc]
+        except (MultiPartException, ValueError, KeyError) as exc:
+            raise RequestRejected(
+                "VALIDATION_FAILED",
+                f"The form body could not be read: {exc}.",
+                [{"field": "body", "message": "unreadable form data"}],
+            ) from exc
+
+
+class StructuredFormValidator(_ReadableForm, FormDataValidator):
+    pass
+
+
+class StructuredMultiPartValidator(_ReadableForm, MultiPartFormDataValidator):
+    pass
+
+
 def validator_map() -> dict[str, t.Any]:
     bodies = MediaTypeDict(dict(VALIDATOR_MAP["body"]))
     bodies["*/*json"] = StructuredJSONBodyValidator
+    bodies["application/x-www-form-urlencoded"] = StructuredFormValidator
+    bodies["multipart/form-data"] = StructuredMultiPartValidator
     return {"parameter": StructuredParameterValidator, "body": bodies}

@@ -75,4 +75,6 @@ class ExportTokenSigner:
 
 def check_not_expired(grant: ExportGrant, now: datetime) -> None:
     if now >= grant.expires_at:
-        raise DomainError("EXPORT_TOKEN_EXPIRED", "The export token has expired; ask for a new one.", field="token")
+        raise DomainError(
+            "EXPORT_TOKEN_EXPIRED", "The export token has expired; ask for a new one.", field="token"
+        )

@@ -7,9 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-FuelType = Literal[
-    "petrol", "diesel", "electric", "plug_in_hybrid", "hybrid", "hydrogen", "gas", "other"
-]
+FuelType = Literal["petrol", "diesel", "electric", "plug_in_hybrid", "hybrid", "hydrogen", "gas", "other"]
 RegistrationStatus = Literal["registered", "deregistered", "scrapped", "unknown"]
 Sender = Literal["owner", "workshop"]
 

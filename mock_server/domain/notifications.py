@@ -9,7 +9,9 @@ from .errors import DomainError
 from .models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
 
 
-def update_preferences(sandbox: Sandbox, patch: Mapping[str, Mapping[str, bool]]) -> dict[str, dict[str, bool]]:
+def update_preferences(
+    sandbox: Sandbox, patch: Mapping[str, Mapping[str, bool]]
+) -> dict[str, dict[str, bool]]:
     """Apply only the given event/channel pairs. Any unknown key rejects the whole update."""
     for event, channels in patch.items():
         if event not in NOTIFICATION_EVENTS:
@@ -17,7 +19,8 @@ def update_preferences(sandbox: Sandbox, patch: Mapping[str, Mapping[str, bool]]
         for channel, enabled in channels.items():
             if channel not in NOTIFICATION_CHANNELS or not isinstance(enabled, bool):
                 raise DomainError(
-                    "VALIDATION_FAILED", f"Unknown channel or non-boolean value at '{event}.{channel}'.",
+                    "VALIDATION_FAILED",
+                    f"Unknown channel or non-boolean value at '{event}.{channel}'.",
                     field=f"{event}.{channel}",
                 )
     for event, channels in patch.items():

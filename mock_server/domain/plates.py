@@ -7,6 +7,8 @@ import re
 from .errors import DomainError
 
 _STRICT_PLATE = re.compile(r"^[A-Z0-9ÆØÅ]{2,7}$")
+# Checked before upper-casing, so no letter can grow into two ("ß".upper() == "SS").
+_INPUT_PLATE = re.compile(r"^[A-Za-z0-9ÆØÅæøå]{2,7}$")
 _ORDINARY_PLATE = re.compile(r"^[A-Z]{2}[0-9]{4,5}$")
 _ORG_NR = re.compile(r"^[0-9]{9}$")
 _ORG_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
@@ -14,7 +16,11 @@ _ORG_WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
 def normalise_plate(raw: str) -> str:
     """Upper-case and drop spaces and dashes: "bt 57-225" -> "BT57225"."""
-    return re.sub(r"[\s-]", "", raw).upper()
+    return _compact(raw).upper()
+
+
+def _compact(raw: str) -> str:
+    return raw.replace(" ", "").replace("-", "")
 
 
 def is_valid_plate(plate: str) -> bool:
@@ -28,14 +34,13 @@ def is_ordinary_plate(plate: str) -> bool:
 
 def parse_plate(raw: str) -> str:
     """Normalise a plate from input, or raise INVALID_REGISTRATION_NUMBER."""
-    plate = normalise_plate(raw)
-    if not is_valid_plate(plate):
+    if not _INPUT_PLATE.fullmatch(_compact(raw)):
         raise DomainError(
             "INVALID_REGISTRATION_NUMBER",
             f"'{raw}' is not a Norwegian registration number (2–7 letters or digits).",
             field="registration_number",
         )
-    return plate
+    return normalise_plate(raw)
 
 
 def display_plate(plate: str) -> str:

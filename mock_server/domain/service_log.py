@@ -94,10 +94,14 @@ def history_plate(sandbox: Sandbox, plate: str | None) -> str:
     if plate is None:
         primary = sandbox.primary()
         if primary is None:
-            raise DomainError("NO_PRIMARY_VEHICLE", "You have no linked vehicles, so there is no primary vehicle.")
+            raise DomainError(
+                "NO_PRIMARY_VEHICLE", "You have no linked vehicles, so there is no primary vehicle."
+            )
         return primary.plate
     if plate not in sandbox.links:
-        raise DomainError("VEHICLE_NOT_LINKED", f"{plate} is not linked to your account.", field="registration_number")
+        raise DomainError(
+            "VEHICLE_NOT_LINKED", f"{plate} is not linked to your account.", field="registration_number"
+        )
     return plate
 
 

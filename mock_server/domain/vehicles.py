@@ -23,7 +23,9 @@ UNSET = object()
 class HistoryProvider(Protocol):
     """Source of a used car's service history from before the caller owned it."""
 
-    def earlier_owner_history(self, plate: str, registry: RegistryData, today: date) -> list[HistoryEntry]: ...
+    def earlier_owner_history(
+        self, plate: str, registry: RegistryData, today: date
+    ) -> list[HistoryEntry]: ...
 
 
 @dataclass(frozen=True)
@@ -45,18 +47,24 @@ class VehicleChanges:
 
 
 def not_linked(plate: str) -> DomainError:
-    return DomainError("VEHICLE_NOT_LINKED", f"{plate} is not linked to your account.", field="registration_number")
+    return DomainError(
+        "VEHICLE_NOT_LINKED", f"{plate} is not linked to your account.", field="registration_number"
+    )
 
 
 class VehicleService:
-    def __init__(self, registry: RegistryClient, images: ImageStore, history: HistoryProvider | None = None) -> None:
+    def __init__(
+        self, registry: RegistryClient, images: ImageStore, history: HistoryProvider | None = None
+    ) -> None:
         self._registry = registry
         self._images = images
         self._history = history
 
     def list(self, sandbox: Sandbox) -> list[VehicleView]:
         """Primary first, then most recently linked."""
-        links = sorted(sandbox.links.values(), key=lambda link: (not link.is_primary, -link.linked_at.timestamp()))
+        links = sorted(
+            sandbox.links.values(), key=lambda link: (not link.is_primary, -link.linked_at.timestamp())
+        )
         return [VehicleView(link, sandbox.vehicles[link.plate]) for link in links]
 
     def details(self, sandbox: Sandbox, plate: str) -> VehicleView:
@@ -129,7 +137,9 @@ class VehicleService:
         link.updated_at = sandbox.clock.now()
         return self.details(sandbox, plate)
 
-    async def _fetch_record(self, sandbox: Sandbox, plate: str, *, with_history: bool = True) -> VehicleRecord:
+    async def _fetch_record(
+        self, sandbox: Sandbox, plate: str, *, with_history: bool = True
+    ) -> VehicleRecord:
         try:
             raw = await self._registry.lookup_plate(plate)
         except RegistryVehicleNotFound as exc:
@@ -149,5 +159,8 @@ class VehicleService:
         if with_history and self._history is not None:
             history = self._history.earlier_owner_history(plate, registry, sandbox.clock.today())
         return VehicleRecord(
-            plate=plate, registry=registry, registry_refreshed_at=sandbox.clock.now(), earlier_owner_history=history
+            plate=plate,
+            registry=registry,
+            registry_refreshed_at=sandbox.clock.now(),
+            earlier_owner_history=history,
         )

@@ -16,9 +16,15 @@ def sandbox_of(sandboxes: SandboxRegistry, user: str) -> Sandbox:
     return sandbox
 
 
-def plate_from(registration_number: str | None, reg: str | None = None, *, required: bool = True) -> str | None:
+def plate_from(
+    registration_number: str | None, reg: str | None = None, *, required: bool = True
+) -> str | None:
     """One plate from `registration_number` and its alias `reg`; both given must agree."""
-    plates = {name: parse_plate(value) for name, value in (("registration_number", registration_number), ("reg", reg)) if value is not None}
+    plates = {
+        name: parse_plate(value)
+        for name, value in (("registration_number", registration_number), ("reg", reg))
+        if value is not None
+    }
     if len(set(plates.values())) > 1:
         raise DomainError(
             "REGISTRATION_NUMBER_CONFLICT",
@@ -28,7 +34,9 @@ def plate_from(registration_number: str | None, reg: str | None = None, *, requi
     if not plates:
         if required:
             raise DomainError(
-                "REGISTRATION_NUMBER_REQUIRED", "Give registration_number (or reg).", field="registration_number"
+                "REGISTRATION_NUMBER_REQUIRED",
+                "Give registration_number (or reg).",
+                field="registration_number",
             )
         return None
     return next(iter(plates.values()))

@@ -15,8 +15,14 @@ def media_route(images: ImageStore) -> Callable[[Request], Awaitable[Response]]:
     async def serve(request: Request) -> Response:
         image = images.get(request.path_params["filename"])
         if image is None:
-            return Response(encode(problem_body("NOT_FOUND", "No such image.")), 404, problem_headers("NOT_FOUND"))
-        return Response(image.content, 200, {"Cache-Control": "public, max-age=31536000, immutable"},
-                        media_type=image.content_type)
+            return Response(
+                encode(problem_body("NOT_FOUND", "No such image.")), 404, problem_headers("NOT_FOUND")
+            )
+        return Response(
+            image.content,
+            200,
+            {"Cache-Control": "public, max-age=31536000, immutable"},
+            media_type=image.content_type,
+        )
 
     return serve

@@ -38,7 +38,9 @@ def ok(data: Any, status: int = 200, **meta_extra: Any) -> tuple[dict[str, Any],
 
 
 def paged(page: Page[Any], items: Iterable[dict[str, Any]]) -> tuple[dict[str, Any], int, dict[str, str]]:
-    return ok(list(items), page=page.page, page_size=page.page_size, total=page.total, total_pages=page.total_pages)
+    return ok(
+        list(items), page=page.page, page_size=page.page_size, total=page.total, total_pages=page.total_pages
+    )
 
 
 def vehicle_summary(view: VehicleView, base_url: str) -> dict[str, Any]:

@@ -10,9 +10,9 @@ from urllib.parse import urlencode, urljoin
 from ..domain import service_log as logs
 from ..domain.errors import DomainError
 from ..domain.export_tokens import ExportTokenSigner, check_not_expired
+from ..request_context import current_request_id
 from ..settings import RealtimeSettings
 from ..store.sandbox import SandboxRegistry
-from ..request_context import current_request_id
 from ..store.service_log import LogFilter
 from . import representations as rep
 from .common import base_url, org_nr_from, plate_from, sandbox_of
@@ -42,17 +42,25 @@ def _day(value: str | None, field: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise DomainError("VALIDATION_FAILED", f"{value} is not a calendar date (YYYY-MM-DD).", field=field) from exc
+        raise DomainError(
+            "VALIDATION_FAILED", f"{value} is not a calendar date (YYYY-MM-DD).", field=field
+        ) from exc
 
 
 class ServiceLogHandlers:
-    def __init__(self, sandboxes: SandboxRegistry, signer: ExportTokenSigner, realtime: RealtimeSettings) -> None:
+    def __init__(
+        self, sandboxes: SandboxRegistry, signer: ExportTokenSigner, realtime: RealtimeSettings
+    ) -> None:
         self._sandboxes = sandboxes
         self._signer = signer
         self._realtime = realtime
 
     async def getLatestServiceLogs(
-        self, user: str, limit: int = 10, registration_number: str | None = None, workshop_org_nr: str | None = None
+        self,
+        user: str,
+        limit: int = 10,
+        registration_number: str | None = None,
+        workshop_org_nr: str | None = None,
     ):
         sandbox = sandbox_of(self._sandboxes, user)
         entries = logs.latest(sandbox, _filter(registration_number, workshop_org_nr), limit)
@@ -82,12 +90,16 @@ class ServiceLogHandlers:
         where = _filter(registration_number, workshop_org_nr, date_from, date_to)
         return rep.ok(rep.summary(logs.summary(sandbox, where), where))
 
-    async def getServiceLogMessages(self, user: str, id: int):  # noqa: A002 - the spec's parameter name
+    async def getServiceLogMessages(self, user: str, id: int):
         sandbox = sandbox_of(self._sandboxes, user)
         return rep.ok(rep.message_thread(logs.entry_for_messages(sandbox, id)))
 
     async def getLatestVehicleHistory(
-        self, user: str, limit: int = 10, registration_number: str | None = None, workshop_org_nr: str | None = None
+        self,
+        user: str,
+        limit: int = 10,
+        registration_number: str | None = None,
+        workshop_org_nr: str | None = None,
     ):
         sandbox = sandbox_of(self._sandboxes, user)
         plate = logs.history_plate(sandbox, plate_from(registration_number, required=False))
@@ -104,7 +116,9 @@ class ServiceLogHandlers:
     ):
         sandbox = sandbox_of(self._sandboxes, user)
         plate = logs.history_plate(sandbox, plate_from(registration_number, required=False))
-        result = logs.paginate(logs.vehicle_history(sandbox, plate, org_nr_from(workshop_org_nr)), page, page_size)
+        result = logs.paginate(
+            logs.vehicle_history(sandbox, plate, org_nr_from(workshop_org_nr)), page, page_size
+        )
         return rep.paged(result, (rep.history_item(item) for item in result.items))
 
     async def createServiceLogExportToken(
@@ -134,11 +148,15 @@ class ServiceLogHandlers:
         if sandbox is None:
             raise DomainError("EXPORT_TOKEN_INVALID", "The export token is not valid.", field="token")
         check_not_expired(grant, sandbox.clock.now())
-        return _csv(sandbox.service_log.select(grant.where)), 200, {
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": 'attachment; filename="minbil-service-log.csv"',
-            "X-Request-ID": current_request_id(),
-        }
+        return (
+            _csv(sandbox.service_log.select(grant.where)),
+            200,
+            {
+                "Content-Type": "text/csv",  # UTF-8, as the spec says; Connexion matches the bare type
+                "Content-Disposition": 'attachment; filename="minbil-service-log.csv"',
+                "X-Request-ID": current_request_id(),
+            },
+        )
 
     async def getRealtimeConfig(self, user: str):
         sandbox = sandbox_of(self._sandboxes, user)
@@ -156,12 +174,30 @@ def _csv(entries) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(
-        ["id", "service_date", "registration_number", "workshop_org_nr", "workshop_name",
-         "description", "mileage_km", "total_price_nok", "rating"]
+        [
+            "id",
+            "service_date",
+            "registration_number",
+            "workshop_org_nr",
+            "workshop_name",
+            "description",
+            "mileage_km",
+            "total_price_nok",
+            "rating",
+        ]
     )
     for e in entries:
         writer.writerow(
-            [e.id, e.service_date.isoformat(), e.plate, e.workshop.org_nr, e.workshop.name,
-             e.description, e.mileage_km, e.total_price_nok, "" if e.rating is None else e.rating]
+            [
+                e.id,
+                e.service_date.isoformat(),
+                e.plate,
+                e.workshop.org_nr,
+                e.workshop.name,
+                e.description,
+                e.mileage_km,
+                e.total_price_nok,
+                "" if e.rating is None else e.rating,
+            ]
         )
     return out.getvalue()

@@ -49,13 +49,18 @@ class VehicleHandlers:
             return rep.ok([rep.vehicle_summary(v, base_url()) for v in self._vehicles.list(sandbox)])
         return rep.ok(rep.vehicle_details(self._vehicles.details(sandbox, plate), base_url()))
 
-    async def linkVehicle(self, user: str, body: dict[str, Any] | None = None, file: Any = None, image: Any = None):
+    async def linkVehicle(
+        self, user: str, body: dict[str, Any] | None = None, file: Any = None, image: Any = None
+    ):
         sandbox = sandbox_of(self._sandboxes, user)
         body = body or {}
         plate = plate_from(body.get("registration_number"))
         image_input = await _image_from(body, file, image)
         view, created = await self._vehicles.link(
-            sandbox, plate, body.get("nickname"), None if image_input is UNSET else image_input  # type: ignore[arg-type]
+            sandbox,
+            plate,
+            body.get("nickname"),
+            None if image_input is UNSET else image_input,  # type: ignore[arg-type]
         )
         return rep.ok(rep.vehicle_details(view, base_url()), status=201 if created else 200)
 
@@ -81,12 +86,14 @@ class VehicleHandlers:
         view = self._vehicles.set_primary(sandbox, plate_from(body.get("registration_number")))
         return rep.ok(rep.vehicle_details(view, base_url()))
 
-    async def updateVehicle(self, user: str, reg: str, body: dict[str, Any] | None = None, file: Any = None, image: Any = None):
+    async def updateVehicle(
+        self, user: str, reg: str, body: dict[str, Any] | None = None, file: Any = None, image: Any = None
+    ):
         sandbox = sandbox_of(self._sandboxes, user)
         plate = plate_from(reg)
         body = body or {}
         changes = VehicleChanges(
-            nickname=body["nickname"] if "nickname" in body else UNSET,
+            nickname=body.get("nickname", UNSET),
             image=await _image_from(body, file, image),
         )
         view = self._vehicles.update(sandbox, plate, changes)

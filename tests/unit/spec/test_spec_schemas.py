@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from tests.unit.spec.spec_support import (
     SCHEMA_COMPOSITIONS,
@@ -207,7 +211,7 @@ def test_dates_timestamps_and_ids_use_their_formats() -> None:
 
 def test_plates_in_responses_are_normalised_and_inputs_lenient() -> None:
     assert SCHEMAS["RegistrationNumber"]["pattern"] == "^[A-Z0-9ÆØÅ]{2,7}$"
-    assert SCHEMAS["RegistrationNumberInput"]["pattern"] == "^[A-Za-z0-9ÆØÅæøå -]{2,10}$"
+    assert SCHEMAS["RegistrationNumberInput"]["pattern"] == "^[ -]*([A-Za-z0-9ÆØÅæøå][ -]*){2,7}$"
     for request in ("LinkVehicleRequest", "LinkVehicleForm", "SetPrimaryVehicleRequest"):
         assert SCHEMAS[request]["properties"]["registration_number"] == {
             "$ref": "#/components/schemas/RegistrationNumberInput"
@@ -255,3 +259,20 @@ def test_nickname_is_at_most_40_characters_everywhere() -> None:
     assert SCHEMAS["Nickname"]["maxLength"] == 40
     for form in ("LinkVehicleForm", "UpdateVehicleForm"):
         assert SCHEMAS[form]["properties"]["nickname"]["maxLength"] == 40
+
+
+_INPUT_PLATE = re.compile(SCHEMAS["RegistrationNumberInput"]["pattern"])
+_PLATE_ALPHABET = "ABCDEFGHJKLMNPRSTUVWXYZabcxyzÆØÅæøå0123456789 -_.ß"
+
+
+@given(st.text(alphabet=_PLATE_ALPHABET, max_size=14))
+def test_the_input_plate_pattern_accepts_exactly_what_normalises_to_a_valid_plate(raw: str) -> None:
+    """Schema-valid input is never refused by the server's plate rule, and vice versa."""
+    from mock_server.domain.errors import DomainError
+    from mock_server.domain.plates import parse_plate
+
+    try:
+        accepted = bool(parse_plate(raw))
+    except DomainError:
+        accepted = False
+    assert bool(_INPUT_PLATE.fullmatch(raw)) == accepted

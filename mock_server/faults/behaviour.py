@@ -1,0 +1,155 @@
+"""Faults in behaviour: subclasses of the real services and handlers, each overriding one rule."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..domain import service_log as logs
+from ..domain.models import VehicleLink
+from ..domain.vehicles import VehicleService, VehicleView, not_linked
+from ..handlers import representations as rep
+from ..handlers.common import sandbox_of
+from ..handlers.service_log import ServiceLogHandlers, _csv, _filter
+from ..handlers.vehicles import VehicleHandlers
+from ..request_context import current_request_id
+from ..store.sandbox import Sandbox, SandboxRegistry
+
+
+class FaultyVehicleService(VehicleService):
+    def __init__(self, *args: Any, faults: frozenset[str], sandboxes: SandboxRegistry, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._faults = faults
+        self._all_sandboxes = sandboxes
+
+    def unlink(self, sandbox: Sandbox, plate: str) -> VehicleLink | None:
+        if "primary-fallback-oldest" in self._faults:
+            removed = sandbox.links.pop(plate, None)
+            if removed is None:
+                raise not_linked(plate)
+            if removed.is_primary and sandbox.links:
+                min(sandbox.links.values(), key=lambda link: link.updated_at).is_primary = True
+            result = sandbox.primary()
+        else:
+            result = super().unlink(sandbox, plate)
+        if "unlink-deletes-record" in self._faults:
+            sandbox.vehicles.pop(plate, None)
+        return result
+
+    def list(self, sandbox: Sandbox) -> list[VehicleView]:
+        views = super().list(sandbox)
+        if "sandbox-leak" in self._faults:
+            for other in self._all_sandboxes:
+                if other is not sandbox:
+                    views += [VehicleView(link, other.vehicles[link.plate]) for link in other.links.values()]
+        return views
+
+
+class FaultyVehicleHandlers(VehicleHandlers):
+    def __init__(self, *args: Any, faults: frozenset[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._faults = faults
+
+    async def linkVehicle(
+        self, user: str, body: dict[str, Any] | None = None, file: Any = None, image: Any = None
+    ):
+        answer = await super().linkVehicle(user, body, file, image)
+        if "relink-201" in self._faults and answer[1] == 200:
+            return answer[0], 201, answer[2]
+        return answer
+
+
+class FaultyServiceLogHandlers(ServiceLogHandlers):
+    def __init__(self, *args: Any, faults: frozenset[str], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._faults = faults
+
+    async def listServiceLogs(
+        self,
+        user: str,
+        page: int = 1,
+        page_size: int = 20,
+        registration_number: str | None = None,
+        workshop_org_nr: str | None = None,
+    ):
+        if "page-repeats-item" not in self._faults or page == 1:
+            return await super().listServiceLogs(user, page, page_size, registration_number, workshop_org_nr)
+        sandbox = sandbox_of(self._sandboxes, user)
+        entries = sandbox.service_log.select(_filter(registration_number, workshop_org_nr))
+        start = (page - 1) * page_size - 1
+        result = logs.Page(entries[start : start + page_size], page, page_size, len(entries))
+        return rep.paged(result, (rep.service_log_entry(e) for e in result.items))
+
+    async def getServiceLogSummary(
+        self,
+        user: str,
+        registration_number: str | None = None,
+        workshop_org_nr: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ):
+        body, status, headers = await super().getServiceLogSummary(
+            user, registration_number, workshop_org_nr, date_from, date_to
+        )
+        if "summary-miscounts" in self._faults and status == 200:
+            body["data"]["count"] += 1
+        return body, status, headers
+
+    async def getLatestServiceLogs(
+        self,
+        user: str,
+        limit: int = 10,
+        registration_number: str | None = None,
+        workshop_org_nr: str | None = None,
+    ):
+        if "latest-not-head" not in self._faults:
+            return await super().getLatestServiceLogs(user, limit, registration_number, workshop_org_nr)
+        sandbox = sandbox_of(self._sandboxes, user)
+        entries = list(reversed(sandbox.service_log.select(_filter(registration_number, workshop_org_nr))))
+        return rep.ok([rep.service_log_entry(e) for e in entries[:limit]])
+
+    async def downloadServiceLogExport(self, token: str):
+        if "export-token-never-expires" not in self._faults:
+            return await super().downloadServiceLogExport(token)
+        grant = self._signer.verify(token)
+        sandbox = self._sandboxes.by_user(grant.user_id)
+        if sandbox is None:
+            return await super().downloadServiceLogExport(token)
+        return (
+            _csv(sandbox.service_log.select(grant.where)),
+            200,
+            {
+                "Content-Type": "text/csv",
+                "Content-Disposition": 'attachment; filename="minbil-service-log.csv"',
+                "X-Request-ID": current_request_id(),
+            },
+        )
+
+    def _not_primary(self, user: str, registration_number: str | None) -> str | None:
+        if registration_number is not None or "history-ignores-primary" not in self._faults:
+            return registration_number
+        sandbox = sandbox_of(self._sandboxes, user)
+        others = [link.plate for link in sandbox.links.values() if not link.is_primary]
+        return others[0] if others else None
+
+    async def getLatestVehicleHistory(
+        self,
+        user: str,
+        limit: int = 10,
+        registration_number: str | None = None,
+        workshop_org_nr: str | None = None,
+    ):
+        return await super().getLatestVehicleHistory(
+            user, limit, self._not_primary(user, registration_number), workshop_org_nr
+        )
+
+    async def listVehicleHistory(
+        self,
+        user: str,
+        page: int = 1,
+        page_size: int = 20,
+        registration_number: str | None = None,
+        workshop_org_nr: str | None = None,
+    ):
+        return await super().listVehicleHistory(
+            user, page, page_size, self._not_primary(user, registration_number), workshop_org_nr
+        )
