@@ -15,6 +15,7 @@ from connexion.validators import (
     ParameterValidator,
 )
 from jsonschema import ValidationError
+from starlette.datastructures import FormData
 from starlette.formparsers import MultiPartException
 from starlette.types import Scope
 
@@ -102,9 +103,23 @@ class StructuredParameterValidator(ParameterValidator):
 
 
 class _ReadableForm:
-    """A form body that cannot be parsed (no boundary, broken parts) is the client's error."""
+    """A form body that cannot be parsed (no boundary, broken parts) is the client's error.
+
+    Validation parses the form on its own; the uploads it parsed are closed here, or every upload
+    would leave a temporary file behind.
+    """
 
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
+        parsed: list[FormData] = []
+        base = super()._form_parser_cls  # type: ignore[misc]
+
+        class ClosingParser(base):  # type: ignore[valid-type, misc]
+            async def parse(self) -> FormData:
+                form = await super().parse()
+                parsed.append(form)
+                return form
+
+        self._parser_override = ClosingParser
         try:
             return await super()._parse(stream, scope)  # type: ignore[misc]
         except (MultiPartException, ValueError, KeyError) as exc:
@@ -113,6 +128,13 @@ class _ReadableForm:
                 f"The form body could not be read: {exc}.",
                 [{"field": "body", "message": "unreadable form data"}],
             ) from exc
+        finally:
+            for form in parsed:
+                await form.close()
+
+    @property
+    def _form_parser_cls(self) -> t.Any:
+        return getattr(self, "_parser_override", None) or super()._form_parser_cls  # type: ignore[misc]
 
 
 class StructuredFormValidator(_ReadableForm, FormDataValidator):

@@ -22,7 +22,8 @@ def json_headers() -> dict[str, str]:
 
 
 def timestamp(moment: datetime) -> str:
-    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+    # Always with microseconds, so timestamps sort the same as text and as time.
+    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def _day(value: date | None) -> str | None:

@@ -21,7 +21,10 @@ async def _image_input(value: Any) -> ImageInput | None:
         value = value[0] if value else None
         return await _image_input(value)
     if isinstance(value, UploadFile):
-        return ImageUpload(await value.read())
+        try:
+            return ImageUpload(await value.read())
+        finally:
+            await value.close()
     if isinstance(value, bytes):
         return ImageUpload(value)
     return parse_image_string(str(value))

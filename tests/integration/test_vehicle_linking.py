@@ -1,0 +1,170 @@
+"""Linking, unlinking and the primary-vehicle rules of API-SEMANTICS, through the HTTP API."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .conftest import KARI, Mock
+
+PLATES = ["CV12345", "DN54321", "EL34567", "KH10293", "SU20481"]
+
+
+def _link(mock: Mock, token: str, plate: str, **extra):
+    return mock.post("/api/co/vehicles", token, json={"registration_number": plate, **extra})
+
+
+def _primaries(mock: Mock, token: str) -> list[str]:
+    listed = mock.get("/api/co/vehicles", token).json()["data"]
+    return [v["registration_number"] for v in listed if v["is_primary"]]
+
+
+def test_linking_a_new_vehicle_answers_201_and_again_200_unchanged(mock: Mock) -> None:
+    token = mock.new_sandbox()
+    first = _link(mock, token, "cv 12-345", nickname="Jobbilen")
+    again = _link(mock, token, "CV12345", nickname="Et annet navn")
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json()["data"]["registration_number"] == "CV12345"
+    assert again.json()["data"] == first.json()["data"]
+
+
+def test_the_first_linked_vehicle_becomes_primary_and_later_ones_do_not(mock: Mock) -> None:
+    token = mock.new_sandbox()
+    assert _link(mock, token, "CV12345").json()["data"]["is_primary"] is True
+    assert _link(mock, token, "DN54321").json()["data"]["is_primary"] is False
+    assert _primaries(mock, token) == ["CV12345"]
+
+
+def test_unlinking_keeps_the_record_so_a_relink_returns_the_same_vehicle(mock: Mock) -> None:
+    token = mock.new_sandbox()
+    before = _link(mock, token, "CV12345").json()["data"]
+    assert mock.delete("/api/co/vehicles?reg=CV12345", token).status_code == 200
+    assert mock.get("/api/co/vehicles?reg=CV12345", token).status_code == 404
+    after = _link(mock, token, "CV12345")
+    assert after.status_code == 201
+    for field in ("vin", "make", "model", "registry_refreshed_at"):
+        assert after.json()["data"][field] == before[field]
+
+
+def test_removing_the_primary_promotes_the_most_recently_updated_vehicle(mock: Mock) -> None:
+    token = mock.new_sandbox()
+    for plate in ("CV12345", "DN54321", "KH10293"):
+        _link(mock, token, plate)
+    mock.put("/api/co/vehicles/DN54321", token, json={"nickname": "Sist endret"})
+    answer = mock.delete("/api/co/vehicles?registration_number=CV12345", token)
+    assert answer.json()["data"] == {
+        "registration_number": "CV12345",
+        "unlinked": True,
+        "primary_registration_number": "DN54321",
+    }
+    assert _primaries(mock, token) == ["DN54321"]
+
+
+def test_unlinking_the_last_vehicle_leaves_no_primary(mock: Mock) -> None:
+    token = mock.new_sandbox()
+    _link(mock, token, "CV12345")
+    answer = mock.delete("/api/co/vehicles?reg=CV12345", token).json()["data"]
+    assert answer["primary_registration_number"] is None
+    assert mock.get("/api/co/vehicles", token).json()["data"] == []
+
+
+def test_set_primary_makes_exactly_that_vehicle_primary(mock: Mock) -> None:
+    token = mock.new_sandbox()
+    for plate in ("CV12345", "DN54321"):
+        _link(mock, token, plate)
+    answer = mock.post("/api/co/vehicles/set-primary", token, json={"registration_number": "dn 54321"})
+    assert answer.status_code == 200 and answer.json()["data"]["is_primary"] is True
+    assert _primaries(mock, token) == ["DN54321"]
+
+
+def test_updating_a_nickname_bumps_updated_at_and_null_clears_it(mock: Mock) -> None:
+    token = mock.new_sandbox()
+    linked = _link(mock, token, "CV12345", nickname="Gammel").json()["data"]
+    renamed = mock.put("/api/co/vehicles/CV12345", token, json={"nickname": "Ny"}).json()["data"]
+    assert renamed["nickname"] == "Ny" and renamed["updated_at"] > linked["updated_at"]
+    cleared = mock.put("/api/co/vehicles/CV12345", token, json={"nickname": None}).json()["data"]
+    assert cleared["nickname"] is None
+
+
+def test_refresh_and_set_primary_leave_updated_at_alone(mock: Mock) -> None:
+    token = mock.new_sandbox()
+    linked = _link(mock, token, "CV12345").json()["data"]
+    refreshed = mock.post("/api/co/vehicles/refresh/CV12345", token).json()["data"]
+    assert refreshed["updated_at"] == linked["updated_at"]
+    assert refreshed["registry_refreshed_at"] > linked["registry_refreshed_at"]
+
+
+def test_operations_on_a_vehicle_that_is_not_linked_answer_404_vehicle_not_linked(mock: Mock) -> None:
+    token = mock.new_sandbox()
+    answers = [
+        mock.get("/api/co/vehicles?reg=CV12345", token),
+        mock.delete("/api/co/vehicles?reg=CV12345", token),
+        mock.put("/api/co/vehicles/CV12345", token, json={"nickname": "x"}),
+        mock.post("/api/co/vehicles/refresh/CV12345", token),
+        mock.post("/api/co/vehicles/set-primary", token, json={"registration_number": "CV12345"}),
+    ]
+    assert [(a.status_code, a.json()["code"]) for a in answers] == [(404, "VEHICLE_NOT_LINKED")] * 5
+
+
+def test_a_plate_the_registry_does_not_know_answers_404_and_links_nothing(mock: Mock) -> None:
+    token = mock.new_sandbox()
+    answer = _link(mock, token, "HEISANN")
+    assert (answer.status_code, answer.json()["code"]) == (404, "VEHICLE_NOT_FOUND_IN_REGISTRY")
+    assert mock.get("/api/co/vehicles", token).json()["data"] == []
+
+
+def test_registration_number_and_reg_must_agree(mock: Mock) -> None:
+    conflict = mock.get("/api/co/vehicles?registration_number=BT57225&reg=EL42817")
+    same = mock.get("/api/co/vehicles?registration_number=BT57225&reg=bt-57225")
+    assert (conflict.status_code, conflict.json()["code"]) == (400, "REGISTRATION_NUMBER_CONFLICT")
+    assert same.status_code == 200
+
+
+def test_unlinking_without_a_plate_is_refused(mock: Mock) -> None:
+    answer = mock.delete("/api/co/vehicles")
+    assert (answer.status_code, answer.json()["code"]) == (400, "REGISTRATION_NUMBER_REQUIRED")
+    assert len(mock.get("/api/co/vehicles").json()["data"]) == 3
+
+
+def test_norwegian_registry_text_passes_through_as_utf8(mock: Mock) -> None:
+    answer = mock.post("/api/co/vehicles/refresh/BT57225", KARI)
+    assert answer.json()["data"]["colour"] == "Grå"
+    assert "Grå".encode() in answer.content
+
+
+operations = st.lists(
+    st.tuples(st.sampled_from(["link", "unlink", "set-primary", "rename"]), st.sampled_from(PLATES)),
+    max_size=14,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=operations)
+def test_exactly_one_primary_whenever_any_vehicle_is_linked(shared_mock: Mock, steps) -> None:
+    """Random link/unlink/set-primary/rename sequences against a plain model of the rules."""
+    mock = shared_mock
+    token = mock.new_sandbox()
+    linked: dict[str, str] = {}  # plate -> updated_at
+    primary: str | None = None
+    for action, plate in steps:
+        if action == "link":
+            answer = _link(mock, token, plate)
+            assert answer.status_code == (200 if plate in linked else 201)
+            if plate not in linked:
+                linked[plate] = answer.json()["data"]["updated_at"]
+                primary = primary or plate
+        elif action == "unlink":
+            answer = mock.delete(f"/api/co/vehicles?reg={plate}", token)
+            assert answer.status_code == (200 if plate in linked else 404)
+            if linked.pop(plate, None) is not None and plate == primary:
+                primary = max(linked, key=linked.__getitem__) if linked else None
+        elif action == "set-primary":
+            answer = mock.post("/api/co/vehicles/set-primary", token, json={"registration_number": plate})
+            assert answer.status_code == (200 if plate in linked else 404)
+            primary = plate if plate in linked else primary
+        else:
+            answer = mock.put(f"/api/co/vehicles/{plate}", token, json={"nickname": "Omdøpt"})
+            assert answer.status_code == (200 if plate in linked else 404)
+            if plate in linked:
+                linked[plate] = answer.json()["data"]["updated_at"]
+        assert _primaries(mock, token) == ([primary] if primary else [])
