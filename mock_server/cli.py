@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
+import warnings
 
-import uvicorn
+# Connexion imports Starlette's test client, which warns on every start; not the user's concern.
+warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
-from .app import create_app
-from .faults import FAULTS
-from .seeding import build_seeded_world
-from .settings import DEFAULT_PORT, Settings
+import uvicorn  # noqa: E402
+
+from .app import create_app  # noqa: E402
+from .faults import FAULTS  # noqa: E402
+from .seeding import build_seeded_world  # noqa: E402
+from .settings import DEFAULT_PORT, Settings  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -1,0 +1,74 @@
+"""The real `minbil-mock` command on a real socket: what a newcomer runs first."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def running_mock() -> Iterator[tuple[str, str]]:
+    port = _free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "mock_server.cli", "--port", str(port), "--seed", "3"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            httpx.get(f"{base}/openapi.json", timeout=1)
+            break
+        except httpx.TransportError:
+            time.sleep(0.1)
+    else:
+        process.kill()
+        pytest.fail("the mock did not start within 30 s")
+    try:
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+        process.stdout.close()
+
+
+def test_the_mock_prints_the_demo_tokens_and_serves_them(running_mock) -> None:
+    base, process = running_mock
+    banner = "".join(process.stdout.readline() for _ in range(8))
+    assert "demo-kari" in banner and "demo-ola" in banner
+    answer = httpx.get(f"{base}/api/co/vehicles", headers={"Authorization": "Bearer demo-kari"})
+    assert answer.status_code == 200 and len(answer.json()["data"]) == 3
+
+
+def test_the_mock_remembers_a_change_across_requests(running_mock) -> None:
+    base, _ = running_mock
+    auth = {"Authorization": "Bearer demo-ola"}
+    linked = httpx.post(f"{base}/api/co/vehicles", headers=auth, json={"registration_number": "SU20481"})
+    listed = httpx.get(f"{base}/api/co/vehicles", headers=auth).json()["data"]
+    assert linked.status_code == 201
+    assert [(v["registration_number"], v["is_primary"]) for v in listed] == [("SU20481", True)]
+
+
+def test_the_registry_fake_answers_at_its_real_path(running_mock) -> None:
+    base, _ = running_mock
+    answer = httpx.get(
+        f"{base}/ws/no/vegvesen/kjoretoy/felles/datautlevering/enkeltoppslag/kjoretoydata",
+        params={"kjennemerke": "EK39085"},
+        headers={"SVV-Authorization": "Apikey minbil-demo-apikey"},
+    )
+    assert answer.status_code == 200
+    assert answer.json()["kjoretoydataListe"][0]["kjoretoyId"]["kjennemerke"] == "EK 39085"
