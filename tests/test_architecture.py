@@ -81,3 +81,8 @@ def test_nothing_that_runs_reads_the_shared_folder() -> None:
         or "shared/reference" in path.read_text(encoding="utf-8")
     ]
     assert readers == []
+
+
+def test_the_docs_are_built_from_the_specs_alone() -> None:
+    assert _offending("minbil_docs", "mock_server") == []
+    assert _offending("minbil_docs", "fixtures") == []
