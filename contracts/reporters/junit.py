@@ -1,0 +1,66 @@
+"""JUnit XML: one testsuite per contract suite, one testcase per check, the rule id as failure type."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+from pathlib import Path
+
+from ..events import CheckFinished, Event, RunFinished
+from ..exchange import Secrets
+from ..failures import Status
+from .reproduction import describe, reproduction_steps
+
+
+class JUnitReporter:
+    def __init__(self, path: Path, secrets: Secrets | None = None) -> None:
+        self._path = path
+        self._secrets = secrets or Secrets()
+        self._checks: dict[str, list[CheckFinished]] = defaultdict(list)
+
+    def handle(self, event: Event) -> None:
+        if isinstance(event, CheckFinished):
+            self._checks[event.suite].append(event)
+        elif isinstance(event, RunFinished):
+            self._path.parent.mkdir(parents=True, exist_ok=True)
+            ET.ElementTree(self.build(event)).write(self._path, encoding="utf-8", xml_declaration=True)
+
+    def build(self, finished: RunFinished) -> ET.Element:
+        root = ET.Element("testsuites", name="minbil-contracts", time=f"{finished.duration:.3f}")
+        totals = {"tests": 0, "failures": 0, "skipped": 0}
+        for suite, checks in self._checks.items():
+            element = ET.SubElement(root, "testsuite", name=suite)
+            counts = {
+                "tests": len(checks),
+                "failures": sum(1 for check in checks if check.status is Status.FAILED),
+                "skipped": sum(1 for check in checks if check.status is Status.SKIPPED),
+            }
+            for key, value in counts.items():
+                element.set(key, str(value))
+                totals[key] += value
+            element.set("errors", "0")
+            element.set("time", f"{sum(check.duration for check in checks):.3f}")
+            for check in checks:
+                self._testcase(element, check)
+        for key, value in totals.items():
+            root.set(key, str(value))
+        root.set("errors", "0")
+        return root
+
+    def _testcase(self, parent: ET.Element, check: CheckFinished) -> None:
+        case = ET.SubElement(
+            parent,
+            "testcase",
+            classname=f"contracts.{check.suite}",
+            name=check.check,
+            time=f"{check.duration:.3f}",
+        )
+        if check.status is Status.SKIPPED:
+            ET.SubElement(case, "skipped", message=check.skip_reason or "")
+        for failure in check.failures:
+            element = ET.SubElement(
+                case, "failure", type=failure.rule_id, message=self._secrets.redact(failure.message)[:500]
+            )
+            lines = [describe(failure), self._secrets.redact(failure.message), "", "Reproduce:"]
+            lines += reproduction_steps(failure, self._secrets)
+            element.text = "\n".join(lines)

@@ -1,0 +1,103 @@
+"""The catalogue of rules the contract suite checks. Rule ids are stable: reports and CI filters use them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    summary: str
+
+    @property
+    def area(self) -> str:
+        return self.id.split(".", 1)[0]
+
+
+_CATALOGUE: tuple[Rule, ...] = (
+    # --- conformance: schemathesis checks against openapi.yaml, plus two transport invariants
+    Rule("conformance.server-error", "No request may produce a 5xx response"),
+    Rule("conformance.status-code", "Every status code is documented for its operation"),
+    Rule("conformance.content-type", "The response Content-Type is one the operation documents"),
+    Rule("conformance.response-schema", "Response bodies validate against the documented schema"),
+    Rule("conformance.response-headers", "Documented response headers are present and valid"),
+    Rule("conformance.negative-data-rejection", "Requests that violate the schema are rejected with 4xx"),
+    Rule("conformance.positive-data-acceptance", "Requests that satisfy the schema are accepted"),
+    Rule("conformance.missing-required-header", "A missing required header is rejected"),
+    Rule("conformance.unsupported-method", "Undocumented methods are answered with 405"),
+    Rule("conformance.allow-header", "A 405 answer's Allow header lists exactly the path's methods"),
+    Rule("conformance.ignored-auth", "Operations that declare auth enforce it"),
+    Rule("conformance.use-after-free", "A deleted resource is not available afterwards"),
+    Rule("conformance.resource-availability", "A created resource is available afterwards"),
+    Rule("conformance.object-level-authorization", "One identity cannot read another identity's objects"),
+    Rule("conformance.engine-error", "The conformance engine could run every operation"),
+    Rule("conformance.request-id", "Every response carries X-Request-ID equal to the body's request id"),
+    Rule("conformance.timezone-aware", "Every timestamp in a response carries a timezone offset"),
+    # --- semantics: the server agrees with a plain model after every step
+    Rule("semantics.link-new-201", "Linking a vehicle that is not linked answers 201 with its details"),
+    Rule("semantics.link-idempotent", "Re-linking a linked vehicle answers 200 and changes nothing"),
+    Rule(
+        "semantics.unlink-keeps-record",
+        "Unlinking keeps the vehicle record: a re-link returns the same vehicle",
+    ),
+    Rule(
+        "semantics.unlink-response",
+        "Unlink answers {registration_number, unlinked, primary_registration_number}",
+    ),
+    Rule("semantics.single-primary", "A user with vehicles has exactly one primary; with none, none"),
+    Rule("semantics.primary-fallback", "Removing the primary promotes the most recently updated vehicle"),
+    Rule("semantics.set-primary", "After set-primary exactly that vehicle is primary"),
+    Rule("semantics.update-applies", "PUT /vehicles/{reg} stores the given nickname and image"),
+    Rule("semantics.updated-at-bumps", "Nickname and image updates move updated_at forward"),
+    Rule("semantics.refresh-keeps-link", "A refresh renews registry data and leaves the owner's data alone"),
+    Rule(
+        "semantics.vehicles-match-model", "The vehicle list holds exactly the linked vehicles with their data"
+    ),
+    Rule("semantics.not-linked-404", "Operations on a vehicle the caller has not linked answer 404"),
+    Rule("semantics.preferences-merge", "A preferences update changes only the given event/channel pairs"),
+    Rule("semantics.preferences-reject-unknown", "Unknown events or channels are rejected with 400"),
+    Rule("semantics.preferences-atomic", "A rejected preferences update changes nothing"),
+    # --- read model: properties over whatever service-log data the server holds
+    Rule("read-model.page-meta", "Paged lists report page, page_size, total and total_pages consistently"),
+    Rule("read-model.pages-disjoint", "No entry appears on two pages"),
+    Rule("read-model.pages-cover", "Walking every page yields meta.total entries, each exactly once"),
+    Rule("read-model.stable-order", "Lists are ordered by service_date desc, then id desc"),
+    Rule("read-model.latest-is-head", "latest?limit=n equals the first n entries of list"),
+    Rule("read-model.summary-agrees", "summary (count, average rating, last date) agrees with list"),
+    Rule("read-model.filters-filter", "Filtered lists hold exactly the entries matching the filter"),
+    Rule("read-model.messages-of-own-entries", "The messages of one's own entries are readable"),
+    Rule("read-model.history-defaults-to-primary", "Vehicle history without a plate is the primary's"),
+    Rule("read-model.export-download", "An export token downloads the CSV of the filtered entries"),
+    Rule("read-model.export-tampered", "A tampered export token is refused with 403"),
+    Rule("read-model.export-expiry", "Export tokens expire 15 minutes after issue (then 401)"),
+    # --- auth and isolation
+    Rule("auth.missing-token", "Every secured operation refuses a request without a token (401)"),
+    Rule("auth.wrong-token", "Every secured operation refuses an unknown token (401)"),
+    Rule("auth.problem-details", "A refusal is application/problem+json with code UNAUTHENTICATED"),
+    Rule("isolation.vehicles", "One user's vehicles are invisible to another"),
+    Rule("isolation.vehicle-mutations", "One user cannot change or remove another user's vehicle"),
+    Rule("isolation.service-log", "One user's service log and messages are invisible to another"),
+    Rule("isolation.preferences", "One user's preference changes do not touch another's"),
+    # --- registry: Vegvesen-like enkeltoppslag servers
+    Rule("registry.response-schema", "Responses validate against the enkeltoppslag response schema"),
+    Rule("registry.no-nulls", "Fields without a value are omitted, never null"),
+    Rule("registry.both-params-rejected", "kjennemerke and understellsnummer together answer 400"),
+    Rule("registry.unknown-key-refused", "A missing or unknown API key answers 403"),
+    Rule(
+        "registry.not-available", 'Unknown vehicles answer {"feilmelding": "OPPLYSNINGER_IKKE_TILGJENGELIGE"}'
+    ),
+    Rule("registry.plate-with-space", "Plates come back with a space between series and number"),
+    Rule("registry.timezone-offset", "Registry timestamps carry a timezone offset"),
+    Rule("registry.vin-lookup", "A lookup by understellsnummer finds the same vehicle as by plate"),
+    # --- the harness itself
+    Rule("contracts.setup", "The target is reachable and the tokens are accepted"),
+    Rule("contracts.unexpected-error", "A check could run to the end (the server answered something usable)"),
+)
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in _CATALOGUE}
+
+
+def rule(rule_id: str) -> Rule:
+    """The rule with this id; a typo in a suite is a programming error, so it raises."""
+    return RULES[rule_id]

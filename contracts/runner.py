@@ -1,0 +1,105 @@
+"""run_suite(target, options) -> Report: runs the chosen suites in order and emits events as it goes."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+
+import httpx
+
+from .client import ApiClient
+from .context import SuiteContext
+from .events import Broadcast, Event, Listener, RunFinished, RunStarted, SuiteFinished, SuiteStarted
+from .exchange import REGISTRY_KEY_VARIABLE, SECOND_TOKEN_VARIABLE, TOKEN_VARIABLE, Secrets
+from .failures import RuleViolation, Status, expect
+from .options import SUITE_NAMES, RunOptions
+from .report import Report
+from .suites import SUITES
+from .target import Target
+
+
+def secrets_for(options: RunOptions) -> Secrets:
+    """Tokens and keys never appear in reports; reproductions name the environment variables instead."""
+    values = {options.token: TOKEN_VARIABLE}
+    if options.second_token:
+        values[options.second_token] = SECOND_TOKEN_VARIABLE
+    if options.registry is not None:
+        values[options.registry.api_key] = REGISTRY_KEY_VARIABLE
+    return Secrets(values)
+
+
+def run_suite(target: Target, options: RunOptions, listeners: Iterable[Listener] = ()) -> Report:
+    report = Report()
+    emit = Broadcast([report, *listeners])
+    chosen = tuple(name for name in SUITE_NAMES if name in options.suites)
+    emit(RunStarted(target.describe(), chosen, options.profile.name, options.seed, options.read_only))
+    started = time.monotonic()
+    notes: list[str] = []
+    with target.connect() as http:
+        api_ready = True
+        if any(not SUITES[name].registry_only for name in chosen):
+            api_ready = _check_setup(_context("setup", target, options, http, emit)) is Status.PASSED
+        for name in chosen:
+            spec = SUITES[name]
+            if not spec.registry_only and not api_ready:
+                emit(SuiteFinished(name, 0.0, skipped_reason="the API could not be used (see setup)"))
+                continue
+            if spec.registry_only and options.registry is None:
+                notes.append("registry suite skipped: pass --registry-url and --registry-key to run it")
+                emit(SuiteFinished(name, 0.0, skipped_reason="no registry given"))
+                continue
+            description, run = spec.load()
+            emit(SuiteStarted(name, description))
+            suite_started = time.monotonic()
+            context = _context(name, target, options, http, emit)
+            try:
+                run(context)
+            except Exception as error:  # the boundary of a suite: report it, run the next one
+                context.report_crash("suite could not finish", error)
+            emit(SuiteFinished(name, time.monotonic() - suite_started))
+    if options.time_control is None and "read-model" in chosen:
+        notes.append("export-token expiry was checked from expires_at only; --mock-controls lets time pass")
+    emit(
+        RunFinished(
+            duration=time.monotonic() - started,
+            seed=options.seed,
+            failed_checks=report.count(Status.FAILED),
+            passed_checks=report.count(Status.PASSED),
+            skipped_checks=report.count(Status.SKIPPED),
+            notes=tuple(notes),
+        )
+    )
+    return report
+
+
+def _context(
+    suite: str, target: Target, options: RunOptions, http: httpx.Client, emit: Broadcast
+) -> SuiteContext:
+    def send(event: Event) -> None:
+        emit(event)
+
+    return SuiteContext(suite, target, options, http, send, secrets_for(options))
+
+
+def _check_setup(ctx: SuiteContext) -> Status:
+    def tokens_are_accepted() -> None:
+        tokens = [("--token", ctx.options.token)]
+        if ctx.options.second_token:
+            tokens.append(("--second-token", ctx.options.second_token))
+        for flag, token in tokens:
+            try:
+                response = ApiClient(ctx.http, token, journal=ctx.journal, check_invariants=False).get(
+                    "/api/co/vehicles"
+                )
+            except httpx.HTTPError as error:
+                raise RuleViolation(
+                    "contracts.setup", f"cannot reach {ctx.target.describe()}: {error}"
+                ) from error
+            expect(
+                response.status == 200,
+                "contracts.setup",
+                f"GET /api/co/vehicles with {flag} answered {response.status}, not 200",
+                response.exchange,
+            )
+
+    return ctx.run_check("target reachable and tokens accepted", tokens_are_accepted)

@@ -1,0 +1,92 @@
+"""Builds the mock in-process for the contract tests, clean or with planted faults.
+
+Only the tests import mock_server; the contract suite itself reaches the app through a Target.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from contracts import PROFILES, RegistryOptions, Report, RunOptions, Target, run_suite
+from mock_server.app import create_app
+from mock_server.seeding import build_seeded_world
+from mock_server.settings import Settings
+
+KARI = "demo-kari"
+OLA = "demo-ola"
+
+
+@dataclass(frozen=True)
+class PlantedFault:
+    name: str
+    suite: str
+    rule_id: str
+
+
+# Each planted fault of the mock, the suite that must catch it, and the rule it must name.
+FAULTS: tuple[PlantedFault, ...] = (
+    PlantedFault("primary-fallback-oldest", "semantics", "semantics.primary-fallback"),
+    PlantedFault("relink-201", "semantics", "semantics.link-idempotent"),
+    PlantedFault("unlink-deletes-record", "semantics", "semantics.unlink-keeps-record"),
+    PlantedFault("page-repeats-item", "read-model", "read-model.pages-disjoint"),
+    PlantedFault("summary-miscounts", "read-model", "read-model.summary-agrees"),
+    PlantedFault("latest-not-head", "read-model", "read-model.latest-is-head"),
+    PlantedFault("accept-unknown-event", "semantics", "semantics.preferences-reject-unknown"),
+    PlantedFault("partial-preferences-write", "semantics", "semantics.preferences-atomic"),
+    PlantedFault("accept-missing-token", "auth", "auth.missing-token"),
+    PlantedFault("accept-wrong-token", "auth", "auth.wrong-token"),
+    PlantedFault("sandbox-leak", "isolation", "isolation.vehicles"),
+    PlantedFault("drop-required-field", "conformance", "conformance.response-schema"),
+    PlantedFault("naive-datetime", "conformance", "conformance.response-schema"),
+    PlantedFault("export-token-never-expires", "read-model", "read-model.export-expiry"),
+    PlantedFault("history-ignores-primary", "read-model", "read-model.history-defaults-to-primary"),
+    PlantedFault("registry-null-fields", "registry", "registry.no-nulls"),
+    PlantedFault("registry-both-params-accepted", "registry", "registry.both-params-rejected"),
+)
+
+
+def mock_supports_faults() -> bool:
+    return "planted_faults" in {field.name for field in dataclasses.fields(Settings)}
+
+
+class SandboxClock:
+    """Lets time pass in the in-process mock, as its control API would."""
+
+    def __init__(self, world: Any) -> None:
+        self._world = world
+
+    def advance(self, token: str, delta: timedelta) -> None:
+        self._world.sandboxes.by_token(token).clock.advance(delta)
+
+
+def mock_target(faults: frozenset[str] = frozenset()) -> tuple[Target, SandboxClock]:
+    # A faulty mock must not catch its own fault by validating its responses.
+    settings = Settings(planted_faults=faults, validate_responses=False) if faults else Settings()  # type: ignore[call-arg]
+    world, _ = build_seeded_world(settings)
+    return Target.asgi(create_app(settings, world)), SandboxClock(world)
+
+
+def quick_options(suites: tuple[str, ...], clock: SandboxClock, **overrides: Any) -> RunOptions:
+    base: dict[str, Any] = {
+        "token": KARI,
+        "second_token": OLA,
+        "profile": PROFILES["quick"],
+        "seed": 0,
+        "suites": suites,
+        "registry": RegistryOptions(),
+        "time_control": clock,
+    }
+    return RunOptions(**{**base, **overrides})
+
+
+def run_in_process(target: Target, options: RunOptions) -> Report:
+    with warnings.catch_warnings():
+        # The in-process server leaves multipart upload spools to the garbage collector (they are
+        # freed unclosed inside its request handling, on its own event-loop thread). That is the
+        # server's resource handling, invisible over HTTP and no part of the contract under test.
+        warnings.simplefilter("ignore", ResourceWarning)
+        return run_suite(target, options)

@@ -1,0 +1,85 @@
+"""The reporters turn run events into a console account, JUnit XML and Markdown, never leaking tokens."""
+
+from __future__ import annotations
+
+import io
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from contracts.events import CheckFinished, RunFinished, RunStarted, SuiteFinished, SuiteStarted
+from contracts.exchange import Exchange, Secrets
+from contracts.failures import Failure, Status
+from contracts.reporters import ConsoleReporter, JUnitReporter, MarkdownReporter
+
+TOKEN = "secret-token-of-kari"
+SECRETS = Secrets({TOKEN: "MINBIL_ACCESS_TOKEN"})
+BROKEN_LINK = Exchange(
+    method="POST",
+    url="http://localhost:5000/api/co/vehicles",
+    request_headers=(("Authorization", f"Bearer {TOKEN}"), ("Content-Type", "application/json")),
+    request_body=b'{"registration_number": "CV12345"}',
+    status=201,
+    response_body=b'{"data": {"registration_number": "CV12345"}}',
+)
+FAILURE = Failure(
+    rule_id="semantics.link-idempotent",
+    message="linking CV12345 again answered 201, not 200",
+    suite="semantics",
+    check="vehicles: walkthrough of every rule",
+    steps=(BROKEN_LINK, BROKEN_LINK),
+)
+EVENTS = (
+    RunStarted("http://localhost:5000", ("semantics",), "quick", 7, False),
+    SuiteStarted("semantics", "state machines"),
+    CheckFinished("semantics", "vehicles: walkthrough of every rule", Status.FAILED, 0.5, (FAILURE,)),
+    CheckFinished("semantics", "preferences: walkthrough of every rule", Status.PASSED, 0.1),
+    CheckFinished("semantics", "restore", Status.SKIPPED, 0.0, skip_reason="read-only mode"),
+    SuiteFinished("semantics", 0.6),
+    RunFinished(duration=0.7, seed=7, failed_checks=1, passed_checks=1, skipped_checks=1),
+)
+
+
+def test_console_shows_the_broken_rule_with_a_curl_line_and_the_seed() -> None:
+    stream = io.StringIO()
+    reporter = ConsoleReporter(stream, SECRETS)
+    for event in EVENTS:
+        reporter.handle(event)
+    text = stream.getvalue()
+    assert "[semantics.link-idempotent]" in text
+    assert "curl -sS -X POST" in text
+    assert '"Authorization: Bearer $MINBIL_ACCESS_TOKEN"' in text
+    assert "re-run with --seed 7" in text
+    assert TOKEN not in text
+
+
+def test_junit_has_a_testcase_per_check_and_the_rule_id_as_failure_type(tmp_path: Path) -> None:
+    path = tmp_path / "reports" / "contracts.xml"
+    reporter = JUnitReporter(path, SECRETS)
+    for event in EVENTS:
+        reporter.handle(event)
+    root = ET.parse(path).getroot()
+    assert root.get("tests") == "3" and root.get("failures") == "1" and root.get("skipped") == "1"
+    failure = root.find("./testsuite/testcase/failure")
+    assert failure is not None and failure.get("type") == "semantics.link-idempotent"
+    assert "curl" in (failure.text or "")
+    assert TOKEN not in path.read_text(encoding="utf-8")
+
+
+def test_markdown_report_lists_failures_with_reproduction(tmp_path: Path) -> None:
+    path = tmp_path / "contracts.md"
+    reporter = MarkdownReporter(path, SECRETS)
+    for event in EVENTS:
+        reporter.handle(event)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# MinBil contract report: FAILED")
+    assert "| semantics | 1 | 1 | 1 | `semantics.link-idempotent` |" in text
+    assert "```sh" in text and "$MINBIL_ACCESS_TOKEN" in text
+    assert TOKEN not in text
+
+
+def test_curl_line_repeats_method_body_and_url_and_names_the_token_variable() -> None:
+    curl = BROKEN_LINK.curl(SECRETS)
+    assert curl.startswith("curl -sS -X POST")
+    assert '--data-binary \'{"registration_number":"CV12345"}\'' in curl
+    assert curl.endswith("http://localhost:5000/api/co/vehicles")
+    assert '"Authorization: Bearer $MINBIL_ACCESS_TOKEN"' in curl
