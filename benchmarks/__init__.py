@@ -1,0 +1,1 @@
+"""Side-by-side load benchmark of the MinBil mock and Prism on the same openapi.yaml (see run.py)."""

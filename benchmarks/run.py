@@ -1,0 +1,428 @@
+#!/usr/bin/env python3
+"""Benchmark the MinBil mock against Prism (-v silent) on the same openapi.yaml, side by side.
+
+    .venv/bin/python benchmarks/run.py            # full run, about five minutes
+    .venv/bin/python benchmarks/run.py --quick    # one short round, for a first look
+    .venv/bin/python benchmarks/run.py --dry-run  # print what would run, start nothing
+
+Servers are pinned to the last core, the load generator to core 0. Rounds alternate between the
+peers; each figure in the table is the median over the rounds. The Markdown report goes to stdout
+(and --output), progress to stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+if __package__ in (None, ""):  # run as a file: make `benchmarks` importable
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks import prism, pyload, scaling, servers, wrk
+from benchmarks.measurement import Measurement, median_of
+from benchmarks.report import ScenarioRow, load_table, machine_lines, scaling_table, startup_table
+from benchmarks.scenarios import DEMO_TOKEN, READY_PROBE, Scenario, select
+
+ROOT = Path(__file__).resolve().parent.parent
+SPEC = ROOT / "openapi.yaml"
+REGISTRY_SPEC = ROOT / "mock_server" / "vegvesen" / "vegvesen.yaml"
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="benchmarks/run.py", description="MinBil mock vs Prism.")
+    add = parser.add_argument
+    add("--duration", type=float, default=5.0, help="seconds per measured run (default 5)")
+    add("--rounds", type=int, default=3, help="alternating rounds per scenario (default 3)")
+    add("--connections", type=int, default=32, help="keep-alive connections (default 32)")
+    add("--warmup", type=float, default=2.0, help="unmeasured seconds per scenario and peer, first")
+    add("--startup-samples", type=int, default=3, help="start-ups timed per server (median)")
+    add("--scenarios", help="comma-separated words picking scenarios, e.g. 'list,registry'")
+    add("--quick", action="store_true", help="one 2 s round, one start-up sample, 1 s warm-up")
+    add("--no-prism", action="store_true", help="measure the mock only")
+    add("--python-load", action="store_true", help="use the Python load generator even if wrk exists")
+    add("--skip-contracts", action="store_true", help="do not time the contract suite")
+    add("--contracts-profile", default="quick", help="minbil-contracts profile to time (default quick)")
+    add("--skip-scaling", action="store_true", help="skip the 10 vs 10,000 entries comparison")
+    add("--output", type=Path, help="also write the Markdown report to this file")
+    add("--dry-run", action="store_true", help="print the plan and commands; start nothing")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.duration, args.rounds, args.startup_samples, args.warmup = 2.0, 1, 1, 1.0
+    if args.rounds < 1 or args.duration < 1 or args.connections < 1 or args.startup_samples < 1:
+        parser.error("--rounds, --duration, --connections and --startup-samples must be at least 1")
+    return args
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which core runs the servers and which the load generator; None means unpinned."""
+
+    server_cpu: str | None
+    load_cpu: str | None
+
+    @staticmethod
+    def detect() -> Layout:
+        cpus = sorted(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else []
+        if shutil.which("taskset") and len(cpus) >= 2:
+            return Layout(server_cpu=str(cpus[-1]), load_cpu=str(cpus[0]))
+        return Layout(None, None)
+
+    def describe(self) -> str:
+        if self.server_cpu is None:
+            return "not pinned (taskset or a second core is missing): figures are noisier"
+        return f"each server pinned to CPU {self.server_cpu}, the load generator to CPU {self.load_cpu}"
+
+
+@dataclass(frozen=True)
+class Peer:
+    """One side of the comparison: the servers answering its API and its registry."""
+
+    name: str
+    api: servers.RunningServer
+    registry: servers.RunningServer
+
+    def server_for(self, scenario: Scenario) -> servers.RunningServer:
+        return self.registry if scenario.service == "registry" else self.api
+
+    def url_for(self, scenario: Scenario) -> str:
+        return self.server_for(scenario).base_url + scenario.path_on(self.name)
+
+
+def mock_argv(port: int) -> list[str]:
+    script = Path(sys.executable).parent / "minbil-mock"
+    base = [str(script)] if script.exists() else [sys.executable, "-m", "mock_server.cli"]
+    return [*base, "--port", str(port)]
+
+
+def contracts_argv(base_url: str, profile: str) -> list[str] | None:
+    script = Path(sys.executable).parent / "minbil-contracts"
+    if not script.exists():
+        return None
+    return [
+        *(str(script), "run", "--base-url", base_url, "--token", DEMO_TOKEN, "--second-token", "demo-ola"),
+        *("--registry-url", base_url, "--profile", profile, "--seed", "6", "--quiet"),
+    ]
+
+
+def use_wrk(args: argparse.Namespace) -> bool:
+    return wrk.available() and not args.python_load
+
+
+def load_generator_name(args: argparse.Namespace) -> str:
+    if use_wrk(args):
+        return f"wrk, 1 thread, {args.connections} keep-alive connections"
+    reason = "forced by --python-load" if args.python_load else "wrk is missing (apt-get install wrk)"
+    return (
+        f"Python load generator ({reason}), {args.connections} connections: it saturates before fast "
+        "servers do, so it understates them"
+    )
+
+
+def progress(message: str) -> None:
+    sys.stderr.write(f"[bench] {message}\n")
+    sys.stderr.flush()
+
+
+def dry_run(args: argparse.Namespace, scenarios: Sequence[Scenario], layout: Layout) -> str:
+    pin = servers.pin_prefix(layout.server_cpu)
+    lines = [
+        "# Dry run: nothing started",
+        "",
+        f"- {layout.describe()}",
+        f"- load generator: {load_generator_name(args)}",
+        f"- ours:  {shlex.join([*pin, *mock_argv(5000)])}",
+    ]
+    if not args.no_prism:
+        lines += [
+            f"- Prism install (first run): (cd benchmarks && {shlex.join(prism.install_command())})",
+            f"- Prism: {shlex.join([*pin, *prism.mock_argv(SPEC, 4010)])}",
+            f"- Prism registry: {shlex.join([*pin, *prism.mock_argv(REGISTRY_SPEC, 4011)])}",
+        ]
+    lines.append(f"- {args.rounds} round(s) x {len(scenarios)} scenario(s) x {args.duration:g} s per peer")
+    for scenario in scenarios:
+        script = Path("<lua>") if wrk.lua_script(scenario) else None
+        url = f"http://127.0.0.1:5000{scenario.path_on('ours')}"
+        cmd = wrk.command(
+            scenario,
+            url,
+            seconds=args.duration,
+            connections=args.connections,
+            script=script,
+            cpu=layout.load_cpu,
+        )
+        lines.append(f"  - {scenario.name}: {shlex.join(cmd)}")
+    if not args.skip_contracts:
+        contracts = contracts_argv("http://127.0.0.1:5000", args.contracts_profile)
+        lines.append(f"- contract suite: {shlex.join(contracts) if contracts else 'skipped (not installed)'}")
+    if not args.skip_scaling:
+        lines.append(
+            f"- in-process: service-log pages, sandboxes of {scaling.SMALL} and {scaling.LARGE:,} entries"
+        )
+    return "\n".join(lines)
+
+
+class LoadDriver:
+    """Runs one measured load with wrk (or the Python generator when wrk is missing)."""
+
+    def __init__(self, args: argparse.Namespace, layout: Layout, workdir: Path) -> None:
+        self._args = args
+        self._layout = layout
+        self._workdir = workdir
+
+    def run(self, scenario: Scenario, peer: Peer, seconds: float) -> Measurement:
+        server = peer.server_for(scenario)
+        cpu_before = server.cpu_s()
+        measured = self._drive(scenario, peer.url_for(scenario), seconds)
+        return measured.with_cpu(server.cpu_s() - cpu_before)
+
+    def _drive(self, scenario: Scenario, url: str, seconds: float) -> Measurement:
+        if not use_wrk(self._args):
+            return pyload.run(scenario, url, seconds=seconds, connections=self._args.connections)
+        script_text = wrk.lua_script(scenario)
+        script = None
+        if script_text is not None:
+            script = self._workdir / f"{scenario.method.lower()}.lua"
+            script.write_text(script_text)
+        cmd = wrk.command(
+            scenario,
+            url,
+            seconds=seconds,
+            connections=self._args.connections,
+            script=script,
+            cpu=self._layout.load_cpu,
+        )
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=seconds + 60)
+        return wrk.parse(result.stdout + result.stderr)
+
+
+def start_timed(
+    name: str,
+    argv_for: Callable[[int], list[str]],
+    layout: Layout,
+    logs: Path,
+    samples: int,
+    probe: Scenario = READY_PROBE,
+) -> tuple[servers.RunningServer, list[float]]:
+    """Start a server `samples` times; keep the last one running. Returns it and every start-up time."""
+    times: list[float] = []
+    for sample in range(samples):
+        port = servers.free_port()
+        server = servers.start(
+            name,
+            [*servers.pin_prefix(layout.server_cpu), *argv_for(port)],
+            port=port,
+            probe=probe,
+            probe_path=probe.path_on(name),
+            log_dir=logs,
+            cwd=ROOT,
+        )
+        times.append(server.startup_s)
+        progress(f"{name} answered after {server.startup_s:.2f} s, RSS {server.rss_after_startup_mb:.0f} MiB")
+        if sample < samples - 1:
+            server.stop()
+    return server, times
+
+
+def median(values: Sequence[float]) -> float:
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
+
+def measure_load(
+    driver: LoadDriver, scenarios: Sequence[Scenario], peers: Sequence[Peer], args: argparse.Namespace
+) -> dict[tuple[str, str], list[Measurement]]:
+    for scenario in scenarios:
+        for peer in peers:
+            driver.run(scenario, peer, args.warmup)
+    rounds: dict[tuple[str, str], list[Measurement]] = {}
+    for number in range(args.rounds):
+        order = list(peers) if number % 2 == 0 else list(peers)[::-1]
+        for scenario in scenarios:
+            for peer in order:
+                measured = driver.run(scenario, peer, args.duration)
+                rounds.setdefault((scenario.name, peer.name), []).append(measured)
+                progress(
+                    f"round {number + 1} {scenario.name:<22} {peer.name:<5} {measured.requests_per_s:8,.0f} "
+                    f"req/s  p50 {measured.p50_ms:6.2f} ms  p99 {measured.p99_ms:6.2f} ms"
+                )
+    return rounds
+
+
+def time_contracts(layout: Layout, logs: Path, profile: str) -> str:
+    if contracts_argv("", profile) is None:
+        return "Contract suite: skipped (`minbil-contracts` is not installed in this environment)."
+    server, _ = start_timed("ours", mock_argv, layout, logs, 1)
+    try:
+        cmd = contracts_argv(server.base_url, profile) or []
+        started = time.perf_counter()
+        result = subprocess.run(cmd, capture_output=True, text=True, check=False, timeout=1800)
+        elapsed = time.perf_counter() - started
+    finally:
+        server.stop()
+    outcome = "passed" if result.returncode == 0 else f"exit status {result.returncode}"
+    command = f"minbil-contracts run --profile {profile}"
+    return f"Contract suite (`{command}` against a fresh mock): {elapsed:.1f} s, {outcome}."
+
+
+@dataclass
+class Findings:
+    rows: list[ScenarioRow]
+    startup_rows: list[tuple[str, float | None, float | None]]
+    rss_after: list[tuple[str, float]]
+    notes: list[str]
+
+
+def run_load(
+    args: argparse.Namespace,
+    scenarios: Sequence[Scenario],
+    layout: Layout,
+    workdir: Path,
+    prism_version: str | None,
+    notes: list[str],
+) -> Findings:
+    running: list[tuple[str, servers.RunningServer]] = []
+    try:
+        ours, ours_startups = start_timed("ours", mock_argv, layout, workdir, args.startup_samples)
+        running.append(("ours", ours))
+        peers = [Peer("ours", ours, ours)]
+        startup_rows: list[tuple[str, float | None, float | None]] = [
+            ("MinBil mock (ours, CarOwner API + registry)", median(ours_startups), ours.rss_after_startup_mb)
+        ]
+        if prism_version:
+            api, prism_startups = start_timed(
+                "prism", lambda port: prism.mock_argv(SPEC, port), layout, workdir, args.startup_samples
+            )
+            running.append(("Prism", api))
+            startup_rows.append(
+                ("Prism -v silent (openapi.yaml)", median(prism_startups), api.rss_after_startup_mb)
+            )
+            registry = api
+            registry_scenario = next((s for s in scenarios if s.service == "registry"), None)
+            if registry_scenario is not None:
+                registry, _ = start_timed(
+                    "prism",
+                    lambda port: prism.mock_argv(REGISTRY_SPEC, port),
+                    layout,
+                    workdir,
+                    1,
+                    registry_scenario,
+                )
+                running.append(("Prism registry", registry))
+                startup_rows.append(
+                    ("Prism -v silent (vegvesen.yaml, second process)", None, registry.rss_mb())
+                )
+            peers.append(Peer("prism", api, registry))
+        sizes = {(s.name, peer.name): servers.answer(peer.url_for(s), s) for s in scenarios for peer in peers}
+        for (name, peer_name), (status, _) in sizes.items():
+            if status is None or not 200 <= status < 300:
+                notes.append(f"{peer_name} answered {status} to the '{name}' request before the load.")
+        rounds = measure_load(LoadDriver(args, layout, workdir), scenarios, peers, args)
+        rss_after = [(label, server.rss_mb()) for label, server in running]
+    finally:
+        for _, server in running:
+            server.stop()
+    rows = [
+        ScenarioRow(
+            scenario=s.name,
+            is_get=s.is_get,
+            ours=median_of(rounds[(s.name, "ours")]),
+            prism=median_of(rounds[(s.name, "prism")]) if (s.name, "prism") in rounds else None,
+            ours_bytes=sizes[(s.name, "ours")][1],
+            prism_bytes=sizes.get((s.name, "prism"), (None, 0))[1],
+        )
+        for s in scenarios
+    ]
+    return Findings(rows, startup_rows, rss_after, notes)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    scenarios = select(args.scenarios)
+    layout = Layout.detect()
+    if args.dry_run:
+        sys.stdout.write(dry_run(args, scenarios, layout) + "\n")
+        return 0
+    notes: list[str] = []
+    if not use_wrk(args):
+        notes.append(f"Load generator: {load_generator_name(args)}.")
+        progress(notes[-1])
+    prism_version = None
+    if not args.no_prism:
+        try:
+            progress("checking the local Prism install (npm, first run only)")
+            prism_version = prism.ensure_installed()
+        except prism.PrismUnavailable as error:
+            notes.append(f"Prism not measured: {error}.")
+            progress(notes[-1])
+    with tempfile.TemporaryDirectory(prefix="minbil-bench-") as tmp:
+        findings = run_load(args, scenarios, layout, Path(tmp), prism_version, notes)
+        contracts_line = (
+            "" if args.skip_contracts else time_contracts(layout, Path(tmp), args.contracts_profile)
+        )
+    scaling_results = [] if args.skip_scaling else scaling.measure()
+    report = render(args, layout, prism_version, findings, scaling_results, contracts_line)
+    sys.stdout.write(report)
+    if args.output:
+        args.output.write_text(report)
+    return 0
+
+
+def render(
+    args: argparse.Namespace,
+    layout: Layout,
+    prism_version: str | None,
+    findings: Findings,
+    scaling_results: Sequence[scaling.ScalingResult],
+    contracts_line: str,
+) -> str:
+    command = shlex.join(["benchmarks/run.py", *(sys.argv[1:])])
+    parts = [
+        "## Load: ours vs Prism -v silent (ours with request and response validation on)",
+        "",
+        *machine_lines(prism_version, load_generator_name(args)),
+        f"- {layout.describe()}",
+        f"- {args.rounds} alternating round(s) of {args.duration:g} s per scenario and peer after a "
+        f"{args.warmup:g} s warm-up; medians over rounds",
+        f"- command: `.venv/bin/python {command}`",
+        "",
+        load_table(findings.rows),
+        "",
+        startup_table(findings.startup_rows),
+        "",
+        "RSS after the load: " + ", ".join(f"{name} {mb:.0f} MiB" for name, mb in findings.rss_after) + ".",
+        "",
+    ]
+    if scaling_results:
+        parts += [
+            "## Page cost against sandbox size (in-process, median of 300 alternating requests)",
+            "",
+            scaling_table(scaling_results),
+            "",
+        ]
+    if contracts_line:
+        parts += [contracts_line, ""]
+    if findings.notes:
+        parts += ["Notes:", *[f"- {note}" for note in findings.notes], ""]
+    return "\n".join(parts)
+
+
+def _reexec_in_venv() -> None:
+    """A newcomer may type `python3 benchmarks/run.py`: switch to the project's venv if not in it."""
+    if VENV_PYTHON.exists() and Path(sys.prefix).resolve() != VENV_PYTHON.parent.parent.resolve():
+        os.execv(str(VENV_PYTHON), [str(VENV_PYTHON), str(Path(__file__).resolve()), *sys.argv[1:]])
+
+
+if __name__ == "__main__":
+    _reexec_in_venv()
+    sys.exit(main())

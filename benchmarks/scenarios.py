@@ -1,0 +1,66 @@
+"""The requests driven at every server: the same method, headers and body for each peer."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+DEMO_TOKEN = "demo-kari"
+REGISTRY_API_KEY = "minbil-demo-apikey"
+REGISTRY_BASE_PATH = "/ws/no/vegvesen/kjoretoy/felles/datautlevering"
+BEARER = (("Authorization", f"Bearer {DEMO_TOKEN}"),)
+NOTIFICATIONS_BODY = json.dumps({"message.new": {"email": False, "push": True}}).encode()
+
+
+@dataclass(frozen=True)
+class Scenario:
+    name: str
+    method: str
+    path: str
+    service: str = "api"  # "api": the CarOwner API; "registry": the Vegvesen fake
+    headers: tuple[tuple[str, str], ...] = BEARER
+    body: bytes | None = None
+
+    @property
+    def is_get(self) -> bool:
+        return self.method == "GET"
+
+    def path_on(self, peer: str) -> str:
+        """Prism serves a spec's paths without the server URL's base path; the mock keeps it."""
+        if peer == "prism" and self.service == "registry":
+            return self.path.removeprefix(REGISTRY_BASE_PATH)
+        return self.path
+
+    def all_headers(self) -> tuple[tuple[str, str], ...]:
+        if self.body is None:
+            return self.headers
+        return (*self.headers, ("Content-Type", "application/json"))
+
+
+SCENARIOS: tuple[Scenario, ...] = (
+    Scenario("vehicles list", "GET", "/api/co/vehicles"),
+    Scenario("vehicle details", "GET", "/api/co/vehicles?registration_number=BT57225"),
+    Scenario("service-log list page", "GET", "/api/co/service-log/list"),
+    Scenario("PUT notifications", "PUT", "/api/co/settings/notifications", body=NOTIFICATIONS_BODY),
+    Scenario(
+        "registry lookup",
+        "GET",
+        f"{REGISTRY_BASE_PATH}/enkeltoppslag/kjoretoydata?kjennemerke=EK39085",
+        service="registry",
+        headers=(("SVV-Authorization", f"Apikey {REGISTRY_API_KEY}"),),
+    ),
+)
+
+# The request used to decide that a server has started: an authenticated GET of the vehicle list.
+READY_PROBE = SCENARIOS[0]
+
+
+def select(names: str | None) -> tuple[Scenario, ...]:
+    """Scenarios whose name contains any of the comma-separated words (all when none given)."""
+    if not names:
+        return SCENARIOS
+    words = [word.strip().lower() for word in names.split(",") if word.strip()]
+    chosen = tuple(s for s in SCENARIOS if any(word in s.name.lower() for word in words))
+    if not chosen:
+        raise ValueError(f"no scenario matches {names!r}; known: {', '.join(s.name for s in SCENARIOS)}")
+    return chosen
