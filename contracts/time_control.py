@@ -7,7 +7,7 @@ from datetime import timedelta
 import httpx
 
 # The mock's control API lives under a reserved prefix; this is the one call the suite needs from it.
-DEFAULT_CLOCK_PATH = "/__mock/clock/advance"
+DEFAULT_CLOCK_PATH = "/__mock/sandbox/clock"
 
 
 class HttpTimeControl:

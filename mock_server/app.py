@@ -12,33 +12,52 @@ from typing import Any
 
 import yaml
 from connexion import AsyncApp
-from connexion.jsonifier import Jsonifier
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from connexion.security import BearerSecurityHandler
 from starlette.middleware.cors import CORSMiddleware
 
+from minbil_docs.serve import docs_endpoint
+
+from .control.api import BASE_PATH as CONTROL_BASE_PATH
+from .control.api import add_control_api
+from .control.api import load_spec as load_control_spec
+from .control.sandbox_handlers import SandboxHandlers
+from .control.world_handlers import WorldHandlers
 from .domain.errors import DomainError
 from .domain.export_tokens import ExportTokenSigner
 from .domain.images import ImageStore
+from .domain.sandboxes import EmptyOnly, SandboxLifecycle, ScenarioSource
 from .domain.vehicles import HistoryProvider, VehicleService
+from .domain.workshop import WorkshopCatalogue, WorkshopSide
 from .errors import register_error_handlers
+from .fast_app import PreparedAsyncApp
+from .fast_json import RememberingJsonifier
 from .faults import check_fault_names
 from .faults.behaviour import FaultyServiceLogHandlers, FaultyVehicleHandlers, FaultyVehicleService
 from .faults.wire import FaultyRequestMiddleware, FaultyResponseMiddleware
 from .handlers.media import media_route
 from .handlers.service_log import ServiceLogHandlers
 from .handlers.vehicles import VehicleHandlers
+from .injection import FaultInjector
+from .injection.middleware import FaultInjectionMiddleware
+from .journal import JournalMiddleware, RequestJournal
 from .middleware import BodyLimitMiddleware, MethodNotAllowedMiddleware, RequestIdMiddleware, routes_of
+from .persistence import PersistenceMiddleware
+from .prefer import DocumentedResponses, PreferMiddleware
 from .problems import from_domain_error
+from .routes import RouteTable
 from .settings import SPEC_PATH, Settings
-from .store.sandbox import SandboxRegistry
+from .store.sandbox import Sandbox, SandboxRegistry
+from .store.sqlite_state import SqliteState
 from .validation import validator_map
 from .vegvesen.api import BASE_PATH as REGISTRY_BASE_PATH
 from .vegvesen.api import SPEC_PATH as REGISTRY_SPEC_PATH
 from .vegvesen.api import add_registry_api
 from .vegvesen.client import HttpRegistryClient, InProcessRegistryClient, RegistryClient
+from .vegvesen.faulty_client import apply_global_faults, per_sandbox_client
+from .vegvesen.oslo_time import utc_now
 from .vegvesen.service import RegistryService
 
 log = logging.getLogger(__name__)
@@ -56,11 +75,35 @@ class MockWorld:
     images: ImageStore
     vehicles: VehicleService
     export_signer: ExportTokenSigner
+    # The mock controls: which operation a path is, sandbox lives, the workshop side, injected
+    # faults, the request journal, and the state file (None: in memory).
+    carowner_spec: dict[str, Any]
+    routes: RouteTable
+    lifecycle: SandboxLifecycle
+    workshop: WorkshopSide
+    injector: FaultInjector
+    journal: RequestJournal
+    state: SqliteState | None = None
 
 
-def build_world(settings: Settings, history: HistoryProvider | None = None) -> MockWorld:
+def _load(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as handle:
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
+def build_world(
+    settings: Settings,
+    history: HistoryProvider | None = None,
+    *,
+    scenarios: Callable[[RegistryService], ScenarioSource] | None = None,
+    workshops: WorkshopCatalogue | None = None,
+) -> MockWorld:
+    """The world of one mock. With settings.state_path, the sandboxes kept there are restored."""
     check_fault_names(settings.planted_faults)
     registry = RegistryService()
+    carowner_spec = _load(SPEC_PATH)
+    routes = RouteTable.from_specs([(carowner_spec, ""), (_load(REGISTRY_SPEC_PATH), REGISTRY_BASE_PATH)])
+    registry_rules = apply_global_faults(registry, settings.registry_faults, utc_now())
     client: RegistryClient
     if settings.registry_url:
         client = HttpRegistryClient(settings.registry_url, settings.registry_api_key)
@@ -68,19 +111,43 @@ def build_world(settings: Settings, history: HistoryProvider | None = None) -> M
         client = InProcessRegistryClient(registry, settings.registry_api_key)
     images = ImageStore()
     sandboxes = SandboxRegistry()
+
+    def registry_for(sandbox: Sandbox, inner: RegistryClient) -> RegistryClient:
+        return per_sandbox_client(inner, sandbox.extras.registry_faults, sandbox.clock.now)
+
     vehicles = (
-        FaultyVehicleService(client, images, history, faults=settings.planted_faults, sandboxes=sandboxes)
+        FaultyVehicleService(
+            client,
+            images,
+            history,
+            faults=settings.planted_faults,
+            sandboxes=sandboxes,
+            registry_for=registry_for,
+        )
         if settings.planted_faults
-        else VehicleService(client, images, history)
+        else VehicleService(client, images, history, registry_for=registry_for)
     )
-    return MockWorld(
+    world = MockWorld(
         settings=settings,
         sandboxes=sandboxes,
         registry=registry,
         images=images,
         vehicles=vehicles,
         export_signer=ExportTokenSigner(settings.export_secret or secrets.token_bytes(32)),
+        carowner_spec=carowner_spec,
+        routes=routes,
+        lifecycle=SandboxLifecycle(sandboxes, scenarios(registry) if scenarios else EmptyOnly()),
+        workshop=WorkshopSide(workshops),
+        injector=FaultInjector([*settings.fault_rules, *registry_rules], settings.seed, routes.operation_ids),
+        journal=RequestJournal(settings.journal_size),
+        state=SqliteState(settings.state_path) if settings.state_path else None,
     )
+    if world.state is not None and world.state.seeded:
+        for sandbox in world.state.load_sandboxes():
+            sandboxes.add(sandbox)
+        for image in world.state.load_images():
+            images.put(image)
+    return world
 
 
 def _answer_domain_errors(handler: Callable[..., Any]) -> Callable[..., Any]:
@@ -125,24 +192,24 @@ def _bearer_security(sandboxes: SandboxRegistry) -> type[BearerSecurityHandler]:
     return SandboxBearer
 
 
-def _spec_routes() -> list[tuple[str, frozenset[str]]]:
-    def load(path: Path) -> dict[str, Any]:
-        with path.open(encoding="utf-8") as handle:
-            return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-    return routes_of(load(SPEC_PATH)) + routes_of(load(REGISTRY_SPEC_PATH), REGISTRY_BASE_PATH)
+def _spec_routes(world: MockWorld) -> list[tuple[str, frozenset[str]]]:
+    return (
+        routes_of(world.carowner_spec)
+        + routes_of(_load(REGISTRY_SPEC_PATH), REGISTRY_BASE_PATH)
+        + routes_of(load_control_spec(), CONTROL_BASE_PATH)
+    )
 
 
 def create_app(settings: Settings | None = None, world: MockWorld | None = None) -> AsyncApp:
     settings = settings or Settings()
     world = world or build_world(settings)
     operations = _operations(world)
-    app = AsyncApp(
+    app = PreparedAsyncApp(  # AsyncApp that prepares each operation once, not per request
         __name__,
         security_map={"bearer": _bearer_security(world.sandboxes)},
         validator_map=validator_map(),
         # Norwegian text goes out as UTF-8 ("Blå"), not as \u escapes.
-        jsonifier=Jsonifier(ensure_ascii=False),
+        jsonifier=RememberingJsonifier(ensure_ascii=False),
     )
     app.add_api(
         SPEC_PATH,
@@ -152,7 +219,14 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
     )
     add_registry_api(app, world.registry)
+    add_control_api(
+        app,
+        SandboxHandlers(world.sandboxes, world.lifecycle, world.journal, world.injector),
+        WorldHandlers(world.sandboxes, world.workshop, world.injector, world.journal),
+        validate_responses=settings.validate_responses,
+    )
     app.add_url_rule("/media/{filename}", "media", media_route(world.images), methods=["GET"])
+    app.add_url_rule("/docs{path:path}", "docs", docs_endpoint(), methods=["GET"])
     # Inserted before ExceptionMiddleware in the order given, outermost first: request ids wrap
     # everything, CORS answers preflights before any method or size rule sees them.
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
@@ -165,6 +239,31 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         expose_headers=["X-Request-ID", "Retry-After", "Content-Disposition"],
         max_age=600,
     )
+    # The mock controls (README "Mock controls"): the journal sees every answer, faults injected
+    # included; a successful change is persisted before its answer leaves; faults come before any
+    # method, size or spec rule would answer.
+    app.add_middleware(
+        JournalMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        journal=world.journal,
+        sandboxes=world.sandboxes,
+        routes=world.routes,
+    )
+    if world.state is not None:
+        app.add_middleware(
+            PersistenceMiddleware,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            state=world.state,
+            sandboxes=world.sandboxes,
+            images=world.images,
+        )
+    app.add_middleware(
+        FaultInjectionMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        injector=world.injector,
+        routes=world.routes,
+        sandboxes=world.sandboxes,
+    )
     if settings.planted_faults:
         for middleware in (FaultyResponseMiddleware, FaultyRequestMiddleware):
             options: dict[str, Any] = {"faults": settings.planted_faults}
@@ -172,9 +271,16 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
                 options["sandboxes"] = world.sandboxes
             app.add_middleware(middleware, position=MiddlewarePosition.BEFORE_EXCEPTION, **options)
     app.add_middleware(
-        MethodNotAllowedMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, routes=_spec_routes()
+        MethodNotAllowedMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, routes=_spec_routes(world)
     )
     app.add_middleware(BodyLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    # Prefer answers come after routing, security and request validation, inside response validation.
+    app.add_middleware(
+        PreferMiddleware,
+        position=MiddlewarePosition.BEFORE_CONTEXT,
+        documented=DocumentedResponses(world.carowner_spec),
+        seed=settings.seed,
+    )
     register_error_handlers(app)
     app.world = world  # type: ignore[attr-defined]
     return app

@@ -41,6 +41,20 @@ CATALOGUE: dict[str, ProblemKind] = {
     "UNSUPPORTED_MEDIA_TYPE": ProblemKind(415, "Unsupported media type"),
     "REGISTRY_UNAVAILABLE": ProblemKind(503, "The vehicle registry is unavailable"),
     "INTERNAL_ERROR": ProblemKind(500, "Internal server error"),
+    # The mock's own: per-request choices, injected faults and the control API (mock_server/control).
+    "INVALID_PREFER_HEADER": ProblemKind(400, "The Prefer header cannot be honoured"),
+    "INJECTED_FAULT": ProblemKind(503, "Fault injected by the mock"),  # status as the rule chose
+    "INVALID_FAULT_RULE": ProblemKind(400, "The fault rule is not valid"),
+    "SCENARIO_NOT_FOUND": ProblemKind(404, "Scenario not found"),
+    "SANDBOX_TOKEN_TAKEN": ProblemKind(409, "A sandbox with this token exists"),
+    "SNAPSHOT_NOT_FOUND": ProblemKind(404, "Snapshot not found"),
+    "TOO_MANY_SNAPSHOTS": ProblemKind(409, "The sandbox has too many snapshots"),
+    "BOOKING_NOT_FOUND": ProblemKind(404, "Booking not found"),
+    "BOOKING_STATE_CONFLICT": ProblemKind(409, "The booking is not in a state for this event"),
+    "WORKSHOP_NOT_FOUND": ProblemKind(404, "Workshop not found"),
+    "MILEAGE_NOT_ABOVE_LAST": ProblemKind(409, "The mileage is not above the car's last reading"),
+    "CLOCK_CANNOT_GO_BACK": ProblemKind(409, "The sandbox clock only moves forward"),
+    "CLOCK_OUT_OF_RANGE": ProblemKind(409, "The sandbox clock cannot go that far"),
 }
 
 # Connexion and Starlette errors carry only a status; this is the code each status gets.
@@ -101,4 +115,6 @@ _FIELD_CODES = {
     "REGISTRATION_NUMBER_REQUIRED",
     "INVALID_DATE_RANGE",
     "INVALID_IMAGE",
+    "INVALID_PREFER_HEADER",
+    "INVALID_FAULT_RULE",
 }

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from contextvars import ContextVar
+from datetime import UTC, datetime
 
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
+# The clock of the sandbox being served, so meta.generated_at tells the sandbox's time.
+_clock: ContextVar[Callable[[], datetime] | None] = ContextVar("sandbox_clock", default=None)
 
 
 def current_request_id() -> str:
@@ -19,4 +23,16 @@ def current_request_id() -> str:
 def start_request(request_id: str | None = None) -> str:
     value = request_id or str(uuid.uuid4())
     _request_id.set(value)
+    _clock.set(None)
     return value
+
+
+def use_clock(now: Callable[[], datetime]) -> None:
+    """Serve this request on a sandbox's clock."""
+    _clock.set(now)
+
+
+def current_time() -> datetime:
+    """Now on the served sandbox's clock, or on the real one when no sandbox is known."""
+    now = _clock.get()
+    return now() if now is not None else datetime.now(UTC)

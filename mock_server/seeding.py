@@ -1,19 +1,35 @@
-"""Builds a MockWorld and fills it with the seeded demo users from fixtures/."""
+"""Builds a MockWorld and fills it from fixtures/: the seeded demo users and the named scenarios.
+
+The only module of the mock that imports fixtures/. Scenarios reach the rest of the mock through
+`FixtureScenarios` (a ScenarioSource) and the workshop side through `FixtureWorkshops`.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from uuid import UUID
 
-from fixtures.demo import KARI_CARS, DemoUser, build_demo_world
-from fixtures.history import earlier_owner_history_for_plate
+from fixtures.demo import KARI_CARS, KARI_TOKEN, OLA_TOKEN, DemoUser, build_demo_world
+from fixtures.history import earlier_owner_history_for_plate, plate_seed
+from fixtures.providers import make_faker, vehicle_data
+from fixtures.scenarios import ScenarioWorld, describe, load_scenario, scenario_names, scenario_plates
+from fixtures.workshops import HOME_WORKSHOP_ORG_NR, workshop_by_org_nr
 
 from .app import MockWorld, build_world
-from .domain.models import HistoryEntry, RegistryData, VehicleLink, VehicleRecord
+from .domain.control_models import RegistryFaults
+from .domain.models import HistoryEntry, RegistryData, ServiceItem, VehicleLink, VehicleRecord, Workshop
+from .domain.notifications import update_preferences
+from .domain.sandboxes import ScenarioInfo
 from .settings import Settings
 from .store.sandbox import Sandbox
 from .vegvesen.mapping import to_registry_data
+from .vegvesen.record_edits import deregistered, scrapped, with_new_owner, with_periodic_control
+from .vegvesen.service import RegistryService
 
 DEMO_PLATES = tuple(car.plate for car in KARI_CARS)
+DEMO_TOKENS = (KARI_TOKEN, OLA_TOKEN)
+START_SNAPSHOT = "start"
+_STATUS_EDITS = {"scrapped": scrapped, "deregistered": deregistered, "owner_changed": with_new_owner}
 
 
 class SeededHistory:
@@ -27,12 +43,109 @@ class SeededHistory:
         return earlier_owner_history_for_plate(plate, first, today, seed=self._seed)
 
 
-def seed_demo_user(world: MockWorld, user: DemoUser, now: datetime) -> Sandbox:
-    sandbox = world.sandboxes.add(
-        Sandbox(token=user.token, user_id=user.user_id, display_name=user.display_name, email=user.email)
+class FixtureWorkshops:
+    """The workshop catalogue and price list of fixtures/, for the simulated workshop side."""
+
+    def __init__(self, seed: int) -> None:
+        self._seed = seed
+        self._faker = make_faker(seed)
+
+    def workshop(self, org_nr: str) -> Workshop | None:
+        return workshop_by_org_nr(org_nr)
+
+    def default_workshop(self) -> Workshop | None:
+        return workshop_by_org_nr(HOME_WORKSHOP_ORG_NR)
+
+    def items_for(self, description: str, seed: int) -> list[ServiceItem]:
+        self._faker.seed_instance(plate_seed(description, self._seed + seed))
+        return vehicle_data(self._faker).service_items(description)
+
+    def periodic_service(self, electric: bool, mileage_km: int, seed: int) -> str:
+        self._faker.seed_instance(plate_seed("periodic", self._seed + seed))
+        return vehicle_data(self._faker).service_job(electric, "periodic", mileage_km).description
+
+
+class FixtureScenarios:
+    """The scenarios of fixtures/scenarios/, built into sandboxes with the world's registry."""
+
+    def __init__(self, registry: RegistryService, seed: int) -> None:
+        self._registry = registry
+        self._seed = seed
+
+    def scenarios(self) -> list[ScenarioInfo]:
+        return [ScenarioInfo(name, *describe(name)) for name in scenario_names()]
+
+    def build(self, name: str, token: str, user_id: UUID) -> Sandbox:
+        if name not in scenario_names():
+            raise KeyError(name)
+        return scenario_sandbox(self._registry, self._seed, name, token, user_id, datetime.now(UTC))
+
+
+def scenario_sandbox(
+    registry: RegistryService,
+    seed: int,
+    name: str,
+    token: str,
+    user_id: UUID,
+    now: datetime,
+    identity: tuple[str, str] | None = None,
+) -> Sandbox:
+    """A sandbox filled from scenario `name`; `identity` (name, e-mail) keeps a demo user's own."""
+    today = now.date()
+    registered = _first_registrations(registry, scenario_plates(name), today)
+    scenario = load_scenario(name, seed=seed, today=today, first_registrations=registered)
+    display_name, email = identity or (scenario.display_name, scenario.email)
+    if scenario.base == "demo":
+        kari = build_demo_world(
+            seed, today=today, first_registrations=_first_registrations(registry, DEMO_PLATES, today)
+        )[0]
+        sandbox = _demo_sandbox(registry, kari, now, token, user_id)
+        sandbox.display_name, sandbox.email = identity or (kari.display_name, kari.email)
+    else:
+        sandbox = Sandbox(token=token, user_id=user_id, display_name=display_name, email=email)
+        _fill(registry, sandbox, scenario, now)
+    sandbox.extras.registry_faults = RegistryFaults.from_dict(scenario.registry_faults)
+    update_preferences(sandbox, scenario.preferences)
+    return sandbox
+
+
+def _fill(registry: RegistryService, sandbox: Sandbox, scenario: ScenarioWorld, now: datetime) -> None:
+    for vehicle in scenario.vehicles:
+        record = registry.record_for_plate(vehicle.plate, today=now.date())
+        if record is None:
+            raise ValueError(f"scenario {scenario.name}: the registry has no car {vehicle.plate}")
+        if vehicle.registry_status is not None:
+            record = _STATUS_EDITS[vehicle.registry_status](record, now - timedelta(days=30))
+        if vehicle.eu_control_due is not None:
+            record = with_periodic_control(
+                record, vehicle.eu_control_due, vehicle.eu_control_due - timedelta(days=730)
+            )
+        linked_at = now - timedelta(days=vehicle.linked_days_ago)
+        sandbox.vehicles[vehicle.plate] = VehicleRecord(
+            plate=vehicle.plate,
+            registry=to_registry_data(record),
+            registry_refreshed_at=linked_at,
+            earlier_owner_history=list(scenario.earlier_owner_history.get(vehicle.plate, [])),
+        )
+        sandbox.links[vehicle.plate] = VehicleLink(
+            plate=vehicle.plate,
+            linked_at=linked_at,
+            updated_at=linked_at,
+            nickname=vehicle.nickname,
+            is_primary=vehicle.primary,
+        )
+    for entry in scenario.service_log:
+        sandbox.service_log.add(entry)
+
+
+def _demo_sandbox(
+    registry: RegistryService, user: DemoUser, now: datetime, token: str, user_id: UUID
+) -> Sandbox:
+    sandbox = Sandbox(
+        token=token, user_id=user_id, display_name=user.display_name, email=user.email, origin="demo"
     )
     for vehicle in user.vehicles:
-        record = world.registry.record_for_plate(vehicle.plate, today=now.date())
+        record = registry.record_for_plate(vehicle.plate, today=now.date())
         linked_at = now - timedelta(days=vehicle.linked_days_ago)
         sandbox.vehicles[vehicle.plate] = VehicleRecord(
             plate=vehicle.plate,
@@ -52,11 +165,21 @@ def seed_demo_user(world: MockWorld, user: DemoUser, now: datetime) -> Sandbox:
     return sandbox
 
 
-def _registry_dates(world: MockWorld, now: datetime) -> dict[str, date]:
-    """When the registry says each demo car was first registered, so histories fit the car."""
+def seed_demo_user(world: MockWorld, user: DemoUser, now: datetime) -> Sandbox:
+    sandbox = _demo_sandbox(world.registry, user, now, user.token, user.user_id)
+    if not user.vehicles:
+        sandbox.origin = "empty"
+    sandbox.extras.checked_until = now
+    return world.sandboxes.add(sandbox)
+
+
+def _first_registrations(
+    registry: RegistryService, plates: tuple[str, ...] | list[str], today: date
+) -> dict[str, date]:
+    """When the registry says each car was first registered, so histories fit the car."""
     dates: dict[str, date] = {}
-    for plate in DEMO_PLATES:
-        record = world.registry.record_for_plate(plate, today=now.date())
+    for plate in plates:
+        record = registry.record_for_plate(plate, today=today)
         registered = to_registry_data(record).first_registration_date if record else None
         if registered is not None:
             dates[plate] = registered
@@ -64,21 +187,62 @@ def _registry_dates(world: MockWorld, now: datetime) -> dict[str, date]:
 
 
 def build_seeded_world(settings: Settings) -> tuple[MockWorld, list[tuple[str, str]]]:
-    """The world the CLI serves, and (token, who) for each demo user to print at start-up."""
-    world = build_world(settings, history=SeededHistory(settings.seed))
+    """The world the CLI serves, and (token, who) for each demo user to print at start-up.
+
+    With a state file that already holds a world, that world is restored instead of seeding anew."""
+    world = build_world(
+        settings,
+        history=SeededHistory(settings.seed),
+        scenarios=lambda registry: FixtureScenarios(registry, settings.seed),
+        workshops=FixtureWorkshops(settings.seed),
+    )
+    if world.state is not None and world.state.seeded:
+        return world, [(s.token, _who(s)) for s in world.sandboxes if s.token in DEMO_TOKENS]
     tokens: list[tuple[str, str]] = []
     if settings.demo:
         now = datetime.now(UTC)
-        for user in build_demo_world(
-            settings.seed, today=now.date(), first_registrations=_registry_dates(world, now)
-        ):
-            sandbox = seed_demo_user(world, user, now)
-            vehicles = len(sandbox.links)
-            tokens.append(
-                (
-                    user.token,
-                    f"{user.display_name}: {vehicles} vehicle(s), "
-                    f"{len(sandbox.service_log)} service log entries",
-                )
-            )
+        kari, ola = build_demo_world(
+            settings.seed,
+            today=now.date(),
+            first_registrations=_first_registrations(world.registry, DEMO_PLATES, now.date()),
+        )
+        if settings.scenario is not None:
+            world.sandboxes.add(_scenario_demo_user(world, settings, kari, now))
+        else:
+            seed_demo_user(world, kari, now)
+        for sandbox in (world.sandboxes.by_token(kari.token), seed_demo_user(world, ola, now)):
+            assert sandbox is not None
+            # The seeded world under a name: POST /__mock/sandbox/snapshots/start/restore goes back.
+            world.lifecycle.snapshot(sandbox, START_SNAPSHOT)
+            tokens.append((sandbox.token, _who(sandbox)))
+    if world.state is not None:
+        world.state.sync(world.sandboxes, [], world.images.all())
+        world.state.mark_seeded()
     return world, tokens
+
+
+def _scenario_demo_user(world: MockWorld, settings: Settings, kari: DemoUser, now: datetime) -> Sandbox:
+    """`--scenario NAME`: the demo owner's token and identity, the scenario's world."""
+    assert settings.scenario is not None
+    if settings.scenario not in scenario_names():
+        raise ValueError(f"unknown scenario {settings.scenario!r}; known: {', '.join(scenario_names())}")
+    sandbox = scenario_sandbox(
+        world.registry,
+        settings.seed,
+        settings.scenario,
+        kari.token,
+        kari.user_id,
+        now,
+        (kari.display_name, kari.email),
+    )
+    sandbox.origin = settings.scenario
+    sandbox.extras.checked_until = now
+    return sandbox
+
+
+def _who(sandbox: Sandbox) -> str:
+    scenario = "" if sandbox.origin in ("demo", "empty") else f" [scenario {sandbox.origin}]"
+    return (
+        f"{sandbox.display_name}: {len(sandbox.links)} vehicle(s), "
+        f"{len(sandbox.service_log)} service log entries{scenario}"
+    )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .domain.control_models import RegistryFaults
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = PROJECT_ROOT / "openapi.yaml"
 DEFAULT_PORT = 5000  # the seeds' snippets default to http://localhost:5000
@@ -32,3 +34,13 @@ class Settings:
     realtime: RealtimeSettings = field(default_factory=RealtimeSettings)
     # Switches that make the mock wrong on purpose (mock_server/faults): to prove a contract suite.
     planted_faults: frozenset[str] = frozenset()
+    # --- mock controls ---
+    # The scenario the demo users' world is built from at start-up (None: the demo world itself).
+    scenario: str | None = None
+    # Fault and latency rules on every request (mock_server/injection/rules.py has the syntax).
+    fault_rules: tuple[str, ...] = ()
+    # How the registry fake misbehaves for everyone (per sandbox: the control API).
+    registry_faults: RegistryFaults = field(default_factory=RegistryFaults)
+    # SQLite file that keeps every sandbox across restarts; None keeps everything in memory.
+    state_path: Path | None = None
+    journal_size: int = 200

@@ -74,18 +74,23 @@ class ImageStore:
         """Validate an upload and keep it; raises before anything is stored."""
         if len(upload.content) > MAX_IMAGE_BYTES:
             raise DomainError(
-                "PAYLOAD_TOO_LARGE",
+                "INVALID_IMAGE",
                 f"image is {len(upload.content)} bytes; the limit is {MAX_IMAGE_BYTES} bytes.",
                 field="image",
             )
         content_type = sniff_image_type(upload.content)
         if content_type is None:
-            raise DomainError(
-                "UNSUPPORTED_MEDIA_TYPE", "image must be a JPEG, PNG or WebP file.", field="image"
-            )
+            raise DomainError("INVALID_IMAGE", "image must be a JPEG, PNG or WebP picture.", field="image")
         image = StoredImage(id=secrets.token_hex(16), content_type=content_type, content=upload.content)
         self._images[image.id] = image
         return image
+
+    def put(self, image: StoredImage) -> None:
+        """Keep an image accepted earlier (restored from the state file)."""
+        self._images[image.id] = image
+
+    def all(self) -> list[StoredImage]:
+        return list(self._images.values())
 
     def get(self, filename: str) -> StoredImage | None:
         image = self._images.get(filename.split(".", 1)[0])

@@ -6,6 +6,7 @@ an owner with none has none.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
@@ -26,6 +27,9 @@ class HistoryProvider(Protocol):
     def earlier_owner_history(
         self, plate: str, registry: RegistryData, today: date
     ) -> list[HistoryEntry]: ...
+
+
+RegistryFor = Callable[[Sandbox, RegistryClient], RegistryClient]
 
 
 @dataclass(frozen=True)
@@ -54,11 +58,18 @@ def not_linked(plate: str) -> DomainError:
 
 class VehicleService:
     def __init__(
-        self, registry: RegistryClient, images: ImageStore, history: HistoryProvider | None = None
+        self,
+        registry: RegistryClient,
+        images: ImageStore,
+        history: HistoryProvider | None = None,
+        *,
+        registry_for: RegistryFor | None = None,
     ) -> None:
         self._registry = registry
         self._images = images
         self._history = history
+        # A sandbox may see its own registry (faults set through the control API); app.py wires it.
+        self._registry_for = registry_for
 
     def list(self, sandbox: Sandbox) -> list[VehicleView]:
         """Primary first, then most recently linked."""
@@ -141,7 +152,8 @@ class VehicleService:
         self, sandbox: Sandbox, plate: str, *, with_history: bool = True
     ) -> VehicleRecord:
         try:
-            raw = await self._registry.lookup_plate(plate)
+            client = self._registry_for(sandbox, self._registry) if self._registry_for else self._registry
+            raw = await client.lookup_plate(plate)
         except RegistryVehicleNotFound as exc:
             raise DomainError(
                 "VEHICLE_NOT_FOUND_IN_REGISTRY",

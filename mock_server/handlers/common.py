@@ -6,6 +6,7 @@ from connexion import request
 
 from ..domain.errors import DomainError
 from ..domain.plates import is_valid_org_nr, parse_plate
+from ..request_context import use_clock
 from ..store.sandbox import Sandbox, SandboxRegistry
 
 
@@ -13,6 +14,7 @@ def sandbox_of(sandboxes: SandboxRegistry, user: str) -> Sandbox:
     sandbox = sandboxes.by_token(user)
     if sandbox is None:  # the token was valid when checked but its sandbox is gone since
         raise DomainError("UNAUTHENTICATED", "Unknown bearer token.")
+    use_clock(sandbox.clock.now)
     return sandbox
 
 

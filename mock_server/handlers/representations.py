@@ -10,7 +10,7 @@ from urllib.parse import urljoin
 from ..domain.models import HistoryEntry, Message, ServiceLogEntry, Workshop
 from ..domain.service_log import Page, Summary, VehicleHistoryItem
 from ..domain.vehicles import VehicleView
-from ..request_context import current_request_id
+from ..request_context import current_request_id, current_time
 from ..store.service_log import LogFilter
 
 JSON = "application/json"
@@ -31,7 +31,7 @@ def _day(value: date | None) -> str | None:
 
 
 def meta(**extra: Any) -> dict[str, Any]:
-    return {"request_id": current_request_id(), "generated_at": timestamp(datetime.now(UTC)), **extra}
+    return {"request_id": current_request_id(), "generated_at": timestamp(current_time()), **extra}
 
 
 def ok(data: Any, status: int = 200, **meta_extra: Any) -> tuple[dict[str, Any], int, dict[str, str]]:

@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.datastructures import UploadFile
 
+from ..domain.errors import DomainError
 from ..domain.images import ImageInput, ImageUpload, parse_image_string
 from ..domain.notifications import update_preferences
 from ..domain.vehicles import UNSET, VehicleChanges, VehicleService
@@ -32,9 +33,14 @@ async def _image_input(value: Any) -> ImageInput | None:
 
 async def _image_from(body: dict[str, Any], file: Any, image: Any) -> object:
     """The image given by a JSON `image` string or a multipart `file`/`image` part; UNSET if none."""
-    for part in (file, image):
-        if part is not None:
-            return await _image_input(part)
+    # Every part is read (and its upload closed) before deciding, so a refusal leaks no temp file.
+    parts = [await _image_input(part) for part in (file, image) if part is not None]
+    if len(parts) > 1:
+        raise DomainError(
+            "INVALID_IMAGE", "Send the photo in one part, `file` or `image`, not both.", field="image"
+        )
+    if parts:
+        return parts[0]
     if "image" in body:
         return await _image_input(body["image"])
     return UNSET

@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+from datetime import datetime
+from typing import Any
 from uuid import UUID
 
 from ..domain.clock import SandboxClock
+from ..domain.control_models import SandboxExtras
 from ..domain.models import VehicleLink, VehicleRecord, default_preferences
 from .service_log import ServiceLogStore
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A named copy of a sandbox's state (see store/serialise.py), taken at `taken_at` sandbox time."""
+
+    name: str
+    taken_at: datetime
+    state: dict[str, Any]
+
+
+# Identity and bookkeeping that a restore or reset keeps; every other field is the sandbox's state.
+_KEPT_ON_RESTORE = frozenset({"token", "user_id", "display_name", "email", "snapshots", "lock"})
 
 
 @dataclass
@@ -23,11 +39,22 @@ class Sandbox:
     links: dict[str, VehicleLink] = field(default_factory=dict)
     service_log: ServiceLogStore = field(default_factory=ServiceLogStore)
     preferences: dict[str, dict[str, bool]] = field(default_factory=default_preferences)
+    # The scenario the sandbox was made from; a reset builds it again from there.
+    origin: str = "empty"
+    extras: SandboxExtras = field(default_factory=SandboxExtras)
+    snapshots: dict[str, Snapshot] = field(default_factory=dict)
     # Serialises mutations that wait on the registry, so no two requests interleave half-way.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
 
     def primary(self) -> VehicleLink | None:
         return next((link for link in self.links.values() if link.is_primary), None)
+
+    def take_state_of(self, other: Sandbox) -> None:
+        """Become `other` in everything but identity and snapshots (restore, reset), in place, so
+        every holder of this sandbox sees the change."""
+        for item in fields(self):
+            if item.name not in _KEPT_ON_RESTORE:
+                setattr(self, item.name, getattr(other, item.name))
 
 
 class SandboxRegistry:

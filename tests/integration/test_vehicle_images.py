@@ -65,17 +65,28 @@ def test_bytes_that_are_not_an_image_are_refused_and_nothing_changes(mock: Mock)
         data={"nickname": "B"},
         files={"file": ("virus.jpg", b"MZ\x90\x00 not an image", "image/jpeg")},
     )
-    assert (answer.status_code, answer.json()["code"]) == (415, "UNSUPPORTED_MEDIA_TYPE")
+    assert (answer.status_code, answer.json()["code"]) == (400, "INVALID_IMAGE")
     assert mock.get("/api/co/vehicles?reg=CV12345", token).json()["data"] == before.json()["data"]
 
 
-def test_an_oversized_image_gets_413_and_nothing_changes(mock: Mock) -> None:
+def test_an_image_over_5_mib_is_refused_and_nothing_changes(mock: Mock) -> None:
     token = mock.new_sandbox()
     mock.post("/api/co/vehicles", token, json={"registration_number": "CV12345"})
     big = PNG + b"\x00" * (5 * 1024 * 1024)
     answer = mock.put("/api/co/vehicles/CV12345", token, files={"file": ("big.png", big, "image/png")})
-    assert (answer.status_code, answer.json()["code"]) == (413, "PAYLOAD_TOO_LARGE")
+    assert (answer.status_code, answer.json()["code"]) == (400, "INVALID_IMAGE")
     assert mock.get("/api/co/vehicles?reg=CV12345", token).json()["data"]["image_url"] is None
+
+
+def test_a_photo_in_both_file_and_image_parts_is_refused(mock: Mock) -> None:
+    token = mock.new_sandbox()
+    mock.post("/api/co/vehicles", token, json={"registration_number": "CV12345"})
+    answer = mock.put(
+        "/api/co/vehicles/CV12345",
+        token,
+        files={"file": ("a.png", PNG, "image/png"), "image": ("b.png", PNG, "image/png")},
+    )
+    assert (answer.status_code, answer.json()["code"]) == (400, "INVALID_IMAGE")
 
 
 def test_a_body_over_the_request_limit_is_refused_before_parsing(mock: Mock) -> None:

@@ -1,0 +1,144 @@
+"""Control API records → the JSON shapes of control.yaml. The only place that knows those shapes."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from starlette.responses import Response
+
+from ..domain.control_models import Booking, FaultRuleRecord, Notification
+from ..domain.outbox import Dispatch
+from ..domain.sandboxes import ScenarioInfo
+from ..domain.workshop import EventOutcome
+from ..handlers.representations import json_headers, timestamp, workshop
+from ..journal import JournalEntry
+from ..request_context import current_request_id
+from ..store.sandbox import Sandbox, Snapshot
+
+_OSLO = ZoneInfo("Europe/Oslo")
+
+
+def ok(body: Any, status: int = 200) -> tuple[Any, int, dict[str, str]]:
+    return body, status, json_headers()
+
+
+def no_content() -> Response:
+    # A bare response: through Connexion a 204 would carry the operation's (problem) media type.
+    return Response(status_code=204, headers={"X-Request-ID": current_request_id()})
+
+
+def clock(sandbox: Sandbox) -> dict[str, Any]:
+    now = sandbox.clock.now()
+    return {
+        "now": timestamp(now),
+        "today": now.astimezone(_OSLO).date().isoformat(),
+        "offset_seconds": round(sandbox.clock.offset.total_seconds(), 6),
+    }
+
+
+def sandbox(value: Sandbox) -> dict[str, Any]:
+    return {
+        "token": value.token,
+        "user_id": str(value.user_id),
+        "display_name": value.display_name,
+        "email": value.email,
+        "scenario": value.origin,
+        "clock": clock(value),
+        "counts": {
+            "linked_vehicles": len(value.links),
+            "service_log_entries": len(value.service_log),
+            "bookings": len(value.extras.bookings),
+            "notifications": len(value.extras.outbox),
+            "fault_rules": len(value.extras.fault_rules),
+        },
+        "snapshots": list(value.snapshots),
+        "registry_faults": value.extras.registry_faults.to_dict(),
+    }
+
+
+def scenario(info: ScenarioInfo) -> dict[str, str]:
+    return {"name": info.name, "title": info.title, "description": info.description}
+
+
+def snapshot(value: Snapshot) -> dict[str, Any]:
+    return {
+        "name": value.name,
+        "taken_at": timestamp(value.taken_at),
+        "linked_vehicles": len(value.state["links"]),
+        "service_log_entries": len(value.state["service_log"]),
+    }
+
+
+def notification(value: Notification) -> dict[str, Any]:
+    return {
+        "id": str(value.id),
+        "event": value.event,
+        "channel": value.channel,
+        "recipient": value.recipient,
+        "at": timestamp(value.at),
+        "title": value.title,
+        "body": value.body,
+        "registration_number": value.registration_number,
+        "booking_id": str(value.booking_id) if value.booking_id else None,
+        "service_log_id": value.service_log_id,
+    }
+
+
+def notifications(dispatches: list[Dispatch] | tuple[Dispatch, ...]) -> list[dict[str, Any]]:
+    return [notification(item) for dispatch in dispatches for item in dispatch.sent]
+
+
+def booking(value: Booking) -> dict[str, Any]:
+    return {
+        "id": str(value.id),
+        "registration_number": value.plate,
+        "workshop": workshop(value.workshop),
+        "status": value.status,
+        "appointment_date": value.appointment_date.isoformat(),
+        "description": value.description,
+        "created_at": timestamp(value.created_at),
+        "updated_at": timestamp(value.updated_at),
+        "decline_reason": value.decline_reason,
+        "service_log_id": value.service_log_id,
+    }
+
+
+def event_result(outcome: EventOutcome) -> dict[str, Any]:
+    own = next((d for d in outcome.dispatches if d.event == outcome.event), None)
+    entry = outcome.entry
+    result: dict[str, Any] = {"event": outcome.event}
+    if outcome.booking is not None:
+        result["booking"] = booking(outcome.booking)
+    return {
+        **result,
+        "service_log_entry_id": entry.id if entry else None,
+        "message_count": len(entry.messages) if entry and outcome.event == "message.new" else None,
+        "notifications": notifications(outcome.dispatches),
+        "suppressed_channels": list(own.suppressed) if own else [],
+    }
+
+
+def fault_rule(value: FaultRuleRecord) -> dict[str, Any]:
+    return {"id": value.id, "rule": value.rule, "seed": value.seed, "created_at": timestamp(value.created_at)}
+
+
+def journal_entry(value: JournalEntry) -> dict[str, Any]:
+    return {
+        "request_id": value.request_id,
+        "at": timestamp(value.at),
+        "method": value.method,
+        "path": value.path,
+        "query": value.query,
+        "operation_id": value.operation_id,
+        "status": value.status,
+        "duration_ms": value.duration_ms,
+        "validation": value.validation,
+        "problem_code": value.problem_code,
+        "reason": value.reason,
+        "errors": [
+            {"field": str(e.get("field", "")), "message": str(e.get("message", ""))} for e in value.errors
+        ],
+        "injected": list(value.injected),
+        "prefer": value.prefer,
+    }

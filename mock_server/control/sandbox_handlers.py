@@ -1,0 +1,120 @@
+"""Control handlers for the Sandboxes and Time tags: thin adapters by operationId."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import Any
+
+from ..domain import timeline
+from ..domain.errors import DomainError
+from ..domain.sandboxes import EMPTY, SandboxLifecycle
+from ..handlers.common import sandbox_of
+from ..injection import FaultInjector
+from ..journal import RequestJournal
+from ..store.sandbox import SandboxRegistry
+from . import representations as rep
+
+MAX_CLOCK_OFFSET = timedelta(days=365 * 100)
+
+
+class SandboxHandlers:
+    def __init__(
+        self,
+        sandboxes: SandboxRegistry,
+        lifecycle: SandboxLifecycle,
+        journal: RequestJournal,
+        injector: FaultInjector,
+    ) -> None:
+        self._sandboxes = sandboxes
+        self._lifecycle = lifecycle
+        self._journal = journal
+        self._injector = injector
+
+    async def createSandbox(self, body: dict[str, Any] | None = None):
+        # No body at all (not even a Content-Type) reaches here as bytes: it means "empty".
+        body = body if isinstance(body, dict) else {}
+        sandbox = self._lifecycle.create(body.get("scenario", EMPTY), body.get("token"))
+        return rep.ok(rep.sandbox(sandbox), 201)
+
+    async def listScenarios(self):
+        return rep.ok({"scenarios": [rep.scenario(info) for info in self._lifecycle.scenarios()]})
+
+    async def getSandbox(self, user: str):
+        sandbox = sandbox_of(self._sandboxes, user)
+        timeline.deliver_due(sandbox)
+        return rep.ok(rep.sandbox(sandbox))
+
+    async def deleteSandbox(self, user: str):
+        sandbox = sandbox_of(self._sandboxes, user)
+        self._lifecycle.delete(sandbox)
+        self._journal.forget(sandbox.token)
+        self._injector.forget(sandbox.token)
+        return rep.no_content()
+
+    async def resetSandbox(self, user: str):
+        sandbox = sandbox_of(self._sandboxes, user)
+        async with sandbox.lock:
+            self._lifecycle.reset(sandbox)
+        self._journal.forget(sandbox.token)
+        self._injector.forget(sandbox.token)
+        return rep.ok(rep.sandbox(sandbox))
+
+    async def listSnapshots(self, user: str):
+        sandbox = sandbox_of(self._sandboxes, user)
+        return rep.ok({"snapshots": [rep.snapshot(s) for s in sandbox.snapshots.values()]})
+
+    async def createSnapshot(self, user: str, body: dict[str, Any]):
+        sandbox = sandbox_of(self._sandboxes, user)
+        snapshot, created = self._lifecycle.snapshot(sandbox, body["name"])
+        return rep.ok(rep.snapshot(snapshot), 201 if created else 200)
+
+    async def deleteSnapshot(self, user: str, name: str):
+        self._lifecycle.delete_snapshot(sandbox_of(self._sandboxes, user), name)
+        return rep.no_content()
+
+    async def restoreSnapshot(self, user: str, name: str):
+        sandbox = sandbox_of(self._sandboxes, user)
+        async with sandbox.lock:
+            self._lifecycle.restore(sandbox, name)
+        self._injector.forget(sandbox.token)
+        return rep.ok(rep.sandbox(sandbox))
+
+    async def getClock(self, user: str):
+        return rep.ok(rep.clock(sandbox_of(self._sandboxes, user)))
+
+    async def advanceClock(self, user: str, body: dict[str, Any]):
+        sandbox = sandbox_of(self._sandboxes, user)
+        if "to" in body:
+            target, now = _moment(body["to"]), sandbox.clock.now()
+            if target < now:
+                raise DomainError(
+                    "CLOCK_CANNOT_GO_BACK",
+                    f"The sandbox clock is at {now.isoformat()}; it only moves forward.",
+                    field="body.to",
+                )
+            delta = target - now
+        else:
+            delta = timedelta(
+                days=body.get("days", 0),
+                hours=body.get("hours", 0),
+                minutes=body.get("minutes", 0),
+                seconds=body.get("seconds", 0),
+            )
+        if sandbox.clock.offset + delta > MAX_CLOCK_OFFSET:
+            raise DomainError(
+                "CLOCK_OUT_OF_RANGE", "The sandbox clock cannot run more than 100 years ahead.", field="body"
+            )
+        dispatches = timeline.advance(sandbox, delta)
+        return rep.ok({"clock": rep.clock(sandbox), "notifications": rep.notifications(dispatches)})
+
+
+def _moment(text: str) -> datetime:
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError as exc:
+        raise DomainError(
+            "VALIDATION_FAILED", f"{text!r} is not an RFC 3339 date-time.", field="body.to"
+        ) from exc
+    if moment.tzinfo is None:
+        raise DomainError("VALIDATION_FAILED", f"{text!r} has no UTC offset.", field="body.to")
+    return moment

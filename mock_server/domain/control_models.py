@@ -1,0 +1,149 @@
+"""Records the mock's controls add to a sandbox: bookings, the notification outbox, pending notices,
+registry faults and injected fault rules. Plain dataclasses, like models.py: no HTTP, no storage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from .models import Workshop
+from .plates import normalise_plate
+
+BookingStatus = Literal["requested", "accepted", "declined", "completed"]
+Channel = Literal["email", "push"]
+QUOTA_STATUSES = (429, 422)
+
+
+@dataclass
+class Booking:
+    """A workshop booking as the workshop side drives it; completion turns it into a service-log entry."""
+
+    id: UUID
+    plate: str
+    workshop: Workshop
+    status: BookingStatus
+    appointment_date: date
+    description: str
+    created_at: datetime
+    updated_at: datetime
+    decline_reason: str | None = None
+    service_log_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One notification that would have gone out on one channel."""
+
+    id: UUID
+    event: str
+    channel: Channel
+    recipient: str
+    at: datetime
+    title: str
+    body: str
+    registration_number: str | None = None
+    booking_id: UUID | None = None
+    service_log_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PendingNotice:
+    """A notification due later on the sandbox clock (a rating reminder); sent once `due_at` passes."""
+
+    key: str
+    event: str
+    due_at: datetime
+    service_log_id: int
+
+
+@dataclass(frozen=True)
+class RegistryFaults:
+    """How the registry misbehaves for one sandbox (or, from the command line, for everyone).
+
+    `delay_ms` slows every lookup; `outage` answers 503; `quota_exhausted` answers `quota_status`
+    (429 as documented, or 422 as the official OpenAPI file says) with Retry-After; the plate sets
+    change what the registry says about single cars."""
+
+    outage: bool = False
+    outage_retry_after: int = 60
+    quota_exhausted: bool = False
+    quota_status: int = 429
+    delay_ms: int = 0
+    unavailable_plates: frozenset[str] = frozenset()
+    scrapped_plates: frozenset[str] = frozenset()
+    deregistered_plates: frozenset[str] = frozenset()
+    owner_changed_plates: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        if self.quota_status not in QUOTA_STATUSES:
+            raise ValueError(f"quota_status must be one of {QUOTA_STATUSES}, not {self.quota_status}")
+        if self.delay_ms < 0 or self.outage_retry_after < 1:
+            raise ValueError("delay_ms must not be negative and outage_retry_after must be positive")
+
+    @property
+    def active(self) -> bool:
+        return self != RegistryFaults()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "outage": self.outage,
+            "outage_retry_after": self.outage_retry_after,
+            "quota_exhausted": self.quota_exhausted,
+            "quota_status": self.quota_status,
+            "delay_ms": self.delay_ms,
+            "unavailable_plates": sorted(self.unavailable_plates),
+            "scrapped_plates": sorted(self.scrapped_plates),
+            "deregistered_plates": sorted(self.deregistered_plates),
+            "owner_changed_plates": sorted(self.owner_changed_plates),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> RegistryFaults:
+        """From the JSON shape of to_dict(); absent keys keep their defaults. ValueError on bad input."""
+        defaults = RegistryFaults().to_dict()
+        unknown = set(data) - set(defaults)
+        if unknown:
+            raise ValueError(f"unknown registry fault(s): {', '.join(sorted(unknown))}")
+        values: dict[str, Any] = {}
+        for key, value in data.items():
+            if key.endswith("_plates"):
+                if not isinstance(value, list | tuple | set | frozenset) or not all(
+                    isinstance(plate, str) for plate in value
+                ):
+                    raise ValueError(f"{key} must be a list of registration numbers")
+                values[key] = frozenset(normalise_plate(plate) for plate in value)
+            elif type(value) is not type(defaults[key]):  # bool is an int, so compare exactly
+                raise ValueError(f"{key} must be a {type(defaults[key]).__name__}")
+            else:
+                values[key] = value
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class FaultRuleRecord:
+    """A fault or latency rule set on a sandbox, kept as its text (the syntax is the single truth)."""
+
+    id: str
+    rule: str
+    seed: int
+    created_at: datetime
+
+
+@dataclass
+class SandboxExtras:
+    """Everything the controls keep per sandbox, beside the owner's own data."""
+
+    bookings: dict[UUID, Booking] = field(default_factory=dict)
+    outbox: list[Notification] = field(default_factory=list)
+    pending: list[PendingNotice] = field(default_factory=list)
+    # Timed notices (EU-kontroll) are sent for moments in (checked_until, now]; None: not yet started.
+    checked_until: datetime | None = None
+    registry_faults: RegistryFaults = field(default_factory=RegistryFaults)
+    fault_rules: list[FaultRuleRecord] = field(default_factory=list)
+    sequence: int = 0  # numbers ids (bookings, notifications) so they are stable per sandbox
+
+    def next_number(self) -> int:
+        self.sequence += 1
+        return self.sequence

@@ -1,0 +1,176 @@
+"""The request journal: the last requests of each sandbox, with their validation outcome and, for a
+rejected request, the reason in plain words (which parameter or field, which rule).
+
+Middleware placed just inside request ids and CORS, so it sees every answer, injected faults and
+Prefer answers included. Requests are filed under the sandbox of their bearer token; requests
+without a known token belong to no sandbox and are not kept. The control API is not journaled.
+The journal lives in memory only: it is a diagnostic, not part of a sandbox's state.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Literal
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .asgi_tools import bearer_token, is_control, start_notes
+from .problems import PROBLEM_JSON
+from .request_context import current_request_id
+from .routes import RouteTable
+from .store.sandbox import SandboxRegistry
+
+DEFAULT_SIZE = 200
+Outcome = Literal["passed", "rejected", "not_checked"]
+
+# Codes that mean "the request itself was refused", as opposed to a valid request the rules refused.
+REJECTION_CODES = frozenset(
+    {
+        "VALIDATION_FAILED", "INVALID_JSON", "INVALID_REGISTRATION_NUMBER", "REGISTRATION_NUMBER_CONFLICT",
+        "REGISTRATION_NUMBER_REQUIRED", "INVALID_DATE_RANGE", "INVALID_IMAGE", "METHOD_NOT_ALLOWED",
+        "PAYLOAD_TOO_LARGE", "UNSUPPORTED_MEDIA_TYPE", "NOT_ACCEPTABLE", "INVALID_PREFER_HEADER",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class JournalEntry:
+    request_id: str
+    at: datetime
+    method: str
+    path: str
+    query: str
+    operation_id: str | None
+    status: int | None
+    duration_ms: float
+    validation: Outcome
+    problem_code: str | None = None
+    reason: str | None = None
+    errors: tuple[dict[str, str], ...] = ()
+    injected: tuple[str, ...] = ()
+    prefer: str | None = None
+
+
+class RequestJournal:
+    def __init__(self, size: int = DEFAULT_SIZE) -> None:
+        self.size = size
+        self._by_token: dict[str, deque[JournalEntry]] = {}
+
+    def record(self, token: str, entry: JournalEntry) -> None:
+        self._by_token.setdefault(token, deque(maxlen=self.size)).append(entry)
+
+    def entries(self, token: str, limit: int | None = None) -> list[JournalEntry]:
+        """Newest first."""
+        newest_first = list(reversed(self._by_token.get(token, ())))
+        return newest_first[:limit] if limit is not None else newest_first
+
+    def forget(self, token: str) -> None:
+        self._by_token.pop(token, None)
+
+
+def plain_reason(problem: dict[str, Any]) -> str:
+    """ "parameter 'limit': 'abc' is not of type 'integer'" — from a problem's field errors or detail."""
+    errors = problem.get("errors") or []
+    if errors:
+        return "; ".join(f"{_where(str(e.get('field', '')))}: {e.get('message', '')}" for e in errors)
+    return str(problem.get("detail") or problem.get("title") or "")
+
+
+def _where(name: str) -> str:
+    if name == "body":
+        return "the request body"
+    if name.startswith("body."):
+        return f"body field '{name[5:]}'"
+    if name == "Prefer":
+        return "header 'Prefer'"
+    if name == "request":
+        return "the request"
+    return f"parameter '{name}'"
+
+
+@dataclass
+class _Seen:
+    status: int | None = None
+    problem: bool = False
+    chunks: list[bytes] = field(default_factory=list)
+
+
+class JournalMiddleware:
+    MAX_PROBLEM_BYTES = 64 * 1024
+
+    def __init__(
+        self, app: ASGIApp, journal: RequestJournal, sandboxes: SandboxRegistry, routes: RouteTable
+    ) -> None:
+        self.app = app
+        self.journal = journal
+        self.sandboxes = sandboxes
+        self.routes = routes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        token = bearer_token(scope) if scope["type"] == "http" and not is_control(scope) else None
+        if token is None or self.sandboxes.by_token(token) is None:
+            await self.app(scope, receive, send)
+            return
+        notes = start_notes()
+        seen = _Seen()
+        started = time.perf_counter()
+
+        async def watching(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                seen.status = message["status"]
+                content_type = dict(message.get("headers", [])).get(b"content-type", b"")
+                seen.problem = content_type.split(b";")[0].strip() == PROBLEM_JSON.encode()
+            elif (
+                message["type"] == "http.response.body"
+                and seen.problem
+                and sum(map(len, seen.chunks)) < self.MAX_PROBLEM_BYTES
+            ):
+                seen.chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching)
+        finally:
+            duration_ms = (time.perf_counter() - started) * 1000
+            self.journal.record(token, self._entry(scope, seen, duration_ms, notes.injected, notes.prefer))
+
+    def _entry(
+        self, scope: Scope, seen: _Seen, duration_ms: float, injected: list[str], prefer: str | None
+    ) -> JournalEntry:
+        problem: dict[str, Any] = {}
+        if seen.problem:
+            try:
+                parsed = json.loads(b"".join(seen.chunks))
+                problem = parsed if isinstance(parsed, dict) else {}
+            except ValueError:
+                problem = {}
+        code = problem.get("code") if isinstance(problem.get("code"), str) else None
+        if any(note.startswith(("error", "drop")) for note in injected):
+            validation: Outcome = "not_checked"
+        elif prefer is not None:  # the request was valid; the problem is the one it asked for
+            validation = "passed"
+        elif code in REJECTION_CODES:
+            validation = "rejected"
+        else:
+            validation = "passed"
+        errors = tuple(e for e in problem.get("errors", []) if isinstance(e, dict))
+        return JournalEntry(
+            request_id=current_request_id(),
+            at=datetime.now(UTC),
+            method=scope["method"],
+            path=scope["path"],
+            query=scope.get("query_string", b"").decode("latin-1"),
+            operation_id=self.routes.operation(scope["method"], scope["path"]),
+            status=seen.status,
+            duration_ms=round(duration_ms, 3),
+            validation=validation,
+            problem_code=code,
+            reason=plain_reason(problem) if validation == "rejected" or code else None,
+            errors=errors,
+            injected=tuple(injected),
+            prefer=prefer,
+        )

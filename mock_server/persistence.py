@@ -1,0 +1,46 @@
+"""Acknowledged means persisted: with `--state FILE`, a successful request that may change state is
+written to the file before its answer starts going out.
+
+Middleware inside the request journal and outside fault injection: when the status line of a
+non-GET answer below 400 passes by, the caller's sandbox (and any sandbox created or deleted on the
+way, and new images) is committed, then the answer is let through. A client that saw the answer can
+rely on it surviving a restart. Prefer answers change nothing and are not written.
+"""
+
+from __future__ import annotations
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .asgi_tools import bearer_token, current_notes
+from .domain.images import ImageStore
+from .store.sandbox import SandboxRegistry
+from .store.sqlite_state import SqliteState
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class PersistenceMiddleware:
+    def __init__(
+        self, app: ASGIApp, state: SqliteState, sandboxes: SandboxRegistry, images: ImageStore
+    ) -> None:
+        self.app = app
+        self.state = state
+        self.sandboxes = sandboxes
+        self.images = images
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in READ_ONLY_METHODS:
+            await self.app(scope, receive, send)
+            return
+        token = bearer_token(scope)
+
+        async def saving(message: Message) -> None:
+            if (
+                message["type"] == "http.response.start"
+                and message["status"] < 400
+                and not current_notes().prefer
+            ):
+                self.state.sync(self.sandboxes, [token] if token else [], self.images.all())
+            await send(message)
+
+        await self.app(scope, receive, saving)

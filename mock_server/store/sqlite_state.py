@@ -1,0 +1,154 @@
+"""`--state FILE`: every sandbox, its snapshots and the uploaded images in one SQLite file.
+
+Sandboxes are stored as JSON documents (store/serialise.py) with the schema version beside them, so
+a file written by another version is refused with a clear message instead of being misread. Writes
+are committed before the answer that caused them goes out (see mock_server/persistence.py); WAL
+mode keeps those commits cheap and safe against the process being killed.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable
+from pathlib import Path
+from uuid import UUID
+
+from ..domain.models import StoredImage
+from .sandbox import Sandbox, SandboxRegistry
+from .serialise import (
+    SCHEMA_VERSION,
+    StateVersionError,
+    sandbox_from_state,
+    sandbox_state,
+    snapshot_data,
+    snapshot_from,
+)
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sandboxes (
+    token TEXT PRIMARY KEY, user_id TEXT NOT NULL, schema_version INTEGER NOT NULL, state TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS snapshots (
+    token TEXT NOT NULL, name TEXT NOT NULL, taken_at TEXT NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (token, name)
+);
+CREATE TABLE IF NOT EXISTS images (id TEXT PRIMARY KEY, content_type TEXT NOT NULL, content BLOB NOT NULL);
+"""
+
+
+class SqliteState:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        # The app may run its handlers in another thread than the one that opened the file
+        # (test clients do); one lock serialises every use of the one connection.
+        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        self._lock = threading.Lock()
+        with self._lock:
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.execute("PRAGMA synchronous=NORMAL")
+            self._db.executescript(_TABLES)
+            self._check_version()
+        self._stored_tokens = {row[0] for row in self._db.execute("SELECT token FROM sandboxes")}
+        self._stored_snapshots: dict[str, dict[str, str]] = {}
+        for token, name, taken_at in self._db.execute("SELECT token, name, taken_at FROM snapshots"):
+            self._stored_snapshots.setdefault(token, {})[name] = taken_at
+        self._stored_images = {row[0] for row in self._db.execute("SELECT id FROM images")}
+
+    def _check_version(self) -> None:
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+        if row is None:
+            self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
+        elif row[0] != str(SCHEMA_VERSION):
+            raise StateVersionError(
+                f"{self.path} was written with state schema version {row[0]}; this mock reads version "
+                f"{SCHEMA_VERSION}. Start with another --state file (or delete this one)."
+            )
+
+    # --- whole world ---------------------------------------------------------------------------
+
+    @property
+    def seeded(self) -> bool:
+        """True once a world was written here: start-up then restores it instead of seeding anew."""
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'seeded'").fetchone()
+        return row is not None
+
+    def mark_seeded(self) -> None:
+        with self._lock:
+            self._db.execute("INSERT OR REPLACE INTO meta VALUES ('seeded', '1')")
+
+    def load_sandboxes(self) -> list[Sandbox]:
+        sandboxes = []
+        rows = self._db.execute("SELECT token, user_id, state FROM sandboxes ORDER BY rowid").fetchall()
+        for token, user_id, state in rows:
+            sandbox = sandbox_from_state(token, UUID(user_id), json.loads(state))
+            for (data,) in self._db.execute(
+                "SELECT data FROM snapshots WHERE token = ? ORDER BY rowid", (token,)
+            ):
+                snapshot = snapshot_from(json.loads(data))
+                sandbox.snapshots[snapshot.name] = snapshot
+            sandboxes.append(sandbox)
+        return sandboxes
+
+    def load_images(self) -> list[StoredImage]:
+        rows = self._db.execute("SELECT id, content_type, content FROM images").fetchall()
+        return [StoredImage(id=row[0], content_type=row[1], content=bytes(row[2])) for row in rows]
+
+    # --- writes ----------------------------------------------------------------------------------
+
+    def sync(self, sandboxes: SandboxRegistry, tokens: Iterable[str], images: Iterable[StoredImage]) -> None:
+        """Save the sandboxes of `tokens`, every sandbox added or removed since the last sync, and new
+        images — in one transaction."""
+        current = {sandbox.token: sandbox for sandbox in sandboxes}
+        to_save = {t for t in tokens if t in current} | (current.keys() - self._stored_tokens)
+        to_delete = self._stored_tokens - current.keys()
+        new_images = [image for image in images if image.id not in self._stored_images]
+        with self._lock:
+            self._db.execute("BEGIN")
+            try:
+                for token in to_delete:
+                    self._db.execute("DELETE FROM sandboxes WHERE token = ?", (token,))
+                    self._db.execute("DELETE FROM snapshots WHERE token = ?", (token,))
+                for token in to_save:
+                    self._write(current[token])
+                for image in new_images:
+                    self._db.execute(
+                        "INSERT OR REPLACE INTO images VALUES (?, ?, ?)",
+                        (image.id, image.content_type, image.content),
+                    )
+                self._db.execute("COMMIT")
+            except BaseException:
+                self._db.execute("ROLLBACK")
+                raise
+        self._stored_tokens = (self._stored_tokens - to_delete) | to_save
+        for token in to_delete:
+            self._stored_snapshots.pop(token, None)
+        self._stored_images.update(image.id for image in new_images)
+
+    def _write(self, sandbox: Sandbox) -> None:
+        state = json.dumps(sandbox_state(sandbox), ensure_ascii=False, separators=(",", ":"))
+        self._db.execute(
+            "INSERT OR REPLACE INTO sandboxes VALUES (?, ?, ?, ?)",
+            (sandbox.token, str(sandbox.user_id), SCHEMA_VERSION, state),
+        )
+        # Snapshots never change once taken; only new, replaced or deleted ones are written.
+        stored = self._stored_snapshots.setdefault(sandbox.token, {})
+        wanted = {name: snapshot.taken_at.isoformat() for name, snapshot in sandbox.snapshots.items()}
+        for name in stored.keys() - wanted.keys():
+            self._db.execute("DELETE FROM snapshots WHERE token = ? AND name = ?", (sandbox.token, name))
+        for name, taken_at in wanted.items():
+            if stored.get(name) != taken_at:
+                data = json.dumps(
+                    snapshot_data(sandbox.snapshots[name]), ensure_ascii=False, separators=(",", ":")
+                )
+                self._db.execute(
+                    "INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?)",
+                    (sandbox.token, name, taken_at, data),
+                )
+        self._stored_snapshots[sandbox.token] = wanted
+
+    def close(self) -> None:
+        with self._lock:
+            self._db.close()

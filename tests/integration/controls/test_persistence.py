@@ -1,0 +1,133 @@
+"""`--state FILE`: a restart loses nothing that was acknowledged; without it nothing is written."""
+
+from __future__ import annotations
+
+import sqlite3
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mock_server.app import MockWorld
+from mock_server.seeding import build_seeded_world
+from mock_server.settings import Settings
+from mock_server.store.serialise import StateVersionError, sandbox_state
+from tests.integration.controls.conftest import start_controls
+from tests.integration.controls.test_snapshots import steps
+
+PNG = bytes.fromhex(
+    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+    "1f15c4890000000d49444154789c63f8cf000000030101001b5c2bd40000000049454e44ae426082"
+)
+
+
+def _everything(world: MockWorld) -> dict[str, Any]:
+    """Each sandbox's state, identity and snapshots, and the stored images."""
+    return {
+        "sandboxes": {
+            s.token: (str(s.user_id), sandbox_state(s), {n: snap.state for n, snap in s.snapshots.items()})
+            for s in world.sandboxes
+        },
+        "images": sorted((i.id, i.content) for i in world.images.all()),
+    }
+
+
+def _restarted(path: Path) -> MockWorld:
+    world, _ = build_seeded_world(Settings(state_path=path))
+    return world
+
+
+def test_a_restart_with_state_loses_nothing_acknowledged(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    controls = start_controls(Settings(state_path=path))
+    with controls.client:
+        token = controls.new_sandbox("one-car", token="ci-persist-0001")
+        gone = controls.new_sandbox()
+        call = controls.call
+        assert call("POST", "/api/co/vehicles", token, files={"file": ("bil.png", PNG, "image/png")},
+                    data={"registration_number": "CV12345"}).status_code == 201  # fmt: skip
+        call("PUT", "/api/co/vehicles/EL23456", token, json={"nickname": "Lynet"})
+        call("PUT", "/api/co/settings/notifications", token, json={"message.new": {"email": False}})
+        booking = controls.event(token, type="booking.requested", registration_number="EL23456").json()[
+            "booking"
+        ]
+        controls.event(token, type="booking.accepted", booking_id=booking["id"])
+        controls.event(token, type="booking.completed", booking_id=booking["id"])
+        call("POST", "/__mock/sandbox/snapshots", token, json={"name": "after-service"})
+        call("POST", "/__mock/sandbox/clock", token, json={"days": 2})
+        call("POST", "/__mock/sandbox/faults", token, json={"rule": "GET /api/co/vehicles: delay=1ms"})
+        call("PUT", "/__mock/sandbox/registry-faults", token, json={"scrapped_plates": ["EL23456"]})
+        call("DELETE", "/api/co/vehicles", "demo-kari", params={"reg": "KH60518"})
+        call("DELETE", "/__mock/sandbox", gone)
+        before = _everything(controls.world)
+    after = _restarted(path)
+    assert _everything(after) == before
+    assert after.sandboxes.by_token(gone) is None and after.sandboxes.by_token("demo-kari") is not None
+
+
+@settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(done=st.lists(steps, min_size=1, max_size=8))
+def test_whatever_was_acknowledged_survives_a_restart(done: list) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "state.sqlite"
+        controls = start_controls(Settings(state_path=path, demo=False))
+        with controls.client:
+            token = controls.new_sandbox("one-car")
+            for method, url, body, query in done:
+                controls.call(method, url, token, json=body, params=query)
+            before = _everything(controls.world)
+        assert _everything(_restarted(path)) == before
+
+
+def test_a_restart_serves_the_same_answers(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    first = start_controls(Settings(state_path=path))
+    with first.client:
+        first.call(
+            "POST", "/api/co/vehicles", "demo-ola", json={"registration_number": "DN54321", "nickname": "Ny"}
+        )
+        answers = [
+            first.call("GET", url, "demo-ola").json()["data"]
+            for url in ("/api/co/vehicles", "/api/co/service-log/list")
+        ]
+    second = start_controls(Settings(state_path=path))
+    with second.client:
+        again = [
+            second.call("GET", url, "demo-ola").json()["data"]
+            for url in ("/api/co/vehicles", "/api/co/service-log/list")
+        ]
+    assert again == answers
+
+
+def test_a_failed_request_is_not_what_gets_written(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    controls = start_controls(Settings(state_path=path))
+    with controls.client:
+        controls.call("POST", "/__mock/sandbox/faults", "demo-ola", json={"rule": "linkVehicle: error=1:503"})
+        assert (
+            controls.call(
+                "POST", "/api/co/vehicles", "demo-ola", json={"registration_number": "DN54321"}
+            ).status_code
+            == 503
+        )
+    assert _restarted(path).sandboxes.by_token("demo-ola").links == {}
+
+
+def test_without_state_nothing_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    controls = start_controls(Settings())
+    with controls.client:
+        controls.call("POST", "/api/co/vehicles", "demo-ola", json={"registration_number": "DN54321"})
+    assert controls.world.state is None and list(tmp_path.iterdir()) == []
+
+
+def test_a_state_file_of_another_schema_version_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite"
+    build_seeded_world(Settings(state_path=path))
+    with sqlite3.connect(path) as db:
+        db.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    with pytest.raises(StateVersionError, match="version 999"):
+        build_seeded_world(Settings(state_path=path))
