@@ -55,7 +55,8 @@ class VehicleHandlers:
         sandbox = sandbox_of(self._sandboxes, user)
         plate = plate_from(registration_number, reg, required=False)
         if plate is None:
-            return rep.ok([rep.vehicle_summary(v, base_url()) for v in self._vehicles.list(sandbox)])
+            base = base_url()  # built once: it reads the request
+            return rep.ok([rep.vehicle_summary(v, base) for v in self._vehicles.list(sandbox)])
         return rep.ok(rep.vehicle_details(self._vehicles.details(sandbox, plate), base_url()))
 
     async def linkVehicle(
