@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import logging
 import secrets
 from collections.abc import Callable
@@ -25,7 +24,6 @@ from .control.api import add_control_api
 from .control.api import load_spec as load_control_spec
 from .control.sandbox_handlers import SandboxHandlers
 from .control.world_handlers import WorldHandlers
-from .domain.errors import DomainError
 from .domain.export_tokens import ExportTokenSigner
 from .domain.images import ImageStore
 from .domain.sandboxes import EmptyOnly, SandboxLifecycle, ScenarioSource
@@ -38,6 +36,7 @@ from .faults import check_fault_names
 from .faults.behaviour import FaultyServiceLogHandlers, FaultyVehicleHandlers, FaultyVehicleService
 from .faults.wire import FaultyRequestMiddleware, FaultyResponseMiddleware
 from .handlers.media import media_route
+from .handlers.resolution import operations
 from .handlers.service_log import ServiceLogHandlers
 from .handlers.vehicles import VehicleHandlers
 from .injection import FaultInjector
@@ -46,7 +45,6 @@ from .journal import JournalMiddleware, RequestJournal
 from .middleware import BodyLimitMiddleware, MethodNotAllowedMiddleware, RequestIdMiddleware, routes_of
 from .persistence import PersistenceMiddleware
 from .prefer import DocumentedResponses, PreferMiddleware
-from .problems import from_domain_error
 from .routes import RouteTable
 from .settings import SPEC_PATH, Settings
 from .store.sandbox import Sandbox, SandboxRegistry
@@ -150,19 +148,6 @@ def build_world(
     return world
 
 
-def _answer_domain_errors(handler: Callable[..., Any]) -> Callable[..., Any]:
-    """Broken rules become problem responses inside the handler, so response validation sees them."""
-
-    @functools.wraps(handler)
-    async def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return await handler(*args, **kwargs)
-        except DomainError as error:
-            return from_domain_error(error)
-
-    return wrapper
-
-
 def _operations(world: MockWorld) -> dict[str, Callable[..., Any]]:
     faults = world.settings.planted_faults
     if faults:
@@ -173,12 +158,7 @@ def _operations(world: MockWorld) -> dict[str, Callable[..., Any]]:
     else:
         vehicles = VehicleHandlers(world.sandboxes, world.vehicles)
         service_log = ServiceLogHandlers(world.sandboxes, world.export_signer, world.settings.realtime)
-    table: dict[str, Callable[..., Any]] = {}
-    for handlers in (vehicles, service_log):
-        for name in dir(handlers):
-            if name[0].islower() and not name.startswith("_") and callable(getattr(handlers, name)):
-                table[name] = _answer_domain_errors(getattr(handlers, name))
-    return table
+    return operations(vehicles, service_log)
 
 
 def _bearer_security(sandboxes: SandboxRegistry) -> type[BearerSecurityHandler]:

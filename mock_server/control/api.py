@@ -6,8 +6,6 @@ every answer. Domain errors become problem responses inside the handler, so thos
 
 from __future__ import annotations
 
-import functools
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +14,7 @@ from connexion import AsyncApp
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 
-from ..domain.errors import DomainError
-from ..problems import from_domain_error
+from ..handlers.resolution import operations
 from .sandbox_handlers import SandboxHandlers
 from .world_handlers import WorldHandlers
 
@@ -28,27 +25,6 @@ BASE_PATH = "/__mock"
 def load_spec() -> dict[str, Any]:
     with SPEC_PATH.open(encoding="utf-8") as handle:
         return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
-def _answer_domain_errors(handler: Callable[..., Any]) -> Callable[..., Any]:
-    @functools.wraps(handler)
-    async def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return await handler(*args, **kwargs)
-        except DomainError as error:
-            return from_domain_error(error)
-
-    return wrapper
-
-
-def operations(*handler_objects: object) -> dict[str, Callable[..., Any]]:
-    """operationId -> bound handler method, for every public method of the handler objects."""
-    table: dict[str, Callable[..., Any]] = {}
-    for handlers in handler_objects:
-        for name in dir(handlers):
-            if name[0].islower() and not name.startswith("_") and callable(getattr(handlers, name)):
-                table[name] = _answer_domain_errors(getattr(handlers, name))
-    return table
 
 
 def add_control_api(

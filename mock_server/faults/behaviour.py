@@ -9,9 +9,8 @@ from ..domain.models import VehicleLink
 from ..domain.vehicles import VehicleService, VehicleView, not_linked
 from ..handlers import representations as rep
 from ..handlers.common import sandbox_of
-from ..handlers.service_log import ServiceLogHandlers, _csv, _filter
+from ..handlers.service_log import ServiceLogHandlers, _filter, csv_download
 from ..handlers.vehicles import VehicleHandlers
-from ..request_context import current_request_id
 from ..store.sandbox import Sandbox, SandboxRegistry
 
 
@@ -114,15 +113,7 @@ class FaultyServiceLogHandlers(ServiceLogHandlers):
         sandbox = self._sandboxes.by_user(grant.user_id)
         if sandbox is None:
             return await super().downloadServiceLogExport(token)
-        return (
-            _csv(sandbox.service_log.select(grant.where)),
-            200,
-            {
-                "Content-Type": "text/csv",
-                "Content-Disposition": 'attachment; filename="minbil-service-log.csv"',
-                "X-Request-ID": current_request_id(),
-            },
-        )
+        return csv_download(sandbox.service_log.select(grant.where))
 
     def _not_primary(self, user: str, registration_number: str | None) -> str | None:
         if registration_number is not None or "history-ignores-primary" not in self._faults:

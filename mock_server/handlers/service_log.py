@@ -148,15 +148,7 @@ class ServiceLogHandlers:
         if sandbox is None:
             raise DomainError("EXPORT_TOKEN_INVALID", "The export token is not valid.", field="token")
         check_not_expired(grant, sandbox.clock.now())
-        return (
-            _csv(sandbox.service_log.select(grant.where)),
-            200,
-            {
-                "Content-Type": "text/csv",  # UTF-8, as the spec says; Connexion matches the bare type
-                "Content-Disposition": 'attachment; filename="minbil-service-log.csv"',
-                "X-Request-ID": current_request_id(),
-            },
-        )
+        return csv_download(sandbox.service_log.select(grant.where))
 
     async def getRealtimeConfig(self, user: str):
         sandbox = sandbox_of(self._sandboxes, user)
@@ -168,6 +160,18 @@ class ServiceLogHandlers:
             "enabled": self._realtime.enabled,
         }
         return body, 200, rep.json_headers()
+
+
+def csv_download(entries) -> tuple[str, int, dict[str, str]]:
+    return (
+        _csv(entries),
+        200,
+        {
+            "Content-Type": "text/csv",  # UTF-8, as the spec says; Connexion matches the bare type
+            "Content-Disposition": 'attachment; filename="minbil-service-log.csv"',
+            "X-Request-ID": current_request_id(),
+        },
+    )
 
 
 def _csv(entries) -> str:
