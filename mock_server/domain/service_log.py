@@ -72,13 +72,12 @@ def list_page(sandbox: Sandbox, where: LogFilter, page: int, page_size: int) -> 
 
 def summary(sandbox: Sandbox, where: LogFilter) -> Summary:
     check_date_range(where.date_from, where.date_to)
-    entries = sandbox.service_log.select(where)
-    ratings = [e.rating for e in entries if e.rating is not None]
+    totals = sandbox.service_log.aggregate(where)
     return Summary(
-        count=len(entries),
-        rated_count=len(ratings),
-        average_rating=round(sum(ratings) / len(ratings), 2) if ratings else None,
-        last_service_date=entries[0].service_date if entries else None,
+        count=totals.count,
+        rated_count=totals.rated_count,
+        average_rating=round(totals.rating_sum / totals.rated_count, 2) if totals.rated_count else None,
+        last_service_date=totals.newest.service_date if totals.newest else None,
     )
 
 

@@ -29,17 +29,40 @@ class LogFilter:
     date_to: date | None = None
 
 
+@dataclass(frozen=True)
+class LogAggregate:
+    count: int
+    rated_count: int
+    rating_sum: int
+    newest: ServiceLogEntry | None
+
+
 class _OrderedEntries:
     """Entries sorted by list order, with their keys alongside for bisection."""
 
     def __init__(self) -> None:
         self.keys: list[_Key] = []
         self.entries: list[ServiceLogEntry] = []
+        # Running totals in list order (rated entries, rating sums), rebuilt after an insert on the
+        # next summary: a summary is then two subtractions, whatever the sandbox holds.
+        self._rated: list[int] | None = None
+        self._rating_sums: list[int] | None = None
 
     def insert(self, entry: ServiceLogEntry) -> None:
         position = bisect.bisect_left(self.keys, _key(entry))
         self.keys.insert(position, _key(entry))
         self.entries.insert(position, entry)
+        self._rated = self._rating_sums = None
+
+    def totals(self, start: int, end: int) -> tuple[int, int]:
+        """(rated entries, sum of their ratings) among entries[start:end]."""
+        if self._rated is None or self._rating_sums is None:
+            rated, sums = [0], [0]
+            for entry in self.entries:
+                rated.append(rated[-1] + (entry.rating is not None))
+                sums.append(sums[-1] + (entry.rating or 0))
+            self._rated, self._rating_sums = rated, sums
+        return self._rated[end] - self._rated[start], self._rating_sums[end] - self._rating_sums[start]
 
     def date_window(self, date_from: date | None, date_to: date | None) -> tuple[int, int]:
         start = 0 if date_to is None else bisect.bisect_left(self.keys, (-date_to.toordinal(), -(2**63)))
@@ -78,14 +101,29 @@ class ServiceLogStore:
     def plates(self) -> set[str]:
         return {plate for plate, ordered in self._by_plate.items() if ordered.entries}
 
+    def _index(self, where: LogFilter) -> _OrderedEntries | None:
+        if where.plate is not None:
+            return self._by_plate.get(where.plate)
+        if where.workshop_org_nr is not None:
+            return self._by_workshop.get(where.workshop_org_nr)
+        return self._all
+
+    def aggregate(self, where: LogFilter) -> LogAggregate:
+        """Count, ratings and newest entry of the filter's entries, without walking them."""
+        if where.plate is not None and where.workshop_org_nr is not None:
+            entries = self.select(where)
+            ratings = [e.rating for e in entries if e.rating is not None]
+            return LogAggregate(len(entries), len(ratings), sum(ratings), entries[0] if entries else None)
+        base = self._index(where)
+        if base is None:
+            return LogAggregate(0, 0, 0, None)
+        start, end = base.date_window(where.date_from, where.date_to)
+        rated, rating_sum = base.totals(start, end)
+        return LogAggregate(end - start, rated, rating_sum, base.entries[start] if end > start else None)
+
     def select(self, where: LogFilter) -> Sequence[ServiceLogEntry]:
         """All entries matching the filter, in list order."""
-        if where.plate is not None:
-            base = self._by_plate.get(where.plate)
-        elif where.workshop_org_nr is not None:
-            base = self._by_workshop.get(where.workshop_org_nr)
-        else:
-            base = self._all
+        base = self._index(where)
         if base is None:
             return []
         start, end = base.date_window(where.date_from, where.date_to)
