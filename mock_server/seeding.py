@@ -7,6 +7,7 @@ The only module of the mock that imports fixtures/. Scenarios reach the rest of 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 from uuid import UUID
 
 from fixtures.demo import KARI_CARS, KARI_TOKEN, OLA_TOKEN, DemoUser, build_demo_world
@@ -120,22 +121,38 @@ def _fill(registry: RegistryService, sandbox: Sandbox, scenario: ScenarioWorld, 
             record = with_periodic_control(
                 record, vehicle.eu_control_due, vehicle.eu_control_due - timedelta(days=730)
             )
-        linked_at = now - timedelta(days=vehicle.linked_days_ago)
-        sandbox.vehicles[vehicle.plate] = VehicleRecord(
-            plate=vehicle.plate,
-            registry=to_registry_data(record),
-            registry_refreshed_at=linked_at,
-            earlier_owner_history=list(scenario.earlier_owner_history.get(vehicle.plate, [])),
-        )
-        sandbox.links[vehicle.plate] = VehicleLink(
-            plate=vehicle.plate,
-            linked_at=linked_at,
-            updated_at=linked_at,
-            nickname=vehicle.nickname,
-            is_primary=vehicle.primary,
+        _place_linked(
+            sandbox,
+            vehicle.plate,
+            record,
+            now - timedelta(days=vehicle.linked_days_ago),
+            vehicle.nickname,
+            vehicle.primary,
+            scenario.earlier_owner_history.get(vehicle.plate, []),
         )
     for entry in scenario.service_log:
         sandbox.service_log.add(entry)
+
+
+def _place_linked(
+    sandbox: Sandbox,
+    plate: str,
+    record: dict[str, Any],
+    linked_at: datetime,
+    nickname: str | None,
+    primary: bool,
+    history: list[HistoryEntry],
+) -> None:
+    """A vehicle already linked since `linked_at`, as seeded worlds start."""
+    sandbox.vehicles[plate] = VehicleRecord(
+        plate=plate,
+        registry=to_registry_data(record),
+        registry_refreshed_at=linked_at,
+        earlier_owner_history=list(history),
+    )
+    sandbox.links[plate] = VehicleLink(
+        plate=plate, linked_at=linked_at, updated_at=linked_at, nickname=nickname, is_primary=primary
+    )
 
 
 def _demo_sandbox(
@@ -146,19 +163,14 @@ def _demo_sandbox(
     )
     for vehicle in user.vehicles:
         record = registry.record_for_plate(vehicle.plate, today=now.date())
-        linked_at = now - timedelta(days=vehicle.linked_days_ago)
-        sandbox.vehicles[vehicle.plate] = VehicleRecord(
-            plate=vehicle.plate,
-            registry=to_registry_data(record),
-            registry_refreshed_at=linked_at,
-            earlier_owner_history=list(user.earlier_owner_history.get(vehicle.plate, [])),
-        )
-        sandbox.links[vehicle.plate] = VehicleLink(
-            plate=vehicle.plate,
-            linked_at=linked_at,
-            updated_at=linked_at,
-            nickname=vehicle.nickname,
-            is_primary=vehicle.plate == user.primary_plate,
+        _place_linked(
+            sandbox,
+            vehicle.plate,
+            record,
+            now - timedelta(days=vehicle.linked_days_ago),
+            vehicle.nickname,
+            vehicle.plate == user.primary_plate,
+            user.earlier_owner_history.get(vehicle.plate, []),
         )
     for entry in user.service_log:
         sandbox.service_log.add(entry)
