@@ -24,6 +24,7 @@ from .control.api import add_control_api
 from .control.api import load_spec as load_control_spec
 from .control.sandbox_handlers import SandboxHandlers
 from .control.world_handlers import WorldHandlers
+from .direct import DirectPathMiddleware, prepare_operations
 from .domain.export_tokens import ExportTokenSigner
 from .domain.images import ImageStore
 from .domain.sandboxes import EmptyOnly, SandboxLifecycle, ScenarioSource
@@ -32,6 +33,7 @@ from .domain.workshop import WorkshopCatalogue, WorkshopSide
 from .errors import register_error_handlers
 from .fast_app import PreparedAsyncApp
 from .fast_json import RememberingJsonifier
+from .fast_validation import CompiledSchemas
 from .faults import check_fault_names
 from .faults.behaviour import FaultyServiceLogHandlers, FaultyVehicleHandlers, FaultyVehicleService
 from .faults.wire import FaultyRequestMiddleware, FaultyResponseMiddleware
@@ -161,10 +163,14 @@ def _operations(world: MockWorld) -> dict[str, Callable[..., Any]]:
     return operations(vehicles, service_log)
 
 
-def _bearer_security(sandboxes: SandboxRegistry) -> type[BearerSecurityHandler]:
+def _token_info(sandboxes: SandboxRegistry) -> Callable[[str], dict[str, str] | None]:
     def token_info(token: str) -> dict[str, str] | None:
         return {"sub": token} if sandboxes.by_token(token) is not None else None
 
+    return token_info
+
+
+def _bearer_security(token_info: Callable[[str], dict[str, str] | None]) -> type[BearerSecurityHandler]:
     class SandboxBearer(BearerSecurityHandler):
         def _resolve_func(self, security_scheme: dict[str, Any]) -> Callable[[str], dict[str, str] | None]:
             return token_info
@@ -184,20 +190,25 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
     settings = settings or Settings()
     world = world or build_world(settings)
     operations = _operations(world)
+    token_info = _token_info(world.sandboxes)
+    compiled = CompiledSchemas()
+    validators = validator_map(compiled)
+    # Norwegian text goes out as UTF-8 ("Blå"), not as \u escapes.
+    jsonifier = RememberingJsonifier()
     app = PreparedAsyncApp(  # AsyncApp that prepares each operation once, not per request
         __name__,
-        security_map={"bearer": _bearer_security(world.sandboxes)},
-        validator_map=validator_map(),
-        # Norwegian text goes out as UTF-8 ("Blå"), not as \u escapes.
-        jsonifier=RememberingJsonifier(ensure_ascii=False),
+        security_map={"bearer": _bearer_security(token_info)},
+        validator_map=validators,
+        jsonifier=jsonifier,
     )
     app.add_api(
-        SPEC_PATH,
+        _load(SPEC_PATH),  # parsed with libyaml: Connexion's own loader is pure Python
         resolver=Resolver(function_resolver=operations.__getitem__),
         validate_responses=settings.validate_responses,
         strict_validation=True,
         swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
     )
+    carowner_specification = app.middleware.apis[-1].specification  # the one just added, refs resolved
     add_registry_api(app, world.registry)
     add_control_api(
         app,
@@ -254,6 +265,18 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         MethodNotAllowedMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, routes=_spec_routes(world)
     )
     app.add_middleware(BodyLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    if settings.direct_path:
+        # Requests Connexion would certainly accept are served by operations prepared once
+        # (mock_server/direct); every other request goes on to Connexion unchanged.
+        app.add_middleware(
+            DirectPathMiddleware,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            operations=prepare_operations(carowner_specification, operations, compiled),
+            token_info=token_info,
+            jsonifier=jsonifier,
+            validator_map=validators,
+            validate_responses=settings.validate_responses,
+        )
     # Prefer answers come after routing, security and request validation, inside response validation.
     app.add_middleware(
         PreferMiddleware,

@@ -8,6 +8,7 @@ from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
+from starlette.responses import Response
 
 from .domain.errors import DomainError
 from .problems import CATALOGUE, CODE_FOR_STATUS, PROBLEM_JSON, encode, problem_body, problem_headers
@@ -64,9 +65,28 @@ def _unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse
     return _response("INTERNAL_ERROR", "The server could not answer this request.")
 
 
+_HANDLERS = {
+    RequestRejected: _rejected,
+    DomainError: _domain,
+    ProblemException: _problem,
+    HTTPException: _http,
+    Exception: _unexpected,
+}
+
+
 def register_error_handlers(app: AsyncApp) -> None:
-    app.add_error_handler(RequestRejected, _rejected)
-    app.add_error_handler(DomainError, _domain)
-    app.add_error_handler(ProblemException, _problem)
-    app.add_error_handler(HTTPException, _http)
-    app.add_error_handler(Exception, _unexpected)
+    for exception_class, handler in _HANDLERS.items():
+        app.add_error_handler(exception_class, handler)
+
+
+def answer_for(exc: Exception) -> Response:
+    """The answer Connexion's exception handling gives `exc` with the handlers above: the most
+    specific class wins, and the problem becomes a Starlette response the same way."""
+    handler = next(_HANDLERS[cls] for cls in type(exc).__mro__ if cls in _HANDLERS)
+    problem = handler(None, exc)  # type: ignore[operator]  # the handlers never read the request
+    return Response(
+        content=problem.body,
+        status_code=problem.status_code,
+        media_type=problem.mimetype,
+        headers=problem.headers,
+    )

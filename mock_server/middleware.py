@@ -25,7 +25,7 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = start_request(_valid_uuid(_header(scope, b"x-request-id")))
+        request_id = start_request(_valid_uuid(_header(scope, b"x-request-id")), scope)
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":

@@ -1,4 +1,4 @@
-"""The id of the request being served, set by middleware and read wherever a body is built."""
+"""The request being served (its id, its base URL), set by middleware and read wherever a body is built."""
 
 from __future__ import annotations
 
@@ -6,10 +6,15 @@ import uuid
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import UTC, datetime
+from typing import Any
+
+from starlette.requests import Request
 
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 # The clock of the sandbox being served, so meta.generated_at tells the sandbox's time.
 _clock: ContextVar[Callable[[], datetime] | None] = ContextVar("sandbox_clock", default=None)
+# The ASGI scope as the server gave it, so handlers can build absolute URLs on any serving path.
+_scope: ContextVar[dict[str, Any] | None] = ContextVar("request_scope", default=None)
 
 
 def current_request_id() -> str:
@@ -20,11 +25,20 @@ def current_request_id() -> str:
     return request_id
 
 
-def start_request(request_id: str | None = None) -> str:
+def start_request(request_id: str | None = None, scope: dict[str, Any] | None = None) -> str:
     value = request_id or str(uuid.uuid4())
     _request_id.set(value)
     _clock.set(None)
+    _scope.set(scope)
     return value
+
+
+def current_base_url() -> str:
+    """The server's base URL as this request reached it ("http://localhost:5000/")."""
+    scope = _scope.get()
+    if scope is None:
+        raise LookupError("no request is being served")
+    return str(Request(scope).base_url)
 
 
 def use_clock(now: Callable[[], datetime]) -> None:

@@ -27,6 +27,9 @@ class Settings:
     seed: int = 0
     demo: bool = True
     validate_responses: bool = True
+    # Serve requests Connexion would accept through operations prepared once (mock_server/direct).
+    # Off: Connexion serves everything; the answers are the same, only slower.
+    direct_path: bool = True
     registry_api_key: str = "minbil-demo-apikey"
     # When set, vehicle data comes over HTTP from this registry base URL instead of the built-in fake.
     registry_url: str | None = None

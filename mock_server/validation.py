@@ -168,9 +168,9 @@ class StructuredMultiPartValidator(_ReadableForm, MultiPartFormDataValidator):
     pass
 
 
-def validator_map() -> dict[str, t.Any]:
+def validator_map(compiled: CompiledSchemas | None = None) -> dict[str, t.Any]:
     # Compiled validators live as long as the app whose spec they were built from.
-    compiled = CompiledSchemas()
+    compiled = compiled if compiled is not None else CompiledSchemas()
     bodies = MediaTypeDict(dict(VALIDATOR_MAP["body"]))
     bodies["*/*json"] = _bound(StructuredJSONBodyValidator, compiled)
     bodies["application/x-www-form-urlencoded"] = StructuredFormValidator

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from connexion import request
-
 from ..domain.errors import DomainError
 from ..domain.plates import is_valid_org_nr, parse_plate
-from ..request_context import use_clock
+from ..request_context import current_base_url, use_clock
 from ..store.sandbox import Sandbox, SandboxRegistry
 
 
@@ -55,4 +53,4 @@ def org_nr_from(workshop_org_nr: str | None) -> str | None:
 
 
 def base_url() -> str:
-    return str(request.base_url)
+    return current_base_url()

@@ -1,0 +1,216 @@
+"""Serve the requests the prepared operations are certain about; pass every other one to Connexion."""
+
+from __future__ import annotations
+
+import json
+import re
+import typing as t
+from collections.abc import Callable, Iterable, Mapping
+from urllib.parse import parse_qsl
+
+from connexion.jsonifier import Jsonifier
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..errors import answer_for
+from .plan import JSON, DirectOperation
+from .respond import Responder
+
+TokenInfo = Callable[[str], "Mapping[str, t.Any] | None"]
+_JSON_BYTES = JSON.encode()
+
+
+class _Router:
+    """(method, path) -> operation and path values; a literal path wins over a template."""
+
+    def __init__(self, operations: Iterable[DirectOperation]) -> None:
+        self._literal: dict[tuple[str, str], DirectOperation] = {}
+        self._templates: dict[str, list[tuple[re.Pattern[str], DirectOperation]]] = {}
+        for operation in operations:
+            if "{" not in operation.template:
+                self._literal[(operation.method, operation.template)] = operation
+            else:
+                pattern = re.sub(
+                    r"\\\{([A-Za-z_][A-Za-z0-9_]*)\\\}", r"(?P<\1>[^/]+)", re.escape(operation.template)
+                )
+                self._templates.setdefault(operation.method, []).append(
+                    (re.compile(pattern + r"\Z"), operation)
+                )
+
+    def find(self, method: str, path: str) -> tuple[DirectOperation, dict[str, str]] | None:
+        operation = self._literal.get((method, path))
+        if operation is not None:
+            return operation, {}
+        for pattern, candidate in self._templates.get(method, ()):
+            match = pattern.match(path)
+            if match:
+                return candidate, match.groupdict()
+        return None
+
+
+class _Declined(Exception):
+    """Connexion serves this request."""
+
+
+class DirectPathMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        operations: Iterable[DirectOperation],
+        token_info: TokenInfo,
+        jsonifier: Jsonifier,
+        validator_map: dict[str, t.Any],
+        validate_responses: bool,
+    ) -> None:
+        self.app = app
+        operations = list(operations)
+        self._router = _Router(operations)
+        # A template that also matches a literal path of another method (PUT /vehicles/{reg} and
+        # POST /vehicles/set-primary): Connexion's router decides those, not this one.
+        literals = {operation.template for operation in operations if "{" not in operation.template}
+        self._shadowed = literals
+        self._token_info = token_info
+        self._responder = Responder(jsonifier, validator_map, validate_responses)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("root_path"):
+            await self.app(scope, receive, send)
+            return
+        found = self._router.find(scope["method"], scope["path"])
+        if found is None or (found[1] and scope["path"] in self._shadowed):
+            await self.app(scope, receive, send)
+            return
+        operation, path_values = found
+        messages: list[Message] = []
+        try:
+            kwargs = await self._arguments(operation, path_values, scope, receive, messages)
+        except _Declined:
+            await self.app(scope, _replaying(messages, receive) if messages else receive, send)
+            return
+        try:
+            result = await operation.handler(**kwargs)
+        except Exception as exc:
+            await answer_for(exc)(scope, receive, send)
+            return
+        await self._responder.send(operation, result, scope, receive, send)
+
+    async def _arguments(
+        self,
+        operation: DirectOperation,
+        path_values: dict[str, str],
+        scope: Scope,
+        receive: Receive,
+        messages: list[Message],
+    ) -> dict[str, t.Any]:
+        authorization = content_type = content_length = None
+        for key, value in scope["headers"]:
+            if key == b"authorization":
+                if authorization is not None:
+                    raise _Declined
+                authorization = value
+            elif key == b"content-type":
+                if content_type is not None:
+                    raise _Declined
+                content_type = value
+            elif key == b"content-length":
+                if content_length is not None:
+                    raise _Declined
+                content_length = value
+            elif key in (b"transfer-encoding", b"prefer"):
+                raise _Declined
+        kwargs = dict(operation.query_defaults)
+        for name, text in path_values.items():
+            parameter = operation.path.get(name)
+            if parameter is None:
+                raise _Declined
+            ok, kwargs[parameter.kwarg] = parameter.convert(text)
+            if not ok:
+                raise _Declined
+        self._bind_query(operation, scope, kwargs)
+        if operation.secured:
+            user, token_info = self._authenticate(authorization)
+            if operation.passes_context("user"):
+                kwargs["user"] = user
+            if operation.passes_context("token_info"):
+                kwargs["token_info"] = token_info
+        if operation.body_defined:
+            body = await _json_body(content_type, content_length, receive, messages)
+            if operation.body is None or not operation.body.validator.is_valid(body):
+                raise _Declined
+            if operation.body.kwarg is not None:
+                kwargs[operation.body.kwarg] = body
+        elif content_type is not None or (content_length is not None and content_length != b"0"):
+            raise _Declined
+        return kwargs
+
+    @staticmethod
+    def _bind_query(operation: DirectOperation, scope: Scope, kwargs: dict[str, t.Any]) -> None:
+        query_string = scope.get("query_string", b"")
+        if not query_string:
+            missing = [p for p in operation.query.values() if p.required]
+            if missing:
+                raise _Declined
+            return
+        pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
+        seen = set()
+        for name, text in pairs:
+            parameter = operation.query.get(name)
+            if parameter is None or name in seen:
+                raise _Declined
+            seen.add(name)
+            ok, value = parameter.convert(text)
+            if not ok:
+                raise _Declined
+            if parameter.kwarg in operation.arguments:
+                kwargs[parameter.kwarg] = value
+        if any(p.required and p.name not in seen for p in operation.query.values()):
+            raise _Declined
+
+    def _authenticate(self, authorization: bytes | None) -> tuple[t.Any, t.Any]:
+        if authorization is None:
+            raise _Declined
+        parts = authorization.decode("latin-1").split(maxsplit=1)
+        if len(parts) != 2 or parts[0].lower() != "bearer":
+            raise _Declined
+        token_info = self._token_info(parts[1])
+        if token_info is None:
+            raise _Declined
+        return token_info.get("sub", token_info.get("uid")), token_info
+
+
+async def _json_body(
+    content_type: bytes | None, content_length: bytes | None, receive: Receive, messages: list[Message]
+) -> t.Any:
+    """The request's JSON body, read whole; every message read is kept to replay to Connexion."""
+    if content_type != _JSON_BYTES or content_length is None or not content_length.isdigit():
+        raise _Declined
+    expected = int(content_length)
+    if expected == 0:
+        raise _Declined
+    chunks = []
+    while True:
+        message = await receive()
+        messages.append(message)
+        if message["type"] != "http.request":
+            raise _Declined
+        chunks.append(message.get("body", b""))
+        if not message.get("more_body", False):
+            break
+    raw = b"".join(chunks)
+    if len(raw) != expected:
+        raise _Declined
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except ValueError as exc:  # not UTF-8, or not JSON: Connexion words the 400
+        raise _Declined from exc
+
+
+def _replaying(messages: list[Message], receive: Receive) -> Receive:
+    """A receive channel that gives back the messages already read, then the rest."""
+    pending = iter(messages)
+
+    async def replay() -> Message:
+        for message in pending:
+            return message
+        return await receive()
+
+    return replay
