@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import json
 import time
+import typing as t
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -56,16 +58,24 @@ class JournalEntry:
 
 
 class RequestJournal:
+    """Entries may be recorded as a function that builds them: the work is done only when read."""
+
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
         self.size = size
-        self._by_token: dict[str, deque[JournalEntry]] = {}
+        self._by_token: dict[str, deque[JournalEntry | Callable[[], JournalEntry]]] = {}
 
-    def record(self, token: str, entry: JournalEntry) -> None:
+    def record(self, token: str, entry: JournalEntry | Callable[[], JournalEntry]) -> None:
         self._by_token.setdefault(token, deque(maxlen=self.size)).append(entry)
 
     def entries(self, token: str, limit: int | None = None) -> list[JournalEntry]:
         """Newest first."""
-        newest_first = list(reversed(self._by_token.get(token, ())))
+        kept = self._by_token.get(token)
+        if kept is None:
+            return []
+        for index, entry in enumerate(kept):
+            if not isinstance(entry, JournalEntry):
+                kept[index] = entry()
+        newest_first = t.cast(list[JournalEntry], list(reversed(kept)))
         return newest_first[:limit] if limit is not None else newest_first
 
     def forget(self, token: str) -> None:
@@ -136,11 +146,25 @@ class JournalMiddleware:
             await self.app(scope, receive, watching)
         finally:
             duration_ms = (time.perf_counter() - started) * 1000
-            self.journal.record(token, self._entry(scope, seen, duration_ms, notes.injected, notes.prefer))
+            # The facts are taken now; the entry (operation, reason, ...) is built when read.
+            facts = (scope["method"], scope["path"], scope.get("query_string", b""))
+            at, request_id = time.time(), current_request_id()
+            self.journal.record(
+                token,
+                lambda: self._entry(facts, at, request_id, seen, duration_ms, notes.injected, notes.prefer),
+            )
 
     def _entry(
-        self, scope: Scope, seen: _Seen, duration_ms: float, injected: list[str], prefer: str | None
+        self,
+        facts: tuple[str, str, bytes],
+        at: float,
+        request_id: str,
+        seen: _Seen,
+        duration_ms: float,
+        injected: list[str],
+        prefer: str | None,
     ) -> JournalEntry:
+        method, path, query = facts
         problem: dict[str, Any] = {}
         if seen.problem:
             try:
@@ -159,12 +183,12 @@ class JournalMiddleware:
             validation = "passed"
         errors = tuple(e for e in problem.get("errors", []) if isinstance(e, dict))
         return JournalEntry(
-            request_id=current_request_id(),
-            at=datetime.now(UTC),
-            method=scope["method"],
-            path=scope["path"],
-            query=scope.get("query_string", b"").decode("latin-1"),
-            operation_id=self.routes.operation(scope["method"], scope["path"]),
+            request_id=request_id,
+            at=datetime.fromtimestamp(at, UTC),
+            method=method,
+            path=path,
+            query=query.decode("latin-1"),
+            operation_id=self.routes.operation(method, path),
             status=seen.status,
             duration_ms=round(duration_ms, 3),
             validation=validation,

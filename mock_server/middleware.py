@@ -106,7 +106,6 @@ HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "opti
 class _Route:
     pattern: re.Pattern[str]
     methods: frozenset[str]
-    static: bool
 
 
 def routes_of(spec: dict, base_path: str = "") -> list[tuple[str, frozenset[str]]]:
@@ -128,18 +127,28 @@ class MethodNotAllowedMiddleware:
 
     def __init__(self, app: ASGIApp, routes: list[tuple[str, frozenset[str]]]) -> None:
         self.app = app
-        self.routes = [_Route(_template_pattern(path), methods, "{" not in path) for path, methods in routes]
-        self.routes.sort(key=lambda route: not route.static)
+        self._literal: dict[str, frozenset[str]] = {}
+        for path, methods in routes:
+            if "{" not in path:
+                self._literal.setdefault(path, methods)
+        self._templates = [_Route(_template_pattern(p), methods) for p, methods in routes if "{" in p]
+
+    def _methods(self, path: str) -> frozenset[str] | None:
+        methods = self._literal.get(path)
+        if methods is None:
+            route = next((r for r in self._templates if r.pattern.match(path)), None)
+            methods = route.methods if route is not None else None
+        return methods
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            route = next((r for r in self.routes if r.pattern.match(scope["path"])), None)
-            if route is not None and scope["method"] not in route.methods:
+            methods = self._methods(scope["path"])
+            if methods is not None and scope["method"] not in methods:
                 await _send_problem(
                     send,
                     "METHOD_NOT_ALLOWED",
                     f"{scope['method']} is not allowed here.",
-                    {"Allow": ", ".join(sorted(route.methods))},
+                    {"Allow": ", ".join(sorted(methods))},
                 )
                 return
         await self.app(scope, receive, send)

@@ -1,0 +1,57 @@
+"""A service-log entry's JSON is built once, yet always tells its current rating and thread."""
+
+from __future__ import annotations
+
+import dataclasses
+import uuid
+from datetime import UTC, date, datetime
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from mock_server.domain.models import Message, ServiceItem, ServiceLogEntry, Workshop
+from mock_server.handlers.representations import service_log_entry
+
+
+def _entry() -> ServiceLogEntry:
+    return ServiceLogEntry(
+        id=1001,
+        booking_id=uuid.UUID(int=7),
+        plate="BT57225",
+        workshop=Workshop(org_nr="923609016", name="Bilservice Bergen AS", city="Bergen"),
+        service_date=date(2026, 3, 4),
+        description="EU-kontroll",
+        items=[ServiceItem("EU-kontroll", 1290), ServiceItem("Vindusspylervæske", 89)],
+        mileage_km=120_500,
+    )
+
+
+def _message(number: int) -> Message:
+    return Message(
+        uuid.UUID(int=number), "workshop", "Verksted", "Bilen er klar.", datetime(2026, 3, 4, tzinfo=UTC)
+    )
+
+
+def _fresh(entry: ServiceLogEntry) -> dict:
+    return service_log_entry(dataclasses.replace(entry))  # a new object: nothing kept yet
+
+
+@given(messages=st.integers(0, 5), rating=st.none() | st.integers(1, 5))
+def test_a_kept_representation_equals_a_fresh_one_after_messages_and_a_rating(
+    messages: int, rating: int | None
+) -> None:
+    entry = _entry()
+    first = service_log_entry(entry)
+    entry.messages.extend(_message(n) for n in range(messages))
+    entry.rating = rating
+    again = service_log_entry(entry)
+    assert again == _fresh(entry)
+    assert (again["message_count"], again["rating"]) == (messages, rating)
+    assert list(again) == list(first)  # the same key order as the spec's examples
+
+
+def test_changing_an_answer_does_not_change_the_next_one() -> None:
+    entry = _entry()
+    service_log_entry(entry)["description"] = "changed by a caller"
+    assert service_log_entry(entry)["description"] == "EU-kontroll"
+    assert service_log_entry(entry)["total_price_nok"] == 1379
