@@ -53,6 +53,13 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     add("--skip-contracts", action="store_true", help="do not time the contract suite")
     add("--contracts-profile", default="quick", help="minbil-contracts profile to time (default quick)")
     add("--skip-scaling", action="store_true", help="skip the 10 vs 10,000 entries comparison")
+    add(
+        "--mock-flag",
+        action="append",
+        default=[],
+        metavar="FLAG",
+        help="extra flag for our mock (repeatable), e.g. --mock-flag=--no-direct-path",
+    )
     add("--output", type=Path, help="also write the Markdown report to this file")
     add("--dry-run", action="store_true", help="print the plan and commands; start nothing")
     args = parser.parse_args(argv)
@@ -98,10 +105,10 @@ class Peer:
         return self.server_for(scenario).base_url + scenario.path_on(self.name)
 
 
-def mock_argv(port: int) -> list[str]:
+def mock_argv(port: int, extra: Sequence[str] = ()) -> list[str]:
     script = Path(sys.executable).parent / "minbil-mock"
     base = [str(script)] if script.exists() else [sys.executable, "-m", "mock_server.cli"]
-    return [*base, "--port", str(port)]
+    return [*base, "--port", str(port), *extra]
 
 
 def contracts_argv(base_url: str, profile: str) -> list[str] | None:
@@ -140,7 +147,7 @@ def dry_run(args: argparse.Namespace, scenarios: Sequence[Scenario], layout: Lay
         "",
         f"- {layout.describe()}",
         f"- load generator: {load_generator_name(args)}",
-        f"- ours:  {shlex.join([*pin, *mock_argv(5000)])}",
+        f"- ours:  {shlex.join([*pin, *mock_argv(5000, args.mock_flag)])}",
     ]
     if not args.no_prism:
         lines += [
@@ -259,10 +266,10 @@ def measure_load(
     return rounds
 
 
-def time_contracts(layout: Layout, logs: Path, profile: str) -> str:
+def time_contracts(layout: Layout, logs: Path, profile: str, mock_flags: Sequence[str] = ()) -> str:
     if contracts_argv("", profile) is None:
         return "Contract suite: skipped (`minbil-contracts` is not installed in this environment)."
-    server, _ = start_timed("ours", mock_argv, layout, logs, 1)
+    server, _ = start_timed("ours", lambda port: mock_argv(port, mock_flags), layout, logs, 1)
     try:
         cmd = contracts_argv(server.base_url, profile) or []
         started = time.perf_counter()
@@ -293,7 +300,9 @@ def run_load(
 ) -> Findings:
     running: list[tuple[str, servers.RunningServer]] = []
     try:
-        ours, ours_startups = start_timed("ours", mock_argv, layout, workdir, args.startup_samples)
+        ours, ours_startups = start_timed(
+            "ours", lambda port: mock_argv(port, args.mock_flag), layout, workdir, args.startup_samples
+        )
         running.append(("ours", ours))
         peers = [Peer("ours", ours, ours)]
         startup_rows: list[tuple[str, float | None, float | None]] = [
@@ -368,7 +377,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="minbil-bench-") as tmp:
         findings = run_load(args, scenarios, layout, Path(tmp), prism_version, notes)
         contracts_line = (
-            "" if args.skip_contracts else time_contracts(layout, Path(tmp), args.contracts_profile)
+            ""
+            if args.skip_contracts
+            else time_contracts(layout, Path(tmp), args.contracts_profile, args.mock_flag)
         )
     scaling_results = [] if args.skip_scaling else scaling.measure()
     report = render(args, layout, prism_version, findings, scaling_results, contracts_line)

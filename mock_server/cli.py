@@ -73,6 +73,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--journal-size", type=int, default=200, metavar="N", help="requests kept per sandbox (default 200)"
     )
     parser.add_argument(
+        "--no-direct-path",
+        action="store_true",
+        help="serve every request through Connexion's full pipeline: the same answers, about half "
+        "the speed (to rule the direct path in or out when something looks wrong)",
+    )
+    parser.add_argument(
         "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
     )
     return parser.parse_args(argv)
@@ -91,6 +97,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         planted_faults=frozenset(args.plant_fault),
         # A planted fault must reach the client; self-validation would turn it into a 500.
         validate_responses=not args.plant_fault,
+        direct_path=not args.no_direct_path,
         scenario=args.scenario,
         fault_rules=(*rules, *args.fault),
         registry_faults=registry_faults(registry, args.registry_fault),

@@ -39,3 +39,8 @@ def test_a_fault_file_that_is_not_a_mapping_is_refused(tmp_path: Path) -> None:
     faults.write_text("- just a list\n", encoding="utf-8")
     with pytest.raises(FaultConfigError, match="mapping"):
         settings_from(parse_args(["--faults", str(faults)]))
+
+
+def test_the_direct_path_is_on_unless_turned_off() -> None:
+    assert settings_from(parse_args([])).direct_path
+    assert not settings_from(parse_args(["--no-direct-path"])).direct_path
