@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .problems import CATALOGUE, encode, problem_body, problem_headers
 from .request_context import start_request
+from .routes import HTTP_METHODS, template_pattern
 
 MAX_BODY_BYTES = 8 * 1024 * 1024
 
@@ -99,9 +100,6 @@ def _valid_uuid(value: str | None) -> str | None:
         return None
 
 
-HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
-
-
 @dataclass(frozen=True)
 class _Route:
     pattern: re.Pattern[str]
@@ -116,11 +114,6 @@ def routes_of(spec: dict, base_path: str = "") -> list[tuple[str, frozenset[str]
     ]
 
 
-def _template_pattern(path: str) -> re.Pattern[str]:
-    parts = re.split(r"\{[^/}]+\}", path)
-    return re.compile("^" + "[^/]+".join(re.escape(part) for part in parts) + "$")
-
-
 class MethodNotAllowedMiddleware:
     """405 with a true `Allow` header, decided the way a reader of the spec would: a literal path
     (`/vehicles/set-primary`) wins over a template (`/vehicles/{reg}`) that also matches it."""
@@ -131,7 +124,7 @@ class MethodNotAllowedMiddleware:
         for path, methods in routes:
             if "{" not in path:
                 self._literal.setdefault(path, methods)
-        self._templates = [_Route(_template_pattern(p), methods) for p, methods in routes if "{" in p]
+        self._templates = [_Route(template_pattern(p), methods) for p, methods in routes if "{" in p]
 
     def _methods(self, path: str) -> frozenset[str] | None:
         methods = self._literal.get(path)

@@ -12,7 +12,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .middleware import HTTP_METHODS
+HTTP_METHODS = frozenset({"get", "put", "post", "delete", "patch", "head", "options", "trace"})
+_PLACEHOLDER = re.compile(r"\{([^/}]+)\}")
 
 
 @dataclass(frozen=True)
@@ -24,8 +25,19 @@ class Route:
 
 
 def template_pattern(template: str) -> re.Pattern[str]:
-    parts = re.split(r"\{[^/}]+\}", template)
-    return re.compile("^" + "[^/]+".join(re.escape(part) for part in parts) + "$")
+    """`/vehicles/{reg}` -> a pattern matching whole paths, each placeholder a named group (`reg`)
+    where its name can be one; a placeholder matches one path segment."""
+    pattern: list[str] = []
+    named: set[str] = set()
+    end = 0
+    for match in _PLACEHOLDER.finditer(template):
+        name = match.group(1)
+        group = f"(?P<{name}>[^/]+)" if name.isidentifier() and name not in named else "[^/]+"
+        named.add(name)
+        pattern += [re.escape(template[end : match.start()]), group]
+        end = match.end()
+    pattern.append(re.escape(template[end:]))
+    return re.compile("^" + "".join(pattern) + "$")
 
 
 class RouteTable:

@@ -12,6 +12,7 @@ from connexion.jsonifier import Jsonifier
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..errors import answer_for
+from ..routes import template_pattern
 from .plan import JSON, DirectOperation
 from .respond import Responder
 
@@ -29,12 +30,8 @@ class _Router:
             if "{" not in operation.template:
                 self._literal[(operation.method, operation.template)] = operation
             else:
-                pattern = re.sub(
-                    r"\\\{([A-Za-z_][A-Za-z0-9_]*)\\\}", r"(?P<\1>[^/]+)", re.escape(operation.template)
-                )
-                self._templates.setdefault(operation.method, []).append(
-                    (re.compile(pattern + r"\Z"), operation)
-                )
+                entry = (template_pattern(operation.template), operation)
+                self._templates.setdefault(operation.method, []).append(entry)
 
     def find(self, method: str, path: str) -> tuple[DirectOperation, dict[str, str]] | None:
         operation = self._literal.get((method, path))

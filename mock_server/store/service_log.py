@@ -7,6 +7,7 @@ the number of entries a sandbox holds.
 from __future__ import annotations
 
 import bisect
+import typing as t
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,38 @@ class LogAggregate:
     rated_count: int
     rating_sum: int
     newest: ServiceLogEntry | None
+
+
+class Window(Sequence[ServiceLogEntry]):
+    """entries[start:end] without copying them: a page of a large sandbox costs what a small one does."""
+
+    def __init__(self, entries: list[ServiceLogEntry], start: int, end: int) -> None:
+        end = min(end, len(entries))
+        self._entries, self._start, self._end = entries, min(start, end), end
+
+    def __len__(self) -> int:
+        return self._end - self._start
+
+    @t.overload
+    def __getitem__(self, index: int) -> ServiceLogEntry: ...
+    @t.overload
+    def __getitem__(self, index: slice) -> list[ServiceLogEntry]: ...
+    def __getitem__(self, index: int | slice) -> ServiceLogEntry | list[ServiceLogEntry]:
+        if isinstance(index, slice):
+            first, last, step = index.indices(len(self))
+            return (
+                self._entries[self._start + first : self._start + last : step]
+                if step > 0
+                else [self[i] for i in range(first, last, step)]
+            )
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError("service-log window index out of range")
+        return self._entries[self._start + index]
+
+    def __iter__(self) -> Iterator[ServiceLogEntry]:
+        return iter(self._entries[self._start : self._end])
 
 
 class _OrderedEntries:
@@ -127,7 +160,7 @@ class ServiceLogStore:
         if base is None:
             return []
         start, end = base.date_window(where.date_from, where.date_to)
-        window = base.entries[start:end]
+        window = Window(base.entries, start, end)
         if where.plate is not None and where.workshop_org_nr is not None:
             return [e for e in window if e.workshop.org_nr == where.workshop_org_nr]
         return window
