@@ -6,10 +6,8 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-import yaml
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.options import SwaggerUIOptions
@@ -59,6 +57,7 @@ from .vegvesen.client import HttpRegistryClient, InProcessRegistryClient, Regist
 from .vegvesen.faulty_client import apply_global_faults, per_sandbox_client
 from .vegvesen.oslo_time import utc_now
 from .vegvesen.service import RegistryService
+from .yaml_files import load_yaml
 
 log = logging.getLogger(__name__)
 # Connexion warns on every request to an operation with two request content types; that is by design here.
@@ -86,11 +85,6 @@ class MockWorld:
     state: SqliteState | None = None
 
 
-def _load(path: Path) -> dict[str, Any]:
-    with path.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-
-
 def build_world(
     settings: Settings,
     history: HistoryProvider | None = None,
@@ -101,8 +95,8 @@ def build_world(
     """The world of one mock. With settings.state_path, the sandboxes kept there are restored."""
     check_fault_names(settings.planted_faults)
     registry = RegistryService()
-    carowner_spec = _load(SPEC_PATH)
-    routes = RouteTable.from_specs([(carowner_spec, ""), (_load(REGISTRY_SPEC_PATH), REGISTRY_BASE_PATH)])
+    carowner_spec = load_yaml(SPEC_PATH)
+    routes = RouteTable.from_specs([(carowner_spec, ""), (load_yaml(REGISTRY_SPEC_PATH), REGISTRY_BASE_PATH)])
     registry_rules = apply_global_faults(registry, settings.registry_faults, utc_now())
     client: RegistryClient
     if settings.registry_url:
@@ -181,7 +175,7 @@ def _bearer_security(token_info: Callable[[str], dict[str, str] | None]) -> type
 def _spec_routes(world: MockWorld) -> list[tuple[str, frozenset[str]]]:
     return (
         routes_of(world.carowner_spec)
-        + routes_of(_load(REGISTRY_SPEC_PATH), REGISTRY_BASE_PATH)
+        + routes_of(load_yaml(REGISTRY_SPEC_PATH), REGISTRY_BASE_PATH)
         + routes_of(load_control_spec(), CONTROL_BASE_PATH)
     )
 
@@ -202,7 +196,7 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         jsonifier=jsonifier,
     )
     app.add_api(
-        _load(SPEC_PATH),  # parsed with libyaml: Connexion's own loader is pure Python
+        load_yaml(SPEC_PATH),
         resolver=Resolver(function_resolver=operations.__getitem__),
         validate_responses=settings.validate_responses,
         strict_validation=True,

@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from connexion import AsyncApp
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 
 from ..handlers.resolution import operations
+from ..yaml_files import load_yaml
 from .sandbox_handlers import SandboxHandlers
 from .world_handlers import WorldHandlers
 
@@ -23,8 +23,7 @@ BASE_PATH = "/__mock"
 
 
 def load_spec() -> dict[str, Any]:
-    with SPEC_PATH.open(encoding="utf-8") as handle:
-        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    return load_yaml(SPEC_PATH)
 
 
 def add_control_api(
@@ -36,7 +35,7 @@ def add_control_api(
 ) -> None:
     table = operations(sandbox_handlers, world_handlers)
     app.add_api(
-        SPEC_PATH,
+        load_spec(),
         base_path=BASE_PATH,
         name="control",
         resolver=Resolver(function_resolver=table.__getitem__),

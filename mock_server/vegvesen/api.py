@@ -10,6 +10,7 @@ import connexion
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 
+from ..yaml_files import load_yaml
 from .handlers import RegistryHandlers
 from .oslo_time import utc_now
 from .service import RegistryService
@@ -27,7 +28,7 @@ def add_registry_api(
     so neither does the fake."""
     handlers = RegistryHandlers(service, clock)
     app.add_api(
-        SPEC_PATH,
+        load_yaml(SPEC_PATH),
         base_path=BASE_PATH,
         name="vegvesen",
         resolver=Resolver(function_resolver=lambda operation_id: getattr(handlers, operation_id)),
