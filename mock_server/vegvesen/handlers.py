@@ -8,6 +8,7 @@ from datetime import datetime
 from connexion import request
 from starlette.responses import Response
 
+from ..fast_json import remember
 from .oslo_time import utc_now
 from .service import AUTHORIZATION_HEADER, RegistryAnswer, RegistryService
 
@@ -37,6 +38,8 @@ def to_response(answer: RegistryAnswer) -> Response:
     """JSON bodies carry Content-Type application/json; bodiless answers carry no Content-Type."""
     if answer.body is None:
         return Response(status_code=answer.status, headers=dict(answer.headers))
+    text = answer.body_text()
+    remember(text, answer.body)  # response validation checks this object instead of parsing the text
     return Response(
-        answer.body_bytes(), status_code=answer.status, headers=dict(answer.headers), media_type=JSON
+        text.encode("utf-8"), status_code=answer.status, headers=dict(answer.headers), media_type=JSON
     )

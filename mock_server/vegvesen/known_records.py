@@ -8,12 +8,13 @@ would otherwise be unknown, such as personal plates.
 
 from __future__ import annotations
 
-import copy
 import json
 import re
 from collections.abc import Iterable
 from importlib import resources
 from typing import Any
+
+from ..fast_json import copy_json
 
 Record = dict[str, Any]
 REFERENCE_PLATES: tuple[str, ...] = ("EK39085", "BE12335")
@@ -52,7 +53,7 @@ class ExplicitRecords:
         plate, vin = identity.get("kjennemerke"), identity.get("understellsnummer")
         if not plate and not vin:
             raise ValueError("a registry record needs kjoretoyId.kjennemerke or kjoretoyId.understellsnummer")
-        stored = copy.deepcopy(record)
+        stored = copy_json(record)
         if plate:
             self._forget(self._by_plate.get(normalise_registry_key(plate)))
             self._by_plate[normalise_registry_key(plate)] = stored
@@ -62,11 +63,11 @@ class ExplicitRecords:
 
     def by_plate(self, plate: str) -> Record | None:
         record = self._by_plate.get(normalise_registry_key(plate))
-        return copy.deepcopy(record) if record is not None else None
+        return copy_json(record) if record is not None else None
 
     def by_vin(self, vin: str) -> Record | None:
         record = self._by_vin.get(normalise_registry_key(vin))
-        return copy.deepcopy(record) if record is not None else None
+        return copy_json(record) if record is not None else None
 
     def plates(self) -> list[str]:
         return sorted(self._by_plate)

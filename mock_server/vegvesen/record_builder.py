@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import copy
 import hashlib
 from datetime import date, time, timedelta
 from random import Random
 from typing import TYPE_CHECKING, Any
 
 from mock_server.domain.plates import display_plate
+from mock_server.fast_json import copy_json
 
 from . import codes
 from .oslo_time import oslo_timestamp
@@ -53,7 +53,7 @@ def build_record(car: GeneratedCar, today: date) -> Record:
         "godkjenning": _approvals(car, rng),
         "periodiskKjoretoyKontroll": periodic,
     }
-    return copy.deepcopy(record)  # the code constants are shared; callers may edit what they get
+    return copy_json(record)  # the code constants are shared; callers may edit what they get
 
 
 def _current_ownership_start(car: GeneratedCar, today: date) -> str:

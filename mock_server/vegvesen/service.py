@@ -7,12 +7,12 @@ call with a valid key within the quota counts against it, whatever its outcome.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from ..fast_json import compact_json
 from .generator import generate_record
 from .known_records import ExplicitRecords, normalise_registry_key
 from .oslo_time import oslo_date, seconds_until_oslo_midnight
@@ -67,11 +67,12 @@ class RegistryAnswer:
     body: Record | None = None
     headers: Mapping[str, str] = field(default_factory=dict)
 
+    def body_text(self) -> str:
+        """Compact JSON with Norwegian letters unescaped, as the registry sends it (UTF-8)."""
+        return "" if self.body is None else compact_json(self.body)
+
     def body_bytes(self) -> bytes:
-        """UTF-8 JSON with Norwegian letters unescaped, as the registry sends it."""
-        if self.body is None:
-            return b""
-        return json.dumps(self.body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        return self.body_text().encode("utf-8")
 
 
 class RegistryService:

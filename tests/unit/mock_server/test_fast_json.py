@@ -14,7 +14,7 @@ from connexion.jsonifier import Jsonifier
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_server.fast_json import COMPACT, RememberingJsonifier, encoded_object
+from mock_server.fast_json import COMPACT, RememberingJsonifier, copy_json, encoded_object
 
 CONNEXION = Jsonifier(ensure_ascii=False, separators=COMPACT)
 ZONES = st.sampled_from([None, UTC, timezone(timedelta(hours=1)), timezone(timedelta(hours=-3, minutes=-30))])
@@ -84,3 +84,37 @@ def test_a_cycle_still_fails_to_encode() -> None:
     looped["self"] = looped
     with pytest.raises((RecursionError, ValueError)):
         RememberingJsonifier().dumps(looped)
+
+
+JSON_DATA = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63), 2**64 - 1)
+    | st.text()
+    | st.floats(allow_nan=False, allow_infinity=False),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=16,
+)
+
+
+def containers(value: t.Any) -> list[t.Any]:
+    if isinstance(value, dict):
+        return [value, *(c for item in value.values() for c in containers(item))]
+    if isinstance(value, list):
+        return [value, *(c for item in value for c in containers(item))]
+    return []
+
+
+@given(JSON_DATA)
+def test_a_json_copy_is_equal_and_shares_no_container(value: t.Any) -> None:
+    copied = copy_json(value)
+    assert copied == value
+    assert not {id(c) for c in containers(copied)} & {id(c) for c in containers(value)}
+
+
+@given(values(SCALARS))
+def test_what_orjson_cannot_write_is_still_copied_deeply(value: t.Any) -> None:
+    wrapped = {"inner": [value]}
+    copied = copy_json(wrapped)
+    copied["inner"].append("edited")
+    assert wrapped == {"inner": [value]}

@@ -10,6 +10,8 @@ import httpx
 import pytest
 from starlette.testclient import TestClient
 
+from mock_server.app import build_world, create_app
+from mock_server.settings import Settings
 from mock_server.vegvesen.api import BASE_PATH, ENKELTOPPSLAG_PATH, add_registry_api
 from mock_server.vegvesen.known_records import load_reference_records
 from mock_server.vegvesen.service import RegistryConfig, RegistryService
@@ -36,6 +38,12 @@ def test_plate_lookup_answers_json_record(client: TestClient) -> None:
     assert response.headers["content-type"] == "application/json"
     assert response.json()["kjoretoydataListe"][0]["kjoretoyId"]["kjennemerke"] == "BE 12335"
     assert "Sølv".encode() in response.content
+
+
+def test_a_record_goes_out_as_compact_utf8_json_with_nothing_after_it(client: TestClient) -> None:
+    response = client.get(ENKELTOPPSLAG_PATH, params={"kjennemerke": "EK39085"}, headers=HEADERS)
+    expected = {"kjoretoydataListe": [load_reference_records()[0]]}
+    assert response.content == json.dumps(expected, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def test_vin_lookup_answers_the_same_car(client: TestClient) -> None:
@@ -96,6 +104,18 @@ def test_response_validation_rejects_a_record_that_breaks_the_spec(
     response = client.get(ENKELTOPPSLAG_PATH, params={"kjennemerke": "EK39085"}, headers=HEADERS)
     assert response.status_code == 500
     assert "does not conform to specification" in response.json()["detail"]
+
+
+def test_the_mock_checks_the_record_it_sends_not_a_remembered_copy() -> None:
+    # The mock's response validation reuses the object a body was written from; a record that breaks
+    # the spec must still be caught there.
+    world = build_world(Settings())
+    broken: dict[str, Any] = load_reference_records()[0]
+    broken["forstegangsregistrering"]["registrertForstegangNorgeDato"] = 20170606
+    world.registry.register_record(broken)
+    client = create_app(Settings(), world).test_client()
+    response = client.get(ENKELTOPPSLAG_PATH, params={"kjennemerke": "EK39085"}, headers=HEADERS)
+    assert response.status_code == 500
 
 
 def test_the_registry_path_serves_no_ui_or_spec(client: TestClient) -> None:
