@@ -13,10 +13,16 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
-from .site import render_project_site
-
 MEDIA_TYPES = {".html": "text/html; charset=utf-8", ".md": "text/markdown; charset=utf-8"}
 SiteRenderer = Callable[[], dict[str, bytes]]
+
+
+def render_project_site() -> dict[str, bytes]:
+    """The project's site. Its renderer (Markdown, the spec model) is imported on the first docs
+    request, not when the mock starts."""
+    from .site import render_project_site as render
+
+    return render()
 
 
 class DocsSite:
