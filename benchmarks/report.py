@@ -89,7 +89,7 @@ def scaling_table(results: Sequence[ScalingResult]) -> str:
 def machine_lines(prism_version: str | None, load_generator: str) -> list[str]:
     versions = ", ".join(
         f"{name} {_version(name)}"
-        for name in ("connexion", "starlette", "uvicorn", "uvloop", "httptools", "jsonschema_rs")
+        for name in ("connexion", "starlette", "uvicorn", "uvloop", "httptools", "jsonschema_rs", "orjson")
     )
     return [
         f"- machine: {_cpu_model()}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}",
