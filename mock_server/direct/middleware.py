@@ -63,8 +63,7 @@ class DirectPathMiddleware:
         self._router = _Router(operations)
         # A template that also matches a literal path of another method (PUT /vehicles/{reg} and
         # POST /vehicles/set-primary): Connexion's router decides those, not this one.
-        literals = {operation.template for operation in operations if "{" not in operation.template}
-        self._shadowed = literals
+        self._shadowed = {operation.template for operation in operations if "{" not in operation.template}
         self._token_info = token_info
         self._responder = Responder(jsonifier, validator_map, validate_responses)
 
