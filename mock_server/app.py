@@ -42,9 +42,10 @@ from .handlers.vehicles import VehicleHandlers
 from .injection import FaultInjector
 from .injection.middleware import FaultInjectionMiddleware
 from .journal import JournalMiddleware, RequestJournal
-from .middleware import BodyLimitMiddleware, MethodNotAllowedMiddleware, RequestIdMiddleware, routes_of
+from .middleware import MethodNotAllowedMiddleware, RequestIdMiddleware, routes_of
 from .persistence import PersistenceMiddleware
 from .prefer import DocumentedResponses, PreferMiddleware
+from .request_body import RequestBodyMiddleware
 from .routes import RouteTable
 from .settings import SPEC_PATH, Settings
 from .store.sandbox import Sandbox, SandboxRegistry
@@ -258,7 +259,10 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
     app.add_middleware(
         MethodNotAllowedMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, routes=_spec_routes(world)
     )
-    app.add_middleware(BodyLimitMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
+    # Bodies are read whole here, once, with the size, time and nesting limits (request_body.py).
+    app.add_middleware(
+        RequestBodyMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, timeout=settings.request_timeout
+    )
     if settings.direct_path:
         # Requests Connexion would certainly accept are served by operations prepared once
         # (mock_server/direct); every other request goes on to Connexion unchanged.

@@ -8,6 +8,7 @@ from connexion import AsyncApp
 from connexion.exceptions import ProblemException
 from connexion.lifecycle import ConnexionRequest, ConnexionResponse
 from starlette.exceptions import HTTPException
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 
 from .domain.errors import DomainError
@@ -60,6 +61,11 @@ def _http(_request: ConnexionRequest, exc: HTTPException) -> ConnexionResponse:
     )
 
 
+def _gone(_request: ConnexionRequest, _exc: ClientDisconnect) -> ConnexionResponse:
+    # The client went away: nobody reads this answer, and nothing went wrong here.
+    return _response("VALIDATION_FAILED", "The client disconnected before its request was complete.")
+
+
 def _unexpected(_request: ConnexionRequest, exc: Exception) -> ConnexionResponse:
     log.exception("unhandled error", exc_info=exc)
     return _response("INTERNAL_ERROR", "The server could not answer this request.")
@@ -70,6 +76,7 @@ _HANDLERS = {
     DomainError: _domain,
     ProblemException: _problem,
     HTTPException: _http,
+    ClientDisconnect: _gone,
     Exception: _unexpected,
 }
 

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import uuid
 from dataclasses import dataclass
 
 from starlette.datastructures import MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .problems import CATALOGUE, encode, problem_body, problem_headers
 from .request_context import start_request
 from .routes import HTTP_METHODS, template_pattern
 
-MAX_BODY_BYTES = 8 * 1024 * 1024
+log = logging.getLogger(__name__)
 
 
 class RequestIdMiddleware:
-    """Every response carries X-Request-ID; a client's own UUID is kept, anything else replaced."""
+    """Every response carries X-Request-ID; a client's own UUID is kept, anything else replaced.
+
+    Outermost of the mock's middleware, it is also the last resort: an exception that escaped
+    everything inside (middleware outside Connexion's exception handling included) becomes the
+    problem+json 500 with this request's id, not Starlette's plain-text page. A client that went
+    away is no error at all."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -27,61 +34,24 @@ class RequestIdMiddleware:
             await self.app(scope, receive, send)
             return
         request_id = start_request(_valid_uuid(_header(scope, b"x-request-id")), scope)
+        started = False
 
         async def send_with_id(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 MutableHeaders(scope=message)["X-Request-ID"] = request_id
             await send(message)
 
-        await self.app(scope, receive, send_with_id)
-
-
-class BodyLimitMiddleware:
-    """Refuse oversized bodies with 413 before anything parses them."""
-
-    def __init__(self, app: ASGIApp, max_bytes: int = MAX_BODY_BYTES) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
+        try:
+            await self.app(scope, receive, send_with_id)
+        except ClientDisconnect:
             return
-        declared = _header(scope, b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await _send_too_large(send, self.max_bytes)
-            return
-        received = 0
-        too_large = False
-
-        async def counting_receive() -> Message:
-            nonlocal received, too_large
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > self.max_bytes:
-                    too_large = True
-                    return {"type": "http.disconnect"}
-            return message
-
-        started = False
-
-        async def tracking_send(message: Message) -> None:
-            nonlocal started
-            if too_large and not started:
-                started = True
-                await _send_too_large(send, self.max_bytes)
-                return
-            if too_large:
-                return
-            started = started or message["type"] == "http.response.start"
-            await send(message)
-
-        await self.app(scope, counting_receive, tracking_send)
-
-
-async def _send_too_large(send: Send, max_bytes: int) -> None:
-    await _send_problem(send, "PAYLOAD_TOO_LARGE", f"The request body is larger than {max_bytes} bytes.")
+        except Exception:
+            log.exception("unhandled error")
+            if not started:  # otherwise the answer is cut short; the server closes the connection
+                detail = "The server could not answer this request."
+                await _send_problem(send_with_id, "INTERNAL_ERROR", detail)
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

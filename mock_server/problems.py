@@ -37,10 +37,12 @@ CATALOGUE: dict[str, ProblemKind] = {
     "NOT_FOUND": ProblemKind(404, "Not found"),
     "METHOD_NOT_ALLOWED": ProblemKind(405, "Method not allowed"),
     "NOT_ACCEPTABLE": ProblemKind(406, "Not acceptable"),
+    "REQUEST_TIMEOUT": ProblemKind(408, "The request did not arrive in time"),
     "PAYLOAD_TOO_LARGE": ProblemKind(413, "Payload too large"),
     "UNSUPPORTED_MEDIA_TYPE": ProblemKind(415, "Unsupported media type"),
     "REGISTRY_UNAVAILABLE": ProblemKind(503, "The vehicle registry is unavailable"),
     "INTERNAL_ERROR": ProblemKind(500, "Internal server error"),
+    "SERVER_BUSY": ProblemKind(503, "The mock is serving as many connections as it may"),
     # The mock's own: per-request choices, injected faults and the control API (mock_server/control).
     "INVALID_PREFER_HEADER": ProblemKind(400, "The Prefer header cannot be honoured"),
     "INJECTED_FAULT": ProblemKind(503, "Fault injected by the mock"),  # status as the rule chose

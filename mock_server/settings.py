@@ -47,3 +47,8 @@ class Settings:
     # SQLite file that keeps every sandbox across restarts; None keeps everything in memory.
     state_path: Path | None = None
     journal_size: int = 200
+    # --- protocol ---
+    # Seconds a request's head, and then its body, may take to arrive before it is dropped (408).
+    request_timeout: float = 30.0
+    # Connections served at once; past it a request is answered 503 (uvicorn's limit_concurrency).
+    max_connections: int = 1000
