@@ -110,6 +110,7 @@ def build_world(
     def registry_for(sandbox: Sandbox, inner: RegistryClient) -> RegistryClient:
         return per_sandbox_client(inner, sandbox.extras.registry_faults, sandbox.clock.now)
 
+    state = SqliteState(settings.state_path) if settings.state_path else None
     vehicles = (
         FaultyVehicleService(
             client,
@@ -128,14 +129,17 @@ def build_world(
         registry=registry,
         images=images,
         vehicles=vehicles,
-        export_signer=ExportTokenSigner(settings.export_secret or secrets.token_bytes(32)),
+        # Kept in the state file, if any: export tokens then stay valid across a restart.
+        export_signer=ExportTokenSigner(
+            settings.export_secret or (state.export_secret() if state else secrets.token_bytes(32))
+        ),
         carowner_spec=carowner_spec,
         routes=routes,
         lifecycle=SandboxLifecycle(sandboxes, scenarios(registry) if scenarios else EmptyOnly()),
         workshop=WorkshopSide(workshops),
         injector=FaultInjector([*settings.fault_rules, *registry_rules], settings.seed, routes.operation_ids),
         journal=RequestJournal(settings.journal_size),
-        state=SqliteState(settings.state_path) if settings.state_path else None,
+        state=state,
     )
     if world.state is not None and world.state.seeded:
         for sandbox in world.state.load_sandboxes():

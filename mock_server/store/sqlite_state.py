@@ -9,6 +9,7 @@ mode keeps those commits cheap and safe against the process being killed.
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 import threading
 from collections.abc import Iterable
@@ -39,23 +40,74 @@ CREATE TABLE IF NOT EXISTS images (id TEXT PRIMARY KEY, content_type TEXT NOT NU
 """
 
 
+_TABLE_NAMES = frozenset({"meta", "sandboxes", "snapshots", "images"})
+_WHAT_TO_DO = "Restore it from a backup (with its -wal file), or start with another --state file."
+
+
+class StateFileError(Exception):
+    """The state file cannot be used as it is; the message says what is wrong and what to do.
+    Nothing in the file was changed."""
+
+
 class SqliteState:
     def __init__(self, path: Path) -> None:
         self.path = path
+        if not path.parent.is_dir():
+            raise StateFileError(
+                f"--state {path}: the folder {path.parent} does not exist. Create it, or choose a file "
+                "in a folder that exists."
+            )
+        if path.is_dir():
+            raise StateFileError(
+                f"--state {path} is a folder; name a file (for example {path / 'world.sqlite'})."
+            )
         # The app may run its handlers in another thread than the one that opened the file
         # (test clients do); one lock serialises every use of the one connection.
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
         self._lock = threading.Lock()
-        with self._lock:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
+        try:
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        except sqlite3.Error as error:
+            raise StateFileError(f"--state {path} cannot be opened ({error}).") from None
+        try:
+            with self._lock:
+                self._open()
+            self._stored_tokens = {row[0] for row in self._db.execute("SELECT token FROM sandboxes")}
+            self._stored_snapshots: dict[str, dict[str, str]] = {}
+            for token, name, taken_at in self._db.execute("SELECT token, name, taken_at FROM snapshots"):
+                self._stored_snapshots.setdefault(token, {})[name] = taken_at
+            self._stored_images = {row[0] for row in self._db.execute("SELECT id FROM images")}
+        except sqlite3.DatabaseError as error:
+            self._db.close()
+            raise StateFileError(
+                f"--state {path} is not a readable MinBil state file (SQLite: {error}); it may be cut "
+                f"short or overwritten. {_WHAT_TO_DO}"
+            ) from None
+        except BaseException:
+            self._db.close()
+            raise
+
+    def _open(self) -> None:
+        """Create the tables in a new file; refuse a file that has only some of them or is damaged."""
+        tables = {row[0] for row in self._db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if tables and not tables & _TABLE_NAMES:
+            raise StateFileError(
+                f"--state {self.path} is the SQLite file of something else (tables: "
+                f"{', '.join(sorted(tables))}). Choose another file; this one was not changed."
+            )
+        missing = _TABLE_NAMES - tables if tables else set()
+        if missing:
+            raise StateFileError(
+                f"--state {self.path} has lost its {', '.join(sorted(missing))} table(s): it was changed "
+                f"outside the mock, and starting would lose data. {_WHAT_TO_DO}"
+            )
+        problems = [row[0] for row in self._db.execute("PRAGMA quick_check")]
+        if problems != ["ok"]:
+            raise StateFileError(f"--state {self.path} is damaged (SQLite: {problems[0]}). {_WHAT_TO_DO}")
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        if not tables:
             self._db.executescript(_TABLES)
-            self._check_version()
-        self._stored_tokens = {row[0] for row in self._db.execute("SELECT token FROM sandboxes")}
-        self._stored_snapshots: dict[str, dict[str, str]] = {}
-        for token, name, taken_at in self._db.execute("SELECT token, name, taken_at FROM snapshots"):
-            self._stored_snapshots.setdefault(token, {})[name] = taken_at
-        self._stored_images = {row[0] for row in self._db.execute("SELECT id FROM images")}
+        self._check_version()
 
     def _check_version(self) -> None:
         row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
@@ -66,6 +118,16 @@ class SqliteState:
                 f"{self.path} was written with state schema version {row[0]}; this mock reads version "
                 f"{SCHEMA_VERSION}. Start with another --state file (or delete this one)."
             )
+
+    def export_secret(self) -> bytes:
+        """The key export tokens are signed with, kept here so tokens stay valid across a restart."""
+        with self._lock:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'export_secret'").fetchone()
+            if row is not None:
+                return bytes.fromhex(row[0])
+            secret = secrets.token_bytes(32)
+            self._db.execute("INSERT INTO meta VALUES ('export_secret', ?)", (secret.hex(),))
+            return secret
 
     # --- whole world ---------------------------------------------------------------------------
 
@@ -83,12 +145,20 @@ class SqliteState:
         sandboxes = []
         rows = self._db.execute("SELECT token, user_id, state FROM sandboxes ORDER BY rowid").fetchall()
         for token, user_id, state in rows:
-            sandbox = sandbox_from_state(token, UUID(user_id), json.loads(state))
-            for (data,) in self._db.execute(
-                "SELECT data FROM snapshots WHERE token = ? ORDER BY rowid", (token,)
-            ):
-                snapshot = snapshot_from(json.loads(data))
-                sandbox.snapshots[snapshot.name] = snapshot
+            try:
+                sandbox = sandbox_from_state(token, UUID(user_id), json.loads(state))
+                for (data,) in self._db.execute(
+                    "SELECT data FROM snapshots WHERE token = ? ORDER BY rowid", (token,)
+                ):
+                    snapshot = snapshot_from(json.loads(data))
+                    sandbox.snapshots[snapshot.name] = snapshot
+            except StateVersionError:
+                raise
+            except (ValueError, KeyError, TypeError, AttributeError) as error:
+                raise StateFileError(
+                    f"--state {self.path}: the sandbox {token!r} cannot be read ({type(error).__name__}: "
+                    f"{error}); the file was changed outside the mock. {_WHAT_TO_DO}"
+                ) from None
             sandboxes.append(sandbox)
         return sandboxes
 
