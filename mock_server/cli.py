@@ -6,20 +6,21 @@ import argparse
 import gc
 import sys
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 # Connexion imports Starlette's test client, which warns on every start; not the user's concern.
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
-
-import uvicorn  # noqa: E402
 
 from .app import create_app  # noqa: E402
 from .faults import FAULTS  # noqa: E402
 from .injection import RuleError  # noqa: E402
 from .injection.config import FaultConfigError, load_fault_file, registry_faults  # noqa: E402
 from .seeding import build_seeded_world  # noqa: E402
+from .server import PortError, listening_socket, serve  # noqa: E402
 from .settings import DEFAULT_PORT, Settings  # noqa: E402
 from .store.serialise import StateVersionError  # noqa: E402
+from .store.sqlite_state import StateFileError  # noqa: E402
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -72,6 +73,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     controls.add_argument(
         "--journal-size", type=int, default=200, metavar="N", help="requests kept per sandbox (default 200)"
     )
+    protocol = parser.add_argument_group("slow and dead clients")
+    protocol.add_argument(
+        "--request-timeout",
+        type=_positive(float),
+        default=30.0,
+        metavar="SECONDS",
+        help="a request's head, and then its body, must arrive within this time, or it is dropped "
+        "(408 where an answer can still be given; default 30)",
+    )
+    protocol.add_argument(
+        "--max-connections",
+        type=_positive(int),
+        default=1000,
+        metavar="N",
+        help="connections served at once; past it requests are answered 503 (default 1000)",
+    )
     parser.add_argument(
         "--no-direct-path",
         action="store_true",
@@ -82,6 +99,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
     )
     return parser.parse_args(argv)
+
+
+def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
+    def parse(text: str) -> int | float:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"{text} is not above 0")
+        return value
+
+    return parse
 
 
 def settings_from(args: argparse.Namespace) -> Settings:
@@ -103,6 +133,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
         registry_faults=registry_faults(registry, args.registry_fault),
         state_path=args.state,
         journal_size=args.journal_size,
+        request_timeout=args.request_timeout,
+        max_connections=args.max_connections,
     )
 
 
@@ -138,20 +170,35 @@ def banner(settings: Settings, tokens: list[tuple[str, str]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
+        # The port first: a taken port is told at once, before the world is built or anything printed.
+        sock = listening_socket(args.host, args.port)
+    except PortError as error:
+        sys.stderr.write(f"minbil-mock: {error}\n")
+        return 2
+    try:
         settings = settings_from(args)
         world, tokens = build_seeded_world(settings)
-    except (FaultConfigError, RuleError, StateVersionError, ValueError) as error:
+    except (FaultConfigError, RuleError, StateVersionError, StateFileError, ValueError) as error:
+        sock.close()
         sys.stderr.write(f"minbil-mock: {error}\n")
         return 2
     app = create_app(settings, world)
-    print(banner(settings, tokens), flush=True)
+    sock.listen(max(128, settings.max_connections))
+    print(banner(settings, tokens), flush=True)  # listening now: connections wait in the backlog
     # Access lines only when asked for (info/debug): otherwise each request pays for a logger call.
     access_log = args.log_level in ("info", "debug")
     # The world and the specs are built: exempt them from the cyclic collector, whose full passes
     # over them paused every request for ~40 ms (the p99).
     gc.collect()
     gc.freeze()
-    uvicorn.run(app, host=settings.host, port=settings.port, log_level=args.log_level, access_log=access_log)
+    serve(
+        app,
+        sock,
+        request_timeout=settings.request_timeout,
+        max_connections=settings.max_connections,
+        log_level=args.log_level,
+        access_log=access_log,
+    )
     return 0
 
 
