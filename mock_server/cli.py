@@ -170,13 +170,13 @@ def banner(settings: Settings, tokens: list[tuple[str, str]]) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     try:
-        # The port first: a taken port is told at once, before the world is built or anything printed.
-        sock = listening_socket(args.host, args.port)
-    except PortError as error:
+        settings = settings_from(args)
+        # The port before the world: a taken port is told at once, and nothing is printed before it.
+        sock = listening_socket(settings.host, settings.port)
+    except (FaultConfigError, RuleError, ValueError, PortError) as error:
         sys.stderr.write(f"minbil-mock: {error}\n")
         return 2
     try:
-        settings = settings_from(args)
         world, tokens = build_seeded_world(settings)
     except (FaultConfigError, RuleError, StateVersionError, StateFileError, ValueError) as error:
         sock.close()
