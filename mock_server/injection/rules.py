@@ -92,9 +92,7 @@ def _target(target: str, operation_ids: frozenset[str]) -> tuple[str, re.Pattern
     parts = target.split()
     if len(parts) == 1 and not _is_path(parts[0]):
         if not _OPERATION_ID.match(parts[0]) or (operation_ids and parts[0] not in operation_ids):
-            raise RuleError(
-                f"target {parts[0]!r} is neither a path (/... or *) nor a known operationId"
-            )
+            raise RuleError(f"target {parts[0]!r} is neither a path (/... or *) nor a known operationId")
         return "*", None, parts[0]
     if len(parts) == 1:
         parts = ["*", parts[0]]

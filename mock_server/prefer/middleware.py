@@ -10,7 +10,6 @@ problem+json.
 from __future__ import annotations
 
 import copy
-import json
 import random
 from typing import Any
 
@@ -18,6 +17,7 @@ from connexion.json_schema import Draft4ResponseValidator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..asgi_tools import current_notes
+from ..fast_json import compact_json
 from ..problems import PROBLEM_TYPE_BASE
 from ..request_context import current_request_id
 from ..validation import RequestRejected
@@ -98,7 +98,7 @@ def _with_request_id(value: Any, status: int) -> Any:
 def _encode(value: Any) -> bytes:
     if isinstance(value, str):
         return value.encode("utf-8")
-    return json.dumps(value, ensure_ascii=False).encode("utf-8")
+    return compact_json(value).encode("utf-8")
 
 
 def _header_value(definition: Any) -> str:
