@@ -24,6 +24,7 @@ from ..validation import RequestRejected
 from .documented import Choice, DocumentedResponse, DocumentedResponses
 from .dynamic import SchemaFaker
 from .header import PreferError, parse_prefer
+from .invariants import keep_invariants
 
 ATTEMPTS = 25
 
@@ -51,15 +52,17 @@ class PreferMiddleware:
             await self.app(scope, receive, send)
             return
         current_notes().prefer = preference.describe()
-        await self._answer(send, choice)
+        await self._answer(send, operation_id, choice)
 
-    async def _answer(self, send: Send, choice: Choice) -> None:
+    async def _answer(self, send: Send, operation_id: str, choice: Choice) -> None:
         response = choice.response
         headers = {name: _header_value(definition) for name, definition in response.headers.items()}
         headers["X-Request-ID"] = current_request_id()
         body = b""
         if response.content_type is not None:
-            value = copy.deepcopy(choice.example[1]) if choice.example else self._generated(response)
+            value = (
+                copy.deepcopy(choice.example[1]) if choice.example else self.generated(operation_id, response)
+            )
             body = _encode(_with_request_id(value, response.status))
             headers["Content-Type"] = response.content_type
         raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
@@ -67,14 +70,20 @@ class PreferMiddleware:
         await send({"type": "http.response.start", "status": response.status, "headers": raw})
         await send({"type": "http.response.body", "body": body})
 
-    def _generated(self, response: DocumentedResponse) -> Any:
+    def generated(self, operation_id: str, response: DocumentedResponse) -> Any:
+        """A body for `response` drawn from its schema, valid and, for a success, keeping the API's
+        rules (invariants.py)."""
         if response.schema is None:
             return None
         validator = Draft4ResponseValidator(
             response.schema, format_checker=Draft4ResponseValidator.FORMAT_CHECKER
         )
         for _ in range(ATTEMPTS):
-            value = _with_request_id(self.faker.value(dict(response.schema)), response.status)
+            # A copy: a schema's own example may come back as it is, and the rules change bodies in place.
+            value = copy.deepcopy(self.faker.value(dict(response.schema)))
+            if response.success:
+                value = keep_invariants(operation_id, value, self.faker.rng)
+            value = _with_request_id(value, response.status)
             if validator.is_valid(value):
                 return value
         # A schema the generator cannot satisfy: the documented example is still a valid answer.
