@@ -14,7 +14,10 @@ body of one operation and makes it true, in place, with the generator's own rand
   odometer never going down, its earlier owners' visits without `service_log_id`, the caller's with;
 - summary: `rated_count <= count`, `average_rating` null exactly when nothing is rated, a last
   service date exactly when there are entries, within `date_from`..`date_to`;
-- messages oldest first, read no earlier than sent; export tokens expire 15 minutes after issue.
+- messages oldest first, read no earlier than sent; export tokens expire 15 minutes after issue;
+- and what the request asked: a vehicle's details for a plate, the list without one; the page,
+  page size and limit asked (or their defaults); lists and summaries of the plate, workshop and
+  dates filtered on. A body that cannot be made to fit (`Unfit`) is drawn again.
 """
 
 from __future__ import annotations
@@ -22,32 +25,69 @@ from __future__ import annotations
 import math
 import random
 import string
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
+
+from ..domain.plates import normalise_plate
 
 EXPORT_TOKEN_LIFETIME = timedelta(minutes=15)
 _PLATE_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # ordinary plates avoid I, O and Q
 
 
-def keep_invariants(operation_id: str, body: Any, rng: random.Random) -> Any:
-    """The generated `body` of `operation_id`'s success answer with the API's rules made true."""
+class Unfit(Exception):
+    """A generated body that no change makes fit the request (a list where details were asked)."""
+
+
+@dataclass(frozen=True)
+class Asked:
+    """The request's query values (validated by then), the spec's defaults filled in; `known` is
+    False when no request is at hand, and then only the body's own rules are kept."""
+
+    query: Mapping[str, str] = field(default_factory=dict)
+    known: bool = False
+
+    def integer(self, name: str) -> int | None:
+        value = self.query.get(name)
+        return int(value) if value is not None else None
+
+    def plate(self) -> str | None:
+        value = self.query.get("registration_number") or self.query.get("reg")
+        return normalise_plate(value) if value else None
+
+    def filters(self) -> dict[str, str | None]:
+        """ServiceLogFilters as the server echoes them: normalised, null for each one not given."""
+        return {
+            "registration_number": self.plate(),
+            "workshop_org_nr": self.query.get("workshop_org_nr"),
+            "date_from": self.query.get("date_from"),
+            "date_to": self.query.get("date_to"),
+        }
+
+
+def keep_invariants(operation_id: str, body: Any, rng: random.Random, asked: Asked | None = None) -> Any:
+    """The generated `body` of `operation_id`'s success answer with the API's rules made true;
+    Unfit when it cannot be."""
     rule = _RULES.get(operation_id)
     if rule is None or not isinstance(body, dict):
         return body
-    rule(body, rng)
+    rule(body, rng, asked or Asked())
     return body
 
 
 # --- vehicles ----------------------------------------------------------------------------------
 
 
-def _get_vehicles(body: dict[str, Any], rng: random.Random) -> None:
-    data = body.get("data")
+def _get_vehicles(body: dict[str, Any], rng: random.Random, asked: Asked) -> None:
+    data, plate = body.get("data"), asked.plate()
+    if asked.known and isinstance(data, list) != (plate is None):
+        raise Unfit("details are answered for a plate, the list without one")
     if isinstance(data, list):
         body["data"] = vehicle_list(data, rng)
     elif isinstance(data, dict):
+        data["registration_number"] = plate or data["registration_number"]
         _vehicle_times(data)
 
 
@@ -73,20 +113,23 @@ def _vehicle_times(vehicle: dict[str, Any]) -> None:
         vehicle["updated_at"] = vehicle["linked_at"]
 
 
-def _vehicle_details(body: dict[str, Any], _rng: random.Random) -> None:
+def _vehicle_details(body: dict[str, Any], _rng: random.Random, _asked: Asked) -> None:
     if isinstance(body.get("data"), dict):
         _vehicle_times(body["data"])
 
 
-def _set_primary(body: dict[str, Any], _rng: random.Random) -> None:
+def _set_primary(body: dict[str, Any], _rng: random.Random, _asked: Asked) -> None:
     if isinstance(body.get("data"), dict):
         body["data"]["is_primary"] = True
         _vehicle_times(body["data"])
 
 
-def _unlink(body: dict[str, Any], _rng: random.Random) -> None:
+def _unlink(body: dict[str, Any], _rng: random.Random, asked: Asked) -> None:
     data = body.get("data")
-    if isinstance(data, dict) and data["primary_registration_number"] == data["registration_number"]:
+    if not isinstance(data, dict):
+        return
+    data["registration_number"] = asked.plate() or data["registration_number"]
+    if data["primary_registration_number"] == data["registration_number"]:
         data["primary_registration_number"] = None
 
 
@@ -107,13 +150,22 @@ def _newest_first(entries: list[dict[str, Any]], rng: random.Random, new_id: Cal
     entries.sort(key=lambda e: (e["service_date"], e["id"]), reverse=True)
 
 
-def _service_log_entries(entries: list[dict[str, Any]], rng: random.Random) -> None:
+def _filtered(entries: list[dict[str, Any]], asked: Asked) -> None:
+    plate, org_nr = asked.plate(), asked.query.get("workshop_org_nr")
+    for entry in entries:
+        entry["registration_number"] = plate or entry["registration_number"]
+        entry["workshop"]["org_nr"] = org_nr or entry["workshop"]["org_nr"]
+
+
+def _service_log_entries(entries: list[dict[str, Any]], rng: random.Random, asked: Asked) -> None:
+    _filtered(entries, asked)
     _newest_first(entries, rng, lambda: rng.randint(1, 2**31 - 1))
     for entry in entries:
         entry["total_price_nok"] = sum(item["price_nok"] for item in entry["items"])
 
 
-def _history_entries(entries: list[dict[str, Any]], rng: random.Random) -> None:
+def _history_entries(entries: list[dict[str, Any]], rng: random.Random, asked: Asked) -> None:
+    _filtered(entries, asked)
     if not entries:
         return
     plate = entries[0]["registration_number"]
@@ -133,10 +185,11 @@ def _history_entries(entries: list[dict[str, Any]], rng: random.Random) -> None:
             entry["service_log_id"] = None
 
 
-def _page(body: dict[str, Any]) -> None:
-    """`data` fits `page_size`, and `total` and `total_pages` fit the page it is."""
+def _page(body: dict[str, Any], asked: Asked) -> None:
+    """The page asked, `data` within its `page_size`, and `total` and `total_pages` that fit."""
     meta, data = body["meta"], body["data"]
-    size, page = meta["page_size"], meta["page"]
+    meta["page"] = page = asked.integer("page") or meta["page"]
+    meta["page_size"] = size = asked.integer("page_size") or meta["page_size"]
     del data[size:]
     before = (page - 1) * size
     if len(data) == size:
@@ -148,21 +201,24 @@ def _page(body: dict[str, Any]) -> None:
     meta["total"], meta["total_pages"] = total, math.ceil(total / size)
 
 
-def _list_of(entries: Callable[[list[dict[str, Any]], random.Random], None], *, paged: bool):
-    def rule(body: dict[str, Any], rng: random.Random) -> None:
-        if isinstance(body.get("data"), list):
-            entries(body["data"], rng)
-            if paged and isinstance(body.get("meta"), dict) and "page_size" in body["meta"]:
-                _page(body)
+def _list_of(entries: Callable[[list[dict[str, Any]], random.Random, Asked], None], *, paged: bool):
+    def rule(body: dict[str, Any], rng: random.Random, asked: Asked) -> None:
+        if not isinstance(body.get("data"), list):
+            return
+        entries(body["data"], rng, asked)
+        if paged and isinstance(body.get("meta"), dict) and "page_size" in body["meta"]:
+            _page(body, asked)
+        elif not paged and asked.integer("limit") is not None:
+            del body["data"][asked.integer("limit") :]
 
     return rule
 
 
-def _summary(body: dict[str, Any], rng: random.Random) -> None:
+def _summary(body: dict[str, Any], rng: random.Random, asked: Asked) -> None:
     summary = body.get("data")
     if not isinstance(summary, dict):
         return
-    filters = summary["filters"]
+    filters = summary["filters"] = asked.filters() if asked.known else summary["filters"]
     low, high = filters["date_from"], filters["date_to"]
     if low is not None and high is not None and low > high:
         filters["date_from"], filters["date_to"] = high, low
@@ -182,7 +238,7 @@ def _summary(body: dict[str, Any], rng: random.Random) -> None:
     summary["last_service_date"] = last
 
 
-def _messages(body: dict[str, Any], rng: random.Random) -> None:
+def _messages(body: dict[str, Any], rng: random.Random, _asked: Asked) -> None:
     thread = body.get("data")
     if not isinstance(thread, dict):
         return
@@ -197,13 +253,13 @@ def _messages(body: dict[str, Any], rng: random.Random) -> None:
     messages.sort(key=lambda m: _moment(m["sent_at"]))
 
 
-def _export_token(body: dict[str, Any], _rng: random.Random) -> None:
+def _export_token(body: dict[str, Any], _rng: random.Random, asked: Asked) -> None:
     token, meta = body.get("data"), body.get("meta")
     if not isinstance(token, dict) or not isinstance(meta, dict):
         return
     issued = _moment(meta["generated_at"])
     token["expires_at"] = (issued + EXPORT_TOKEN_LIFETIME).isoformat().replace("+00:00", "Z")
-    filters = token["filters"]
+    filters = token["filters"] = asked.filters() if asked.known else token["filters"]
     low, high = filters["date_from"], filters["date_to"]
     if low is not None and high is not None and low > high:
         filters["date_from"], filters["date_to"] = high, low
@@ -213,7 +269,7 @@ def _moment(text: str) -> datetime:
     return datetime.fromisoformat(text.replace("Z", "+00:00"))
 
 
-_RULES: dict[str, Callable[[dict[str, Any], random.Random], None]] = {
+_RULES: dict[str, Callable[[dict[str, Any], random.Random, Asked], None]] = {
     "getVehicles": _get_vehicles,
     "linkVehicle": _vehicle_details,
     "refreshVehicle": _vehicle_details,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import copy
 import random
 from typing import Any
+from urllib.parse import parse_qsl
 
 from connexion.json_schema import Draft4ResponseValidator
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -24,7 +25,7 @@ from ..validation import RequestRejected
 from .documented import Choice, DocumentedResponse, DocumentedResponses
 from .dynamic import SchemaFaker
 from .header import PreferError, parse_prefer
-from .invariants import keep_invariants
+from .invariants import Asked, Unfit, keep_invariants
 
 ATTEMPTS = 25
 
@@ -52,16 +53,20 @@ class PreferMiddleware:
             await self.app(scope, receive, send)
             return
         current_notes().prefer = preference.describe()
-        await self._answer(send, operation_id, choice)
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+        asked = Asked({**self.documented.query_defaults(operation_id), **dict(query)}, known=True)
+        await self._answer(send, operation_id, choice, asked)
 
-    async def _answer(self, send: Send, operation_id: str, choice: Choice) -> None:
+    async def _answer(self, send: Send, operation_id: str, choice: Choice, asked: Asked) -> None:
         response = choice.response
         headers = {name: _header_value(definition) for name, definition in response.headers.items()}
         headers["X-Request-ID"] = current_request_id()
         body = b""
         if response.content_type is not None:
             value = (
-                copy.deepcopy(choice.example[1]) if choice.example else self.generated(operation_id, response)
+                copy.deepcopy(choice.example[1])
+                if choice.example
+                else self.generated(operation_id, response, asked)
             )
             body = _encode(_with_request_id(value, response.status))
             headers["Content-Type"] = response.content_type
@@ -70,9 +75,9 @@ class PreferMiddleware:
         await send({"type": "http.response.start", "status": response.status, "headers": raw})
         await send({"type": "http.response.body", "body": body})
 
-    def generated(self, operation_id: str, response: DocumentedResponse) -> Any:
+    def generated(self, operation_id: str, response: DocumentedResponse, asked: Asked | None = None) -> Any:
         """A body for `response` drawn from its schema, valid and, for a success, keeping the API's
-        rules (invariants.py)."""
+        rules and agreeing with what was asked (invariants.py)."""
         if response.schema is None:
             return None
         validator = Draft4ResponseValidator(
@@ -82,7 +87,10 @@ class PreferMiddleware:
             # A copy: a schema's own example may come back as it is, and the rules change bodies in place.
             value = copy.deepcopy(self.faker.value(dict(response.schema)))
             if response.success:
-                value = keep_invariants(operation_id, value, self.faker.rng)
+                try:
+                    value = keep_invariants(operation_id, value, self.faker.rng, asked)
+                except Unfit:
+                    continue
             value = _with_request_id(value, response.status)
             if validator.is_valid(value):
                 return value

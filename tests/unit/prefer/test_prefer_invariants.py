@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mock_server.prefer import DocumentedResponses, PreferMiddleware
+from mock_server.prefer.invariants import Asked
 from mock_server.settings import SPEC_PATH
 
 DOCUMENTED = DocumentedResponses(yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8")))
@@ -167,22 +168,73 @@ def broken_rules(operation_id: str, body: dict[str, t.Any]) -> list[str]:
     return []
 
 
+QUERIES = st.fixed_dictionaries(
+    {},
+    optional={
+        "registration_number": st.sampled_from(["BT57225", "el 42817", "KH-60518"]),
+        "page": st.integers(1, 50).map(str),
+        "page_size": st.integers(1, 100).map(str),
+        "limit": st.integers(1, 100).map(str),
+        "workshop_org_nr": st.just("921460929"),
+        "date_from": st.just("2021-01-01"),
+        "date_to": st.just("2025-06-30"),
+    },
+)
+FILTERED = {"getLatestServiceLogs", "listServiceLogs", "getLatestVehicleHistory", "listVehicleHistory"}
+
+
+def disagreements(operation_id: str, body: dict[str, t.Any], query: dict[str, str]) -> list[str]:
+    """Where the answer does not fit the request's query."""
+    data, broken = body.get("data"), []
+    plate = query.get("registration_number", "").replace(" ", "").replace("-", "").upper() or None
+    if operation_id == "getVehicles":
+        if isinstance(data, list) == (plate is not None):
+            broken.append("details without a plate, or a list for one")
+        elif plate is not None and data["registration_number"] != plate:
+            broken.append("details of another plate")
+    if operation_id in ("listServiceLogs", "listVehicleHistory"):
+        meta = body["meta"]
+        if (meta["page"], meta["page_size"]) != (int(query["page"]), int(query["page_size"])):
+            broken.append(f"page {meta['page']} of {meta['page_size']} answered for {query}")
+    if operation_id in ("getLatestServiceLogs", "getLatestVehicleHistory") and len(data) > int(
+        query["limit"]
+    ):
+        broken.append(f"{len(data)} entries for limit={query['limit']}")
+    if operation_id in FILTERED:
+        if plate is not None and any(e["registration_number"] != plate for e in data):
+            broken.append("an entry of another plate than the filter's")
+        org_nr = query.get("workshop_org_nr")
+        if org_nr is not None and any(e["workshop"]["org_nr"] != org_nr for e in data):
+            broken.append("an entry of another workshop than the filter's")
+    if operation_id in ("getServiceLogSummary", "createServiceLogExportToken"):
+        names = ("workshop_org_nr", "date_from", "date_to")
+        expected = {"registration_number": plate, **{name: query.get(name) for name in names}}
+        if data["filters"] != expected:
+            broken.append(f"filters {data['filters']} do not echo {expected}")
+    return broken
+
+
 @settings(max_examples=300)
-@given(seed=st.integers(0, 2**32 - 1), index=st.integers(0, len(SUCCESSES) - 1))
-def test_generated_bodies_are_schema_valid_and_keep_the_apis_rules(seed: int, index: int) -> None:
+@given(seed=st.integers(0, 2**32 - 1), index=st.integers(0, len(SUCCESSES) - 1), query=QUERIES)
+def test_generated_bodies_are_schema_valid_and_keep_the_apis_rules(
+    seed: int, index: int, query: dict
+) -> None:
     operation_id, response = SUCCESSES[index]
-    body = PreferMiddleware(app=None, documented=DOCUMENTED, seed=seed).generated(operation_id, response)  # type: ignore[arg-type]
+    query = {**DOCUMENTED.query_defaults(operation_id), **query}
+    middleware = PreferMiddleware(app=None, documented=DOCUMENTED, seed=seed)  # type: ignore[arg-type]
+    body = middleware.generated(operation_id, response, Asked(query, known=True))
     validator = Draft4ResponseValidator(
         response.schema, format_checker=Draft4ResponseValidator.FORMAT_CHECKER
     )
     assert [e.message for e in validator.iter_errors(body)] == []
     assert broken_rules(operation_id, body) == []
+    assert disagreements(operation_id, body, query) == []
 
 
 @pytest.mark.parametrize("seed", range(20))
 def test_a_generated_vehicle_list_names_each_plate_once_with_one_primary_first(seed: int) -> None:
     response = DOCUMENTED.responses("getVehicles")[200]
     middleware = PreferMiddleware(app=None, documented=DOCUMENTED, seed=seed)  # type: ignore[arg-type]
-    lists = [b["data"] for b in (middleware.generated("getVehicles", response) for _ in range(10))]
-    for vehicles in (v for v in lists if isinstance(v, list)):
-        assert _vehicle_list(vehicles) == []
+    for _ in range(10):
+        vehicles = middleware.generated("getVehicles", response, Asked({}, known=True))["data"]
+        assert isinstance(vehicles, list) and _vehicle_list(vehicles) == []
