@@ -17,6 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 
 from minbil_docs.serve import docs_endpoint
 
+from .compact_specs import serve_specs_compact
 from .control.api import BASE_PATH as CONTROL_BASE_PATH
 from .control.api import add_control_api
 from .control.api import load_spec as load_control_spec
@@ -200,6 +201,7 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         validator_map=validators,
         jsonifier=jsonifier,
     )
+    serve_specs_compact(app)
     app.add_api(
         load_yaml(SPEC_PATH),
         resolver=Resolver(function_resolver=operations.__getitem__),

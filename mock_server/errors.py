@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 
 from connexion import AsyncApp
 from connexion.exceptions import ProblemException
@@ -16,6 +17,8 @@ from .problems import CATALOGUE, CODE_FOR_STATUS, PROBLEM_JSON, encode, problem_
 from .validation import RequestRejected
 
 log = logging.getLogger(__name__)
+# Connexion writes some lists into its details as Python reprs: "expected ['application/json', ...]".
+_LIST_REPR = re.compile(r"\[('[^'\[\]]*'(?:, '[^'\[\]]*')*)\]")
 
 
 def _response(
@@ -48,7 +51,7 @@ def _problem(_request: ConnexionRequest, exc: ProblemException) -> ConnexionResp
     if code is None:
         log.error("unexpected problem %r", exc)
         return _response("INTERNAL_ERROR", "The server could not answer this request.")
-    detail = str(exc.detail or exc.title)
+    detail = _LIST_REPR.sub(lambda m: m.group(1).replace("'", ""), str(exc.detail or exc.title))
     errors = [{"field": "request", "message": detail}] if code == "VALIDATION_FAILED" else None
     return _response(code, detail, errors)
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any
 
 from .domain.errors import DomainError
+from .fast_json import compact_json
 from .request_context import current_request_id
 
 PROBLEM_JSON = "application/problem+json"
@@ -107,7 +107,8 @@ def from_domain_error(error: DomainError) -> tuple[dict[str, Any], int, dict[str
 
 
 def encode(body: dict[str, Any]) -> bytes:
-    return json.dumps(body, ensure_ascii=False).encode()
+    """A problem as compact UTF-8 JSON, written like every other answer (mock_server/fast_json.py)."""
+    return compact_json(body).encode()
 
 
 _FIELD_CODES = {

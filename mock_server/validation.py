@@ -1,4 +1,5 @@
-"""Request validators that report every broken rule as a field list, and never 500 on bad bytes."""
+"""Request validators that report every broken rule as a field list (in words, mock_server/schema_errors.py),
+and never 500 on bad bytes."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from starlette.types import Scope
 
 from .fast_validation import PARAMETER, REQUEST_BODY, CompiledSchemas, response_validator_class
 from .problems import CATALOGUE
+from .schema_errors import field_errors
 
 _V = t.TypeVar("_V")
 
@@ -34,17 +36,6 @@ class RequestRejected(ProblemException):
         super().__init__(status=kind.status, title=kind.title, detail=detail)
         self.code = code
         self.errors = errors or []
-
-
-def _path(error: ValidationError, root: str) -> str:
-    parts = [str(p) for p in error.absolute_path]
-    if error.validator == "required" and isinstance(error.validator_value, list):
-        missing = error.message.split("'")[1] if "'" in error.message else ""
-        parts.append(missing)
-    if error.validator == "additionalProperties":
-        extra = error.message.split("'")[1] if "'" in error.message else ""
-        parts.append(extra)
-    return ".".join([root, *[p for p in parts if p]]) if parts else root
 
 
 class StructuredJSONBodyValidator(JSONRequestBodyValidator):
@@ -73,17 +64,23 @@ class StructuredJSONBodyValidator(JSONRequestBodyValidator):
         compiled = self.compiled_schemas
         if compiled is not None and compiled.accepts(self._schema, REQUEST_BODY, body):
             return None  # the compiled check passed; the Python one below explains rejections
-        errors = sorted(self._validator.iter_errors(body), key=lambda e: list(e.absolute_path))
-        if errors:
-            fields = [{"field": _path(e, "body"), "message": e.message} for e in errors]
-            code = (
-                "REGISTRATION_NUMBER_REQUIRED"
-                if {"body.registration_number"} == {f["field"] for f in fields}
-                and errors[0].validator == "required"
-                else "VALIDATION_FAILED"
-            )
-            raise RequestRejected(code, "; ".join(f"{f['field']}: {f['message']}" for f in fields), fields)
+        _reject_body(self._validator.iter_errors(body))
         return None
+
+
+def _reject_body(found: t.Iterable[ValidationError]) -> None:
+    """RequestRejected with a field error per broken rule of a body, if any; a missing plate alone
+    has its own code."""
+    errors = sorted(found, key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    fields = field_errors(errors, "body")
+    code = (
+        "REGISTRATION_NUMBER_REQUIRED"
+        if {"body.registration_number"} == {f["field"] for f in fields} and errors[0].validator == "required"
+        else "VALIDATION_FAILED"
+    )
+    raise RequestRejected(code, "; ".join(f"{f['field']}: {f['message']}" for f in fields), fields)
 
 
 class StructuredParameterValidator(ParameterValidator):
@@ -126,11 +123,20 @@ class StructuredParameterValidator(ParameterValidator):
 
 
 class _ReadableForm:
-    """A form body that cannot be parsed (no boundary, broken parts) is the client's error.
+    """A form body that cannot be parsed (no boundary, broken parts) is the client's error, and one
+    that breaks the schema gets the same per-field errors as a JSON body.
 
     Validation parses the form on its own; the uploads it parsed are closed here, or every upload
     would leave a temporary file behind.
     """
+
+    def _validate(self, body: t.Any) -> dict | None:
+        if not isinstance(body, dict):
+            return super()._validate(body)  # type: ignore[misc]
+        if self._strict_validation:  # type: ignore[attr-defined]
+            self._validate_params_strictly(body)  # type: ignore[attr-defined]
+        _reject_body(self._validator.iter_errors(body))  # type: ignore[attr-defined]
+        return None
 
     async def _parse(self, stream: t.AsyncGenerator[bytes, None], scope: Scope) -> t.Any:
         parsed: list[FormData] = []

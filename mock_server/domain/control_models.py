@@ -78,7 +78,8 @@ class RegistryFaults:
 
     def __post_init__(self) -> None:
         if self.quota_status not in QUOTA_STATUSES:
-            raise ValueError(f"quota_status must be one of {QUOTA_STATUSES}, not {self.quota_status}")
+            allowed = " or ".join(str(status) for status in QUOTA_STATUSES)
+            raise ValueError(f"quota_status must be {allowed}, not {self.quota_status}")
         if self.delay_ms < 0 or self.outage_retry_after < 1:
             raise ValueError("delay_ms must not be negative and outage_retry_after must be positive")
 
@@ -115,10 +116,13 @@ class RegistryFaults:
                     raise ValueError(f"{key} must be a list of registration numbers")
                 values[key] = frozenset(normalise_plate(plate) for plate in value)
             elif type(value) is not type(defaults[key]):  # bool is an int, so compare exactly
-                raise ValueError(f"{key} must be a {type(defaults[key]).__name__}")
+                raise ValueError(f"{key} must be {_JSON_KINDS[type(defaults[key])]}")
             else:
                 values[key] = value
         return cls(**values)
+
+
+_JSON_KINDS = {bool: "true or false", int: "an integer"}
 
 
 @dataclass(frozen=True)

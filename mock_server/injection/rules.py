@@ -2,14 +2,15 @@
 
     RULE     := TARGET ":" EFFECT { " " EFFECT }
     TARGET   := OPERATION_ID | [METHOD " "] PATH        METHOD: GET, POST, PUT, DELETE, PATCH or *
-    PATH     := "/..."  where "*" matches any characters and "{name}" one path segment
+    PATH     := "*" (any path) | "/..."  where "*" matches any characters and "{name}" one path segment
     EFFECT   := "delay=" DELAY | "error=" RATE ":" (STATUS | CODE) | "drop=" RATE | "malformed=" RATE
     DELAY    := DURATION | "uniform(" DURATION "," DURATION ")" | "lognormal(" DURATION "," SIGMA ")"
     DURATION := NUMBER ("ms" | "s")          lognormal takes the median and the sigma of its log
     RATE     := NUMBER between 0 and 1, or NUMBER "%"
 
 Examples: `GET /api/co/vehicles: delay=uniform(100ms,300ms) error=0.1:503`,
-`linkVehicle: error=25%:REGISTRY_UNAVAILABLE`, `* /api/co/service-log/*: malformed=0.05 drop=0.01`.
+`linkVehicle: error=25%:REGISTRY_UNAVAILABLE`, `* /api/co/service-log/*: malformed=0.05 drop=0.01`,
+`*: delay=10ms` (every request), `POST *: error=5%:503`.
 """
 
 from __future__ import annotations
@@ -89,20 +90,25 @@ def _parse(text: str, operation_ids: frozenset[str]) -> FaultRule:
 
 def _target(target: str, operation_ids: frozenset[str]) -> tuple[str, re.Pattern[str] | None, str | None]:
     parts = target.split()
-    if len(parts) == 1 and not parts[0].startswith("/"):
+    if len(parts) == 1 and not _is_path(parts[0]):
         if not _OPERATION_ID.match(parts[0]) or (operation_ids and parts[0] not in operation_ids):
-            raise RuleError(
-                f"target {parts[0]!r} is neither a path (starting with /) nor a known operationId"
-            )
+            raise RuleError(f"target {parts[0]!r} is neither a path (/... or *) nor a known operationId")
         return "*", None, parts[0]
     if len(parts) == 1:
         parts = ["*", parts[0]]
-    if len(parts) != 2 or parts[0].upper() not in METHODS or not parts[1].startswith("/"):
-        raise RuleError(f"target {target!r} must be an operationId, a path, or a method and a path")
+    if len(parts) != 2 or parts[0].upper() not in METHODS or not _is_path(parts[1]):
+        raise RuleError(
+            f"target {target!r} must be an operationId, a path, or a method and a path (* is any path)"
+        )
     return parts[0].upper(), _path_pattern(parts[1]), None
 
 
+def _is_path(text: str) -> bool:
+    return text == "*" or text.startswith("/")
+
+
 def _path_pattern(path: str) -> re.Pattern[str]:
+    # A lone "*" is any path; "*" inside a path any characters, "{name}" one segment.
     pieces = re.split(r"(\*|\{[^/}]*\})", path)
     regex = "".join(
         ".*" if piece == "*" else "[^/]+" if piece.startswith("{") else re.escape(piece) for piece in pieces

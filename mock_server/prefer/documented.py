@@ -39,16 +39,26 @@ class DocumentedResponses:
     def __init__(self, spec: Mapping[str, Any]) -> None:
         resolved = resolve_refs(dict(spec))
         self._by_operation: dict[str, dict[int, DocumentedResponse]] = {}
+        self._query_defaults: dict[str, dict[str, str]] = {}
         for item in resolved.get("paths", {}).values():
             for operation in item.values():
                 if isinstance(operation, Mapping) and "operationId" in operation:
                     self._by_operation[operation["operationId"]] = _responses(operation)
+                    self._query_defaults[operation["operationId"]] = {
+                        p["name"]: str(p["schema"]["default"])
+                        for p in operation.get("parameters", [])
+                        if p.get("in") == "query" and "default" in p.get("schema", {})
+                    }
 
     def __contains__(self, operation_id: str) -> bool:
         return operation_id in self._by_operation
 
     def responses(self, operation_id: str) -> dict[int, DocumentedResponse]:
         return self._by_operation[operation_id]
+
+    def query_defaults(self, operation_id: str) -> dict[str, str]:
+        """The documented default of each query parameter that has one ("page": "1")."""
+        return self._query_defaults[operation_id]
 
     def choose(self, operation_id: str, preference: Preference) -> Choice:
         """The response to send, or PreferError saying why the preference cannot be honoured."""

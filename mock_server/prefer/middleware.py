@@ -10,20 +10,22 @@ problem+json.
 from __future__ import annotations
 
 import copy
-import json
 import random
 from typing import Any
+from urllib.parse import parse_qsl
 
 from connexion.json_schema import Draft4ResponseValidator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..asgi_tools import current_notes
+from ..fast_json import compact_json
 from ..problems import PROBLEM_TYPE_BASE
 from ..request_context import current_request_id
 from ..validation import RequestRejected
 from .documented import Choice, DocumentedResponse, DocumentedResponses
 from .dynamic import SchemaFaker
 from .header import PreferError, parse_prefer
+from .invariants import Asked, Unfit, keep_invariants
 
 ATTEMPTS = 25
 
@@ -51,15 +53,21 @@ class PreferMiddleware:
             await self.app(scope, receive, send)
             return
         current_notes().prefer = preference.describe()
-        await self._answer(send, choice)
+        query = parse_qsl(scope.get("query_string", b"").decode("latin-1"))
+        asked = Asked({**self.documented.query_defaults(operation_id), **dict(query)}, known=True)
+        await self._answer(send, operation_id, choice, asked)
 
-    async def _answer(self, send: Send, choice: Choice) -> None:
+    async def _answer(self, send: Send, operation_id: str, choice: Choice, asked: Asked) -> None:
         response = choice.response
         headers = {name: _header_value(definition) for name, definition in response.headers.items()}
         headers["X-Request-ID"] = current_request_id()
         body = b""
         if response.content_type is not None:
-            value = copy.deepcopy(choice.example[1]) if choice.example else self._generated(response)
+            value = (
+                copy.deepcopy(choice.example[1])
+                if choice.example
+                else self.generated(operation_id, response, asked)
+            )
             body = _encode(_with_request_id(value, response.status))
             headers["Content-Type"] = response.content_type
         raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
@@ -67,14 +75,23 @@ class PreferMiddleware:
         await send({"type": "http.response.start", "status": response.status, "headers": raw})
         await send({"type": "http.response.body", "body": body})
 
-    def _generated(self, response: DocumentedResponse) -> Any:
+    def generated(self, operation_id: str, response: DocumentedResponse, asked: Asked | None = None) -> Any:
+        """A body for `response` drawn from its schema, valid and, for a success, keeping the API's
+        rules and agreeing with what was asked (invariants.py)."""
         if response.schema is None:
             return None
         validator = Draft4ResponseValidator(
             response.schema, format_checker=Draft4ResponseValidator.FORMAT_CHECKER
         )
         for _ in range(ATTEMPTS):
-            value = _with_request_id(self.faker.value(dict(response.schema)), response.status)
+            # A copy: a schema's own example may come back as it is, and the rules change bodies in place.
+            value = copy.deepcopy(self.faker.value(dict(response.schema)))
+            if response.success:
+                try:
+                    value = keep_invariants(operation_id, value, self.faker.rng, asked)
+                except Unfit:
+                    continue
+            value = _with_request_id(value, response.status)
             if validator.is_valid(value):
                 return value
         # A schema the generator cannot satisfy: the documented example is still a valid answer.
@@ -98,7 +115,7 @@ def _with_request_id(value: Any, status: int) -> Any:
 def _encode(value: Any) -> bytes:
     if isinstance(value, str):
         return value.encode("utf-8")
-    return json.dumps(value, ensure_ascii=False).encode("utf-8")
+    return compact_json(value).encode("utf-8")
 
 
 def _header_value(definition: Any) -> str:

@@ -106,6 +106,25 @@ def test_the_control_api_is_never_subject_to_injected_faults(shared_controls: Co
     assert shared_controls.call("GET", "/api/co/vehicles", token).status_code == 200
 
 
+@pytest.mark.parametrize("rule", ["*: error=1:500", "GET *: error=1:500"])
+def test_a_star_rule_hits_every_request_but_the_control_api(shared_controls: Controls, rule: str) -> None:
+    token = shared_controls.new_sandbox()
+    _rule(shared_controls, token, rule)
+    assert shared_controls.call("GET", "/api/co/vehicles", token).status_code == 500
+    assert shared_controls.call("GET", "/api/co/service-log/latest", token).status_code == 500
+    assert shared_controls.call("GET", "/__mock/sandbox/faults", token).json()["rules"][0]["rule"] == rule
+    assert shared_controls.call("DELETE", "/__mock/sandbox/faults", token).status_code == 204
+
+
+def test_a_star_rule_from_the_command_line_delays_every_request() -> None:
+    controls = start_controls(Settings(fault_rules=("*: delay=10ms",)))
+    with controls.client:
+        token = controls.new_sandbox()
+        assert controls.call("GET", "/api/co/vehicles", token).status_code == 200
+        entry = controls.call("GET", "/__mock/sandbox/journal", token).json()["entries"][0]
+        assert entry["injected"] == ["delay 10 ms (*: delay=10ms)"]
+
+
 def test_a_sandboxs_rules_leave_other_sandboxes_alone(shared_controls: Controls) -> None:
     mine, theirs = shared_controls.new_sandbox(), shared_controls.new_sandbox()
     _rule(shared_controls, mine, "GET /api/co/vehicles: error=1:500")

@@ -146,3 +146,22 @@ def test_every_operation_documents_a_first_example_for_each_code(shared_controls
                 operation_id,
                 status,
             )
+
+
+@pytest.mark.parametrize("_repeat", range(5))
+def test_a_dynamic_answer_fits_the_request_it_answers(shared_controls: Controls, _repeat: int) -> None:
+    dynamic = {"Prefer": "dynamic=true"}
+    one = shared_controls.call("GET", "/api/co/vehicles?reg=el%2042817", "demo-kari", headers=dynamic).json()
+    assert isinstance(one["data"], dict) and one["data"]["registration_number"] == "EL42817"
+    listed = shared_controls.call("GET", "/api/co/vehicles", "demo-kari", headers=dynamic).json()["data"]
+    assert isinstance(listed, list) and (not listed or sum(v["is_primary"] for v in listed) == 1)
+    page = shared_controls.call(
+        "GET",
+        "/api/co/service-log/list?page=3&page_size=7&workshop_org_nr=921460929",
+        "demo-kari",
+        headers=dynamic,
+    ).json()
+    assert (page["meta"]["page"], page["meta"]["page_size"]) == (3, 7) and len(page["data"]) <= 7
+    assert all(entry["workshop"]["org_nr"] == "921460929" for entry in page["data"])
+    latest = shared_controls.call("GET", "/api/co/service-log/latest", "demo-kari", headers=dynamic).json()
+    assert len(latest["data"]) <= 10  # the documented default limit

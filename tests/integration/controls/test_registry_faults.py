@@ -120,3 +120,16 @@ def test_a_global_outage_and_slowness_reach_the_registry_endpoint() -> None:
         answer = controls.client.get(REGISTRY, params={"kjennemerke": "CV12345"}, headers=APIKEY)
     assert answer.status_code == 503 and answer.headers["retry-after"] == "60"
     assert time.perf_counter() - started >= 0.1
+
+
+@pytest.mark.parametrize(
+    ("faults", "expected"),
+    [
+        ({"quota_status": 500}, "quota_status must be 429 or 422, not 500"),
+        ({"delay_ms": True}, "delay_ms must be an integer"),
+        ({"outage": 1}, "outage must be true or false"),
+    ],
+)
+def test_refused_registry_faults_are_told_in_json_terms(faults: dict, expected: str) -> None:
+    with pytest.raises(ValueError, match=f"^{expected}$"):
+        RegistryFaults.from_dict(faults)

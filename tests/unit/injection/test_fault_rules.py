@@ -42,6 +42,25 @@ def test_targets_are_operation_ids_or_paths_with_wildcards() -> None:
     assert not template.matches("PUT", "/api/co/vehicles/BT57225/x", None)
 
 
+_METHODS = st.sampled_from(["GET", "POST", "PUT", "DELETE"])
+_PATHS = st.lists(st.text("abcz-_.{}*0123456789", min_size=1, max_size=8), max_size=4).map(
+    lambda segments: "/" + "/".join(segments)
+)
+
+
+@given(method=_METHODS, path=_PATHS, operation_id=st.sampled_from([None, *sorted(OPERATIONS)]))
+def test_a_star_target_matches_any_request(method: str, path: str, operation_id: str | None) -> None:
+    for text in ("*: delay=10ms", "* *: delay=10ms"):
+        assert parse_rule(text, OPERATIONS).matches(method, path, operation_id)
+
+
+@given(method=_METHODS, other=_METHODS, path=_PATHS)
+def test_a_method_with_a_star_matches_that_method_on_any_path(method: str, other: str, path: str) -> None:
+    rule = parse_rule(f"{method.lower()} *: error=1:503", OPERATIONS)
+    assert rule.matches(method, path, None)
+    assert rule.matches(other, path, None) == (other == method)
+
+
 @pytest.mark.parametrize(
     ("text", "reason"),
     [

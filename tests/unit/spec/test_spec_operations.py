@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
 from tests.unit.spec.spec_support import (
     REQUEST_ID_HEADER,
+    SPEC_PATH,
     Response,
     deref,
     is_secured,
@@ -250,6 +252,31 @@ def test_vehicle_lookups_take_registration_number_and_its_alias_reg(operation_id
     for parameter in params.values():
         assert parameter.get("required", False) is False
         assert _param_schema(parameter)["pattern"] == LENIENT_PLATE
+
+
+# Parameters of one operation that name the same thing, or exclude each other.
+EXCLUSIVE_PARAMETERS = [{"registration_number", "reg"}, {"kjennemerke", "understellsnummer"}]
+
+
+def _prefilled(spec: dict, parameter: dict) -> bool:
+    """Whether Swagger UI's "Try it out" fills the parameter in: from its examples, example, its
+    schema's example or default, or its default (swagger-ui, ParameterRow.setDefaultValue)."""
+    schema = deref(spec, parameter.get("schema", {}), "")[0]
+    sources = [(parameter, "examples"), (parameter, "example"), (schema, "example"), (schema, "default")]
+    return any(key in holder for holder, key in [*sources, (parameter, "default")])
+
+
+@pytest.mark.parametrize(
+    "spec_path",
+    ["openapi.yaml", "mock_server/control/control.yaml", "mock_server/vegvesen/vegvesen.yaml"],
+)
+def test_swagger_ui_fills_in_at_most_one_of_parameters_that_exclude_each_other(spec_path: str) -> None:
+    spec = yaml.safe_load((SPEC_PATH.parent / spec_path).read_text(encoding="utf-8"))
+    for operation in iter_operations(spec):
+        parameters = [deref(spec, p, "")[0] for p in operation.definition.get("parameters", [])]
+        filled = {p["name"] for p in parameters if _prefilled(spec, p)}
+        for group in EXCLUSIVE_PARAMETERS:
+            assert len(filled & group) <= 1, f"{operation.label} fills in {sorted(filled & group)}"
 
 
 @pytest.mark.parametrize("operation_id", ["refreshVehicle", "updateVehicle"])
