@@ -44,12 +44,28 @@ def _fence(md: MarkdownIt, tokens: Any, idx: int, options: Any, env: Any) -> str
     return str(code_block(token.content.rstrip("\n"), lexer)) + "\n"
 
 
+def _table_open(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    # A table wider than a phone scrolls inside its box, not the whole page.
+    return '<div class="table-wrap">\n' + str(renderer.renderToken(tokens, idx, options, env))
+
+
+def _table_close(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    return str(renderer.renderToken(tokens, idx, options, env)) + "</div>\n"
+
+
+def path_breaks(path: str) -> Markup:
+    """A URL path that may break after each `/` (long paths in a narrow sidebar)."""
+    return Markup("/<wbr>").join(escape(part) for part in str(path).split("/"))
+
+
 @functools.cache
 def _markdown(trusted: bool) -> MarkdownIt:
     """Spec descriptions are rendered without raw HTML; our own pages may use it (anchors in tables)."""
     md = MarkdownIt("commonmark", {"html": trusted, "typographer": False}).enable("table")
     md.add_render_rule("fence", _fence)
     md.add_render_rule("code_block", _fence)
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
     return md
 
 
@@ -107,6 +123,7 @@ def environment() -> Environment:
         md_code=md_code,
         code_block=code_block,
         demote=demote,
+        path_breaks=path_breaks,
     )
     return env
 
