@@ -16,8 +16,13 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from .origin import DEFAULT_ORIGIN
+
 CODE_STYLE = "github-dark"
 CODE_CLASS = "hl"
+# Lexers split a URL into tokens (`http`, `://localhost:`, `5000` in Bash); a bare word stays whole,
+# so the highlighted code holds DEFAULT_ORIGIN in one piece for origin.with_origin to replace.
+_ORIGIN_WORD = "MINBILDOCSORIGIN"
 
 
 def _template_source(name: str) -> str:
@@ -31,7 +36,8 @@ def highlight(code: str, lexer: str) -> Markup:
     except ClassNotFound:
         return Markup(escape(code))
     formatter = HtmlFormatter(nowrap=True, classprefix="")
-    return Markup(pygments_highlight(code, pygments_lexer, formatter).rstrip("\n"))
+    html = pygments_highlight(code.replace(DEFAULT_ORIGIN, _ORIGIN_WORD), pygments_lexer, formatter)
+    return Markup(html.rstrip("\n").replace(_ORIGIN_WORD, DEFAULT_ORIGIN))
 
 
 def code_block(code: str, lexer: str) -> Markup:

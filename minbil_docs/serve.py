@@ -1,7 +1,8 @@
 """Serve the docs from a running app: a Starlette endpoint the mock mounts at /docs.
 
 The site is rendered on the first request (in a worker thread) and kept; `/docs` redirects to
-`/docs/`, which serves index.html, so the pages' relative links work."""
+`/docs/`, which serves index.html, so the pages' relative links work. Each answer names the origin
+it was asked for (origin.py): one bytes.replace on the kept page, no new rendering."""
 
 from __future__ import annotations
 
@@ -15,11 +16,15 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 
+from .origin import request_origin, with_origin
+
 MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
     ".md": "text/markdown; charset=utf-8",
     ".svg": "image/svg+xml",
 }
+# The page depends on these request headers (request_origin).
+VARY = "Host, X-Forwarded-Host, X-Forwarded-Proto"
 SiteRenderer = Callable[[], dict[str, bytes]]
 FAVICON = "favicon.svg"
 
@@ -71,6 +76,7 @@ def docs_endpoint(
         if content is None:
             return PlainTextResponse(f"No page {name!r} in the docs; start at {mount}/", status_code=404)
         media_type = MEDIA_TYPES.get(PurePosixPath(name).suffix, "application/octet-stream")
-        return Response(content, media_type=media_type, headers={"Cache-Control": "no-cache"})
+        content = with_origin(content, request_origin(request.url.scheme, request.headers))
+        return Response(content, media_type=media_type, headers={"Cache-Control": "no-cache", "Vary": VARY})
 
     return serve
