@@ -12,7 +12,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import asdict, dataclass
 from importlib import resources
 
-from jinja2 import Environment, FunctionLoader, StrictUndefined
+from jinja2 import Environment, FunctionLoader, StrictUndefined, Template
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -49,7 +49,7 @@ def _template(name: str) -> str:
 
 
 @functools.cache
-def _page_template() -> object:
+def _page_template() -> Template:
     env = Environment(loader=FunctionLoader(_template), autoescape=True, undefined=StrictUndefined)
     return env.get_template("landing.html.j2")
 
@@ -68,8 +68,7 @@ def landing_json(origin: str, users: Sequence[DemoUser]) -> bytes:
 
 
 def landing_html(origin: str, users: Sequence[DemoUser]) -> bytes:
-    html = _page_template().render(origin=origin, places=PLACES, users=users)  # type: ignore[attr-defined]
-    return str(html).encode("utf-8")
+    return _page_template().render(origin=origin, places=PLACES, users=users).encode("utf-8")
 
 
 def landing_endpoint(
