@@ -16,8 +16,13 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from .origin import DEFAULT_ORIGIN
+
 CODE_STYLE = "github-dark"
 CODE_CLASS = "hl"
+# Lexers split a URL into tokens (`http`, `://localhost:`, `5000` in Bash); a bare word stays whole,
+# so the highlighted code holds DEFAULT_ORIGIN in one piece for origin.with_origin to replace.
+_ORIGIN_WORD = "MINBILDOCSORIGIN"
 
 
 def _template_source(name: str) -> str:
@@ -31,7 +36,8 @@ def highlight(code: str, lexer: str) -> Markup:
     except ClassNotFound:
         return Markup(escape(code))
     formatter = HtmlFormatter(nowrap=True, classprefix="")
-    return Markup(pygments_highlight(code, pygments_lexer, formatter).rstrip("\n"))
+    html = pygments_highlight(code.replace(DEFAULT_ORIGIN, _ORIGIN_WORD), pygments_lexer, formatter)
+    return Markup(html.rstrip("\n").replace(_ORIGIN_WORD, DEFAULT_ORIGIN))
 
 
 def code_block(code: str, lexer: str) -> Markup:
@@ -44,12 +50,28 @@ def _fence(md: MarkdownIt, tokens: Any, idx: int, options: Any, env: Any) -> str
     return str(code_block(token.content.rstrip("\n"), lexer)) + "\n"
 
 
+def _table_open(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    # A table wider than a phone scrolls inside its box, not the whole page.
+    return '<div class="table-wrap">\n' + str(renderer.renderToken(tokens, idx, options, env))
+
+
+def _table_close(renderer: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    return str(renderer.renderToken(tokens, idx, options, env)) + "</div>\n"
+
+
+def path_breaks(path: str) -> Markup:
+    """A URL path that may break after each `/` (long paths in a narrow sidebar)."""
+    return Markup("/<wbr>").join(escape(part) for part in str(path).split("/"))
+
+
 @functools.cache
 def _markdown(trusted: bool) -> MarkdownIt:
     """Spec descriptions are rendered without raw HTML; our own pages may use it (anchors in tables)."""
     md = MarkdownIt("commonmark", {"html": trusted, "typographer": False}).enable("table")
     md.add_render_rule("fence", _fence)
     md.add_render_rule("code_block", _fence)
+    md.add_render_rule("table_open", _table_open)
+    md.add_render_rule("table_close", _table_close)
     return md
 
 
@@ -107,6 +129,7 @@ def environment() -> Environment:
         md_code=md_code,
         code_block=code_block,
         demote=demote,
+        path_breaks=path_breaks,
     )
     return env
 

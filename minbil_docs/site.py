@@ -24,6 +24,7 @@ from .pages import (
     registry_page,
 )
 from .render import asset_text, code_style_css, render_template
+from .serve import FAVICON, favicon
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 START = "Start"
@@ -116,6 +117,7 @@ def render_site(
         html = render_template(f"{page.kind}.html.j2", nav=nav, css=css, script=script, **context)
         files[page.html_name] = html.encode("utf-8")
         files[page.md_name] = tidy_markdown(render_template(f"{page.kind}.md.j2", **context)).encode("utf-8")
+    files[FAVICON] = favicon()
     return dict(sorted(files.items()))
 
 

@@ -10,11 +10,11 @@ from typing import Any
 
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
-from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 from connexion.security import BearerSecurityHandler
 from starlette.middleware.cors import CORSMiddleware
 
+from minbil_docs.landing import DemoUser, landing_endpoint
 from minbil_docs.serve import docs_endpoint
 
 from .compact_specs import serve_specs_compact
@@ -51,6 +51,7 @@ from .routes import RouteTable
 from .settings import SPEC_PATH, Settings
 from .store.sandbox import Sandbox, SandboxRegistry
 from .store.sqlite_state import SqliteState
+from .swagger_ui import ASSETS_PATH, assets_route, swagger_ui_options
 from .validation import validator_map
 from .vegvesen.api import BASE_PATH as REGISTRY_BASE_PATH
 from .vegvesen.api import SPEC_PATH as REGISTRY_SPEC_PATH
@@ -85,6 +86,7 @@ class MockWorld:
     injector: FaultInjector
     journal: RequestJournal
     state: SqliteState | None = None
+    demo_tokens: tuple[str, ...] = ()  # the seeded demo users' (the landing page lists them)
 
 
 def build_world(
@@ -178,6 +180,19 @@ def _bearer_security(token_info: Callable[[str], dict[str, str] | None]) -> type
     return SandboxBearer
 
 
+def _demo_users(world: MockWorld) -> list[DemoUser]:
+    """The seeded demo users whose sandboxes still exist, with what each holds now."""
+    users = []
+    for token in world.demo_tokens:
+        sandbox = world.sandboxes.by_token(token)
+        if sandbox is not None:
+            cars, entries = len(sandbox.links), len(sandbox.service_log)
+            vehicles = f"{cars} vehicle" + ("" if cars == 1 else "s")
+            about = f"{vehicles}, {entries} service-log entr" + ("y" if entries == 1 else "ies")
+            users.append(DemoUser(token, sandbox.display_name, about))
+    return users
+
+
 def _spec_routes(world: MockWorld) -> list[tuple[str, frozenset[str]]]:
     return (
         routes_of(world.carowner_spec)
@@ -207,7 +222,7 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         resolver=Resolver(function_resolver=operations.__getitem__),
         validate_responses=settings.validate_responses,
         strict_validation=True,
-        swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+        swagger_ui_options=swagger_ui_options("MinBil CarOwner API"),
     )
     carowner_specification = app.middleware.apis[-1].specification  # the one just added, refs resolved
     add_registry_api(app, world.registry)
@@ -219,6 +234,8 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
     )
     app.add_url_rule("/media/{filename}", "media", media_route(world.images), methods=["GET"])
     app.add_url_rule("/docs{path:path}", "docs", docs_endpoint(), methods=["GET"])
+    app.add_url_rule("/", "landing", landing_endpoint(lambda: _demo_users(world)), methods=["GET"])
+    app.add_url_rule(f"{ASSETS_PATH}/{{name}}", "swagger_ui_assets", assets_route(), methods=["GET"])
     # Inserted before ExceptionMiddleware in the order given, outermost first: request ids wrap
     # everything, CORS answers preflights before any method or size rule sees them.
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)

@@ -209,7 +209,9 @@ def build_seeded_world(settings: Settings) -> tuple[MockWorld, list[tuple[str, s
         workshops=FixtureWorkshops(settings.seed),
     )
     if world.state is not None and world.state.seeded:
-        return world, [(s.token, _who(s)) for s in world.sandboxes if s.token in DEMO_TOKENS]
+        tokens = [(s.token, _who(s)) for s in world.sandboxes if s.token in DEMO_TOKENS]
+        world.demo_tokens = tuple(token for token, _ in tokens)
+        return world, tokens
     tokens: list[tuple[str, str]] = []
     if settings.demo:
         now = datetime.now(UTC)
@@ -230,6 +232,7 @@ def build_seeded_world(settings: Settings) -> tuple[MockWorld, list[tuple[str, s
     if world.state is not None:
         world.state.sync(world.sandboxes, [], world.images.all())
         world.state.mark_seeded()
+    world.demo_tokens = tuple(token for token, _ in tokens)
     return world, tokens
 
 

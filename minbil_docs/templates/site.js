@@ -35,6 +35,16 @@
       window.scrollBy(0, tab.getBoundingClientRect().top - top);
     });
   });
+  // On narrow screens the sidebar is a bar: its Menu button shows and hides the page list.
+  var toggle = document.querySelector(".nav-toggle");
+  if (toggle) {
+    toggle.addEventListener("click", function () {
+      var open = toggle.closest(".sidebar").classList.toggle("open");
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      toggle.textContent = open ? "Close" : "Menu";
+    });
+  }
+
   var saved = remembered();
   if (saved) { showLanguage(saved); }
 

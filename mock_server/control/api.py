@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import Any
 
 from connexion import AsyncApp
-from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 
 from ..handlers.resolution import operations
+from ..swagger_ui import swagger_ui_options
 from ..yaml_files import load_yaml
 from .sandbox_handlers import SandboxHandlers
 from .world_handlers import WorldHandlers
@@ -41,5 +41,5 @@ def add_control_api(
         resolver=Resolver(function_resolver=table.__getitem__),
         validate_responses=validate_responses,
         strict_validation=True,
-        swagger_ui_options=SwaggerUIOptions(swagger_ui_path="/ui"),
+        swagger_ui_options=swagger_ui_options("MinBil mock control API", BASE_PATH),
     )

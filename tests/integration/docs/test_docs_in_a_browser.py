@@ -1,63 +1,101 @@
-"""A real browser renders the built pages offline and their script runs (skipped without Chromium).
+"""Every page the mock serves to a person — the front page, each docs page, both Swagger UIs — in a
+real browser at desktop and phone width: no sideways scrolling, no console errors or failed loads,
+nothing fetched from another host. Skipped where Debian's Chromium cannot be had (scripts/chromium
+installs it as root).
 
 Screenshots land in /tmp/minbil-docs-screens/ for a person to look at."""
 
 from __future__ import annotations
 
-import shutil
-import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from minbil_docs.site import render_project_site
+from tests.integration.docs.browser import Browser, chromium_or_reason
+from tests.integration.docs.mock_runner import RunningMock
+from tests.unit.docs.docs_helpers import project_site
 
-BROWSERS = ("chromium", "chromium-headless-shell", "google-chrome")
 SCREENS = Path("/tmp/minbil-docs-screens")
+DESKTOP, PHONE = 1280, 390
+DOCS_PAGES = sorted(f"/docs/{name}" for name in project_site() if name.endswith(".html"))
+SWAGGER_UIS = ["/ui/", "/__mock/ui/"]
+PAGES = ["/", *DOCS_PAGES, *SWAGGER_UIS]
+SWAGGER_READY = "document.querySelectorAll('.opblock').length > 0"
+
+ICON_LOADS = """(async () => {
+  const link = document.querySelector('link[rel=icon]');
+  return link ? (await fetch(link.href)).status : 0;
+})()"""
+UPPERCASED_CODE = """[...document.querySelectorAll('pre.code span')]
+  .filter(e => getComputedStyle(e).textTransform !== 'none').map(e => e.textContent).slice(0, 5)"""
+CLIPPED_NAV_PATHS = """[...document.querySelectorAll('.nav-path')]
+  .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)"""
+CODES_ON_MORE_THAN_ONE_LINE = """[...document.querySelectorAll('td:first-child > code')]
+  .filter(e => e.getClientRects().length > 1).map(e => e.textContent).slice(0, 5)"""
 
 
 @pytest.fixture(scope="module")
-def browser() -> str:
-    found = next((shutil.which(name) for name in BROWSERS if shutil.which(name)), None)
-    if found is None:
-        pytest.skip("no Chromium found to render the pages")
-    return found
+def browser() -> Iterator[Browser]:
+    executable, reason = chromium_or_reason()
+    if executable is None:
+        pytest.skip(f"no browser for the browser tests: {reason}")
+    opened = Browser(executable)
+    yield opened
+    opened.close()
 
 
 @pytest.fixture(scope="module")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    for name, content in render_project_site().items():
-        (out / name).write_bytes(content)
-    return out
-
-
-def _chromium(browser: str, *args: str) -> subprocess.CompletedProcess[str]:
-    # No network at all: a page that tried to fetch something would still render, but without it.
-    flags = [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--hide-scrollbars",
-        "--proxy-server=127.0.0.1:9",
-        "--proxy-bypass-list=<-loopback>",
-    ]
-    return subprocess.run([browser, *flags, *args], capture_output=True, text=True, timeout=90, check=False)
-
-
-@pytest.mark.parametrize("page", ["index.html", "vehicles.html", "getting-started.html"])
-def test_page_renders_to_a_screenshot(browser: str, built_site: Path, page: str) -> None:
+def screens() -> Path:
     SCREENS.mkdir(exist_ok=True)
-    shot = SCREENS / page.replace(".html", ".png")
-    shot.unlink(missing_ok=True)
-    done = _chromium(browser, "--window-size=1400,1600", f"--screenshot={shot}", (built_site / page).as_uri())
-    assert shot.is_file(), done.stderr[-2000:]
-    assert shot.stat().st_size > 30_000  # a blank page compresses to a few KiB
+    return SCREENS
 
 
-def test_script_adds_copy_buttons_and_language_tabs(browser: str, built_site: Path) -> None:
-    done = _chromium(browser, "--dump-dom", (built_site / "vehicles.html").as_uri())
-    dom = done.stdout
-    assert '<html lang="en" class="js">' in dom
-    assert dom.count('<button type="button" class="copy"') == dom.count('<pre class="code hl">') > 20
-    assert dom.count('class="tab active"') == 7  # one language shown per endpoint
+def _shot_name(path: str, width: int) -> str:
+    return (path.strip("/").replace("/", "_").removesuffix(".html") or "front-page") + f"-{width}.png"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_page_fits_desktop_and_phone_with_no_errors_and_nothing_from_outside(
+    browser: Browser, mock: RunningMock, screens: Path, path: str
+) -> None:
+    ready = SWAGGER_READY if path in SWAGGER_UIS else "true"
+    for width in (DESKTOP, PHONE):
+        report = browser.open(mock.base_url + path, width, ready=ready)
+        browser.screenshot(screens / _shot_name(path, width))
+        assert report.problems == [], (width, report.problems)
+        assert report.foreign_requests({"127.0.0.1"}) == [], width
+        if path not in SWAGGER_UIS:
+            assert browser.evaluate(ICON_LOADS) == 200, f"{path}: the page's icon does not load"
+        if path in DOCS_PAGES:
+            _reads_as_written(browser, width)
+
+
+def _reads_as_written(browser: Browser, width: int) -> None:
+    """A docs page as a reader sees it: code as written, whole sidebar paths, codes on one line,
+    and on a phone a sidebar folded into a Menu button, so the page's heading is on the first screen."""
+    assert browser.evaluate(UPPERCASED_CODE) == []  # `await`, not AWAIT
+    if width == DESKTOP:
+        assert browser.evaluate(CLIPPED_NAV_PATHS) == []
+        return
+    assert browser.evaluate(CODES_ON_MORE_THAN_ONE_LINE) == []
+    assert browser.evaluate("document.querySelector('.nav-body').offsetHeight") == 0
+    assert browser.evaluate("document.querySelector('main h1').getBoundingClientRect().top") < 300
+    browser.evaluate("document.querySelector('.nav-toggle').click()")
+    assert browser.evaluate("document.querySelector('.nav-body').offsetHeight") > 200
+
+
+def test_the_built_site_works_offline_with_copy_buttons_and_language_tabs(
+    browser: Browser, tmp_path: Path
+) -> None:
+    for name, content in project_site().items():
+        (tmp_path / name).write_bytes(content)
+    report = browser.open((tmp_path / "vehicles.html").as_uri(), DESKTOP)
+    assert report.problems == [] and report.foreign_requests(set()) == []
+    assert browser.evaluate("document.documentElement.className") == "js"
+    copies = browser.evaluate("document.querySelectorAll('.code-wrap > button.copy').length")
+    assert copies == browser.evaluate("document.querySelectorAll('pre.code.hl').length") > 20
+    assert (
+        browser.evaluate("document.querySelectorAll('.tab.active').length") == 7
+    )  # one language per endpoint
+    assert "localhost:5000" in browser.evaluate("document.querySelector('.tabpanel.active pre').textContent")
