@@ -10,10 +10,11 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from fixtures.demo import KARI_CARS, KARI_TOKEN, OLA_TOKEN, DemoUser, build_demo_world
+from fixtures.car_profile import CarProfile, profile_for, profile_from_fuel_type
+from fixtures.demo import KARI_CARS, KARI_TOKEN, OLA_TOKEN, DemoUser, build_demo_world, demo_cars
 from fixtures.history import earlier_owner_history_for_plate, plate_seed
 from fixtures.providers import make_faker, vehicle_data
-from fixtures.scenarios import ScenarioWorld, describe, load_scenario, scenario_names, scenario_plates
+from fixtures.scenarios import ScenarioWorld, describe, load_scenario, scenario_names
 from fixtures.workshops import HOME_WORKSHOP_ORG_NR, workshop_by_org_nr
 
 from .app import MockWorld, build_world
@@ -24,7 +25,13 @@ from .domain.sandboxes import ScenarioInfo
 from .settings import Settings
 from .store.sandbox import Sandbox
 from .vegvesen.mapping import to_registry_data
-from .vegvesen.record_edits import deregistered, scrapped, with_new_owner, with_periodic_control
+from .vegvesen.record_edits import (
+    deregistered,
+    scrapped,
+    set_owner_since,
+    with_new_owner,
+    with_periodic_control,
+)
 from .vegvesen.service import RegistryService
 
 DEMO_PLATES = tuple(car.plate for car in KARI_CARS)
@@ -33,15 +40,60 @@ START_SNAPSHOT = "start"
 _STATUS_EDITS = {"scrapped": scrapped, "deregistered": deregistered, "owner_changed": with_new_owner}
 
 
-class SeededHistory:
-    """Gives a newly linked used car a plausible history from its earlier owners, stable per plate."""
+class RegistryCars:
+    """What the registry fake says about each car, looked up once per plate and kept for the build."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, registry: RegistryService, today: date) -> None:
+        self._registry = registry
+        self._today = today
+        self._records: dict[str, dict[str, Any] | None] = {}
+
+    def record(self, plate: str) -> dict[str, Any] | None:
+        if plate not in self._records:
+            self._records[plate] = self._registry.record_for_plate(plate, today=self._today)
+        return self._records[plate]
+
+    def __call__(self, plate: str) -> CarProfile | None:
+        record = self.record(plate)
+        return car_profile(record) if record is not None else None
+
+    def settle_owner(self, plate: str, since: date) -> None:
+        """The seeded owner bought the car on `since`: the registry says so from now on."""
+        self._registry.record_owner_since(plate, since)
+        record = self._records.get(plate)
+        if record is not None and since <= self._today:  # as the registry answers from now on
+            set_owner_since(record, since)
+
+
+def car_profile(record: dict[str, Any]) -> CarProfile:
+    """Fuel, cylinders, first registration and owner-since of a registry record."""
+    data = to_registry_data(record)
+    drivetrain = record.get("godkjenning", {}).get("tekniskGodkjenning", {}).get("tekniskeData", {})
+    engines = [m for m in drivetrain.get("motorOgDrivverk", {}).get("motor", []) if m.get("antallSylindre")]
+    owner_since = record.get("registrering", {}).get("registrertForstegangPaEierskap")
+    profile = profile_from_fuel_type(data.fuel_type, engines[0]["antallSylindre"] if engines else None)
+    return CarProfile(
+        profile.fuel,
+        profile.cylinders,
+        first_registration=data.first_registration_date,
+        owner_since=date.fromisoformat(owner_since[:10]) if owner_since else None,
+    )
+
+
+class SeededHistory:
+    """Gives a newly linked used car a plausible history from its earlier owners, stable per plate:
+    up to the day the registry says the current owner bought it, with jobs that fit the car."""
+
+    def __init__(self, seed: int, registry: RegistryService | None = None) -> None:
         self._seed = seed
+        self.registry = registry  # the fake's raw record tells cylinders and owner-since
 
     def earlier_owner_history(self, plate: str, registry: RegistryData, today: date) -> list[HistoryEntry]:
         first = registry.first_registration_date or today
-        return earlier_owner_history_for_plate(plate, first, today, seed=self._seed)
+        record = self.registry.record_for_plate(plate, today) if self.registry else None
+        car = car_profile(record) if record else profile_from_fuel_type(registry.fuel_type)
+        until = car.owner_since if car.owner_since and car.owner_since > first else today
+        return earlier_owner_history_for_plate(plate, first, today, seed=self._seed, car=car, until=until)
 
 
 class FixtureWorkshops:
@@ -57,13 +109,19 @@ class FixtureWorkshops:
     def default_workshop(self) -> Workshop | None:
         return workshop_by_org_nr(HOME_WORKSHOP_ORG_NR)
 
-    def items_for(self, description: str, seed: int) -> list[ServiceItem]:
+    def items_for(self, description: str, seed: int, fuel_type: str | None = None) -> list[ServiceItem]:
         self._faker.seed_instance(plate_seed(description, self._seed + seed))
-        return vehicle_data(self._faker).service_items(description)
+        car = profile_from_fuel_type(fuel_type) if fuel_type else None
+        return vehicle_data(self._faker).service_items(description, car=car)
 
-    def periodic_service(self, electric: bool, mileage_km: int, seed: int) -> str:
+    def periodic_service(
+        self, electric: bool, mileage_km: int, seed: int, fuel_type: str | None = None
+    ) -> str:
         self._faker.seed_instance(plate_seed("periodic", self._seed + seed))
-        return vehicle_data(self._faker).service_job(electric, "periodic", mileage_km).description
+        car = profile_from_fuel_type(fuel_type) if fuel_type else profile_for(electric)
+        return (
+            vehicle_data(self._faker).service_job(kind="periodic", mileage_km=mileage_km, car=car).description
+        )
 
 
 class FixtureScenarios:
@@ -93,26 +151,26 @@ def scenario_sandbox(
 ) -> Sandbox:
     """A sandbox filled from scenario `name`; `identity` (name, e-mail) keeps a demo user's own."""
     today = now.date()
-    registered = _first_registrations(registry, scenario_plates(name), today)
-    scenario = load_scenario(name, seed=seed, today=today, first_registrations=registered)
+    cars = RegistryCars(registry, today)
+    scenario = load_scenario(name, seed=seed, today=today, cars=cars)
     display_name, email = identity or (scenario.display_name, scenario.email)
     if scenario.base == "demo":
-        kari = build_demo_world(
-            seed, today=today, first_registrations=_first_registrations(registry, DEMO_PLATES, today)
-        )[0]
-        sandbox = _demo_sandbox(registry, kari, now, token, user_id)
+        kari = build_demo_world(seed, today=today, cars=cars)[0]
+        sandbox = _demo_sandbox(cars, kari, now, token, user_id)
         sandbox.display_name, sandbox.email = identity or (kari.display_name, kari.email)
     else:
         sandbox = Sandbox(token=token, user_id=user_id, display_name=display_name, email=email)
-        _fill(registry, sandbox, scenario, now)
+        _fill(cars, sandbox, scenario, now)
     sandbox.extras.registry_faults = RegistryFaults.from_dict(scenario.registry_faults)
     update_preferences(sandbox, scenario.preferences)
     return sandbox
 
 
-def _fill(registry: RegistryService, sandbox: Sandbox, scenario: ScenarioWorld, now: datetime) -> None:
+def _fill(cars: RegistryCars, sandbox: Sandbox, scenario: ScenarioWorld, now: datetime) -> None:
     for vehicle in scenario.vehicles:
-        record = registry.record_for_plate(vehicle.plate, today=now.date())
+        if vehicle.owner_since is not None:
+            cars.settle_owner(vehicle.plate, vehicle.owner_since)
+        record = cars.record(vehicle.plate)
         if record is None:
             raise ValueError(f"scenario {scenario.name}: the registry has no car {vehicle.plate}")
         if vehicle.registry_status is not None:
@@ -155,14 +213,14 @@ def _place_linked(
     )
 
 
-def _demo_sandbox(
-    registry: RegistryService, user: DemoUser, now: datetime, token: str, user_id: UUID
-) -> Sandbox:
+def _demo_sandbox(cars: RegistryCars, user: DemoUser, now: datetime, token: str, user_id: UUID) -> Sandbox:
     sandbox = Sandbox(
         token=token, user_id=user_id, display_name=user.display_name, email=user.email, origin="demo"
     )
+    for car in demo_cars(now.date(), cars) if user.vehicles else ():
+        cars.settle_owner(car.plate, car.owner_since(now.date()))
     for vehicle in user.vehicles:
-        record = registry.record_for_plate(vehicle.plate, today=now.date())
+        record = cars.record(vehicle.plate)
         _place_linked(
             sandbox,
             vehicle.plate,
@@ -178,36 +236,26 @@ def _demo_sandbox(
 
 
 def seed_demo_user(world: MockWorld, user: DemoUser, now: datetime) -> Sandbox:
-    sandbox = _demo_sandbox(world.registry, user, now, user.token, user.user_id)
+    sandbox = _demo_sandbox(RegistryCars(world.registry, now.date()), user, now, user.token, user.user_id)
     if not user.vehicles:
         sandbox.origin = "empty"
     sandbox.extras.checked_until = now
     return world.sandboxes.add(sandbox)
 
 
-def _first_registrations(
-    registry: RegistryService, plates: tuple[str, ...] | list[str], today: date
-) -> dict[str, date]:
-    """When the registry says each car was first registered, so histories fit the car."""
-    dates: dict[str, date] = {}
-    for plate in plates:
-        record = registry.record_for_plate(plate, today=today)
-        registered = to_registry_data(record).first_registration_date if record else None
-        if registered is not None:
-            dates[plate] = registered
-    return dates
-
-
 def build_seeded_world(settings: Settings) -> tuple[MockWorld, list[tuple[str, str]]]:
     """The world the CLI serves, and (token, who) for each demo user to print at start-up.
 
     With a state file that already holds a world, that world is restored instead of seeding anew."""
+    history = SeededHistory(settings.seed)
     world = build_world(
         settings,
-        history=SeededHistory(settings.seed),
+        history=history,
         scenarios=lambda registry: FixtureScenarios(registry, settings.seed),
         workshops=FixtureWorkshops(settings.seed),
     )
+    if settings.registry_url is None:  # the fake's records are the ones vehicles are linked from
+        history.registry = world.registry
     if world.state is not None and world.state.seeded:
         tokens = [(s.token, _who(s)) for s in world.sandboxes if s.token in DEMO_TOKENS]
         world.demo_tokens = tuple(token for token, _ in tokens)
@@ -216,9 +264,7 @@ def build_seeded_world(settings: Settings) -> tuple[MockWorld, list[tuple[str, s
     if settings.demo:
         now = datetime.now(UTC)
         kari, ola = build_demo_world(
-            settings.seed,
-            today=now.date(),
-            first_registrations=_first_registrations(world.registry, DEMO_PLATES, now.date()),
+            settings.seed, today=now.date(), cars=RegistryCars(world.registry, now.date())
         )
         if settings.scenario is not None:
             world.sandboxes.add(_scenario_demo_user(world, settings, kari, now))

@@ -32,6 +32,12 @@ def is_ordinary_plate(plate: str) -> bool:
     return bool(_ORDINARY_PLATE.fullmatch(plate))
 
 
+def is_personal_plate(plate: str) -> bool:
+    """Personal plates (personlige kjennemerker): 2–7 letters and digits with at least one letter,
+    not shaped like an ordinary plate ("TESLA1", "NORGE", "HYTTE7")."""
+    return is_valid_plate(plate) and not is_ordinary_plate(plate) and not plate.isdigit()
+
+
 def parse_plate(raw: str) -> str:
     """Normalise a plate from input, or raise INVALID_REGISTRATION_NUMBER."""
     if not _INPUT_PLATE.fullmatch(_compact(raw)):

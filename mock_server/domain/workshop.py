@@ -34,9 +34,13 @@ class WorkshopCatalogue(Protocol):
 
     def default_workshop(self) -> Workshop | None: ...
 
-    def items_for(self, description: str, seed: int) -> list[ServiceItem]: ...
+    def items_for(self, description: str, seed: int, fuel_type: str | None = None) -> list[ServiceItem]:
+        """The invoice lines of a job on a car of `fuel_type` (no spark plugs on a diesel)."""
+        ...
 
-    def periodic_service(self, electric: bool, mileage_km: int, seed: int) -> str:
+    def periodic_service(
+        self, electric: bool, mileage_km: int, seed: int, fuel_type: str | None = None
+    ) -> str:
         """What a periodic service of such a car is called ("Service etter 60 000 km")."""
         ...
 
@@ -50,10 +54,12 @@ class NoCatalogue:
     def default_workshop(self) -> Workshop | None:
         return None
 
-    def items_for(self, description: str, seed: int) -> list[ServiceItem]:
+    def items_for(self, description: str, seed: int, fuel_type: str | None = None) -> list[ServiceItem]:
         return [ServiceItem(description, 1490)]
 
-    def periodic_service(self, electric: bool, mileage_km: int, seed: int) -> str:
+    def periodic_service(
+        self, electric: bool, mileage_km: int, seed: int, fuel_type: str | None = None
+    ) -> str:
         return "Service"
 
 
@@ -82,9 +88,11 @@ class WorkshopSide:
         now = sandbox.clock.now()
         day = appointment_date or now.date() + timedelta(days=DEFAULT_LEAD_DAYS)
         if description is None:
-            electric = sandbox.vehicles[plate].registry.fuel_type == "electric"
+            fuel = sandbox.vehicles[plate].registry.fuel_type
             mileage = self._last_reading(sandbox, plate)[0]
-            description = self._catalogue.periodic_service(electric, mileage, sandbox.extras.sequence)
+            description = self._catalogue.periodic_service(
+                fuel == "electric", mileage, sandbox.extras.sequence, fuel
+            )
         booking = Booking(
             id=uuid5(sandbox.user_id, f"booking-{sandbox.extras.next_number()}"),
             plate=plate,
@@ -187,7 +195,9 @@ class WorkshopSide:
             description=booking.description,
             items=list(items)
             if items
-            else self._catalogue.items_for(booking.description, sandbox.extras.sequence),
+            else self._catalogue.items_for(
+                booking.description, sandbox.extras.sequence, self._fuel_type(sandbox, booking.plate)
+            ),
             mileage_km=mileage_km,
         )
         sandbox.service_log.add(entry)
@@ -265,6 +275,11 @@ class WorkshopSide:
                 f"Booking {booking_id} is {booking.status}; {event} needs it to be {' or '.join(allowed)}.",
             )
         return booking
+
+    @staticmethod
+    def _fuel_type(sandbox: Sandbox, plate: str) -> str | None:
+        vehicle = sandbox.vehicles.get(plate)
+        return vehicle.registry.fuel_type if vehicle is not None else None
 
     def _workshop(self, sandbox: Sandbox, plate: str, org_nr: str | None) -> Workshop:
         if org_nr is not None:

@@ -3,7 +3,7 @@
 Two real enkeltoppslag answers ship with the package (EK 39085, a VW e-Golf, and BE 12335, a VW Passat
 GTE) and are returned unchanged. More records can be registered for demo vehicles and scenarios
 (a scrapped or deregistered car, an owner change: see record_edits.py), including for plates that
-would otherwise be unknown, such as personal plates.
+would otherwise be unknown, such as plates of a series never issued.
 """
 
 from __future__ import annotations

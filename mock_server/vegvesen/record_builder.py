@@ -42,7 +42,8 @@ def build_record(car: GeneratedCar, today: date) -> Record:
                 "kjennemerke": shown_plate,
                 "kjennemerkekategori": "KJORETOY",
                 "kjennemerketype": codes.PLATE_TYPE_ORDINARY,
-            }
+            },
+            *_personal_plate(car),
         ],
         "registrering": {
             "fomTidspunkt": owner_since,
@@ -54,6 +55,21 @@ def build_record(car: GeneratedCar, today: date) -> Record:
         "periodiskKjoretoyKontroll": periodic,
     }
     return copy_json(record)  # the code constants are shared; callers may edit what they get
+
+
+def _personal_plate(car: GeneratedCar) -> list[Record]:
+    """A personal plate is listed after the ordinary one, without a plate type (as the registry does)."""
+    if car.personal_plate is None or car.personal_since is None:
+        return []
+    rng = plate_stream(car.personal_plate, "personal-at")
+    at = time(rng.randint(8, 19), rng.randint(0, 59), rng.randint(0, 59))
+    return [
+        {
+            "fomTidspunkt": oslo_timestamp(car.personal_since, at, rng.randint(0, 999)),
+            "kjennemerke": car.personal_plate,
+            "kjennemerkekategori": "PERSONLIG",
+        }
+    ]
 
 
 def _current_ownership_start(car: GeneratedCar, today: date) -> str:

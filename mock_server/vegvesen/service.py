@@ -1,7 +1,8 @@
 """The registry fake's core, free of HTTP: keys, daily quota, parameter rules, record lookup.
 
 Order of checks, as a gateway in front of the service would apply them: outage (503), API key
-(403), daily quota (429 or 422, with Retry-After), parameters (400), then the lookup itself. Every
+(403), daily quota (429 or 422, with Retry-After), parameters (400: none or both given, or a plate
+outside 2–7 characters or a VIN outside 1–19), then the lookup itself. Every
 call with a valid key within the quota counts against it, whatever its outcome.
 """
 
@@ -12,10 +13,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from ..fast_json import compact_json
+from ..fast_json import compact_json, copy_json
 from .generator import generate_record
 from .known_records import ExplicitRecords, normalise_registry_key
 from .oslo_time import oslo_date, seconds_until_oslo_midnight
+from .record_edits import set_owner_since
 
 Record = dict[str, Any]
 
@@ -24,6 +26,9 @@ DEMO_API_KEY = "minbil-demo-apikey"
 BLOCKED_API_KEY = "minbil-blocked-apikey"
 NOT_AVAILABLE = "OPPLYSNINGER_IKKE_TILGJENGELIGE"
 DEFAULT_DAILY_QUOTA = 50_000
+PLATE_LENGTHS = (2, 7)  # kjennemerke, as documented
+VIN_LENGTHS = (1, 19)  # understellsnummer, as documented
+GENERATED_RECORDS_KEPT = 1_000  # about 10 MB of records at most
 QUOTA_STATUSES = (429, 422)  # 429: the published documentation; 422: the official OpenAPI file
 _KEY_PREFIX = "apikey"
 
@@ -81,6 +86,8 @@ class RegistryService:
         self.records = records if records is not None else ExplicitRecords.with_reference_records()
         self._calls: dict[tuple[str, date], int] = {}
         self._plate_by_vin: dict[str, str] = {}  # VINs of generated cars seen so far
+        self._owner_since: dict[str, date] = {}  # seeded owners: when they bought their cars
+        self._generated: dict[tuple[str, date], Record | None] = {}  # recent generated records
 
     def lookup(
         self,
@@ -101,7 +108,7 @@ class RegistryService:
             retry_after = str(seconds_until_oslo_midnight(now))
             return RegistryAnswer(self.config.quota_status, headers={"Retry-After": retry_after})
         plate, vin = _given(kjennemerke), _given(understellsnummer)
-        if (plate is None) == (vin is None):
+        if (plate is None) == (vin is None) or not _documented_length(plate, vin):
             return RegistryAnswer(400)
         today = oslo_date(now)
         record = self.record_for_plate(plate, today) if plate else self.record_for_vin(vin or "", today)
@@ -116,10 +123,28 @@ class RegistryService:
             return None
         record = self.records.by_plate(wanted)
         if record is None:
-            record = generate_record(wanted, today)
+            record = self._generate(wanted, today)
             if record is not None:
                 self._plate_by_vin[record["kjoretoyId"]["understellsnummer"]] = wanted
+        since = self._owner_since.get(wanted)
+        if record is not None and since is not None and since <= today:
+            set_owner_since(record, since)  # the record is a fresh copy
         return record
+
+    def _generate(self, plate: str, today: date) -> Record | None:
+        """A generated record, kept for the day: a scenario's fleet is built again on every reset."""
+        key = (plate, today)
+        if key not in self._generated:
+            if len(self._generated) >= GENERATED_RECORDS_KEPT:
+                self._generated.clear()
+            self._generated[key] = generate_record(plate, today)
+        record = self._generated[key]
+        return copy_json(record) if record is not None else None
+
+    def record_owner_since(self, plate: str, day: date) -> None:
+        """A seeded owner bought the car on `day`: from then on the record says so (its
+        registrertForstegangPaEierskap), so the registry and the owner's history tell one story."""
+        self._owner_since[normalise_registry_key(plate)] = day
 
     def record_for_vin(self, vin: str, today: date) -> Record | None:
         """The record for a VIN: explicit records, or a generated car whose plate was looked up
@@ -162,6 +187,13 @@ def _api_key(authorization: str | None) -> str | None:
     if len(parts) != 2 or parts[0].lower() != _KEY_PREFIX:
         return None
     return parts[1].strip() or None
+
+
+def _documented_length(plate: str | None, vin: str | None) -> bool:
+    """The documented lengths: a plate has 2–7 characters, a VIN 1–19 (whitespace not counted)."""
+    if plate is not None:
+        return PLATE_LENGTHS[0] <= len(normalise_registry_key(plate)) <= PLATE_LENGTHS[1]
+    return vin is not None and VIN_LENGTHS[0] <= len(normalise_registry_key(vin)) <= VIN_LENGTHS[1]
 
 
 def _given(value: str | None) -> str | None:

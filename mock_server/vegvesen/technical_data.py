@@ -123,12 +123,13 @@ def _body(car: GeneratedCar, rng: Random) -> Record:
 def _environment(powertrain: Powertrain, year: int) -> Record:
     wltp = year >= WLTP_FROM_YEAR
     groups: list[Record] = []
+    exhaust = exhaust_emissions(powertrain, year)
     if powertrain.has_engine:
         fuel = codes.FUEL_DIESEL if powertrain.kind == "diesel" else codes.FUEL_PETROL
         groups.append(
             {
                 "drivstoffKodeMiljodata": fuel,
-                "forbrukOgUtslipp": [_fuel_figures(powertrain, wltp)],
+                "forbrukOgUtslipp": [_sorted(_fuel_figures(powertrain, wltp) | exhaust)],
                 "lyd": {
                     "kjorestoy": 68 if powertrain.kind == "diesel" else 70,
                     "standstoy": 76 if powertrain.kind == "diesel" else 72,
@@ -138,9 +139,11 @@ def _environment(powertrain: Powertrain, year: int) -> Record:
             }
         )
     if powertrain.has_motor:
+        # A WLTP plug-in hybrid repeats the exhaust figures in its electric group, as the registry does.
+        shared = exhaust if powertrain.kind == "plug_in_hybrid" and wltp else {}
         electric: Record = {
             "drivstoffKodeMiljodata": codes.FUEL_ELECTRIC,
-            "forbrukOgUtslipp": [_electric_figures(powertrain, wltp)],
+            "forbrukOgUtslipp": [_sorted(_electric_figures(powertrain, wltp) | shared)],
         }
         if powertrain.kind == "electric":
             electric["lyd"] = (
@@ -152,6 +155,46 @@ def _environment(powertrain: Powertrain, year: int) -> Record:
     else:
         euro = codes.EURO_4 if year < 2011 else codes.EURO_5 if year < 2015 else codes.EURO_6
     return {"euroKlasse": euro, "miljoOgdrivstoffGruppe": groups, "okoInnovasjon": False}
+
+
+def exhaust_emissions(powertrain: Powertrain, year: int) -> Record:
+    """The type-approval exhaust figures (utslipp*, mg/km) of an engine, as real records carry them:
+    CO, hydrocarbons and NOx for petrol engines, NOx with HC+NOx for diesels, particles for diesels
+    and later petrol engines, a factory particle filter on diesels from 2011 and on petrol engines
+    from 2019. Electric cars have none. The same engine and year always give the same figures."""
+    if not powertrain.has_engine:
+        return {}
+    rng = Random(f"{powertrain.engine_code}|{powertrain.kind}|{year >= WLTP_FROM_YEAR}")
+    tightened = 0.6 if year >= 2015 else 1.0  # Euro 6 roughly halved the limits
+    figures: Record = {"utslippCOmgPrKm": round(rng.uniform(50, 600) * tightened, 1)}
+    if powertrain.kind == "diesel":
+        nox = round(rng.uniform(20, 160) * tightened, 1)
+        figures |= {
+            "utslippNOxMgPrKm": nox,
+            "utslippTHCogNOxMgPrKm": round(nox + rng.uniform(5, 30), 1),
+            "utslippPartikkelAntallPrKm": float(rng.randint(10, 200) * 100_000_000),
+            "utslippPartiklerMgPrKm": round(rng.uniform(0.1, 0.8), 2),
+        }
+        if year >= 2011:
+            figures["partikkelfilterFabrikkmontert"] = True
+        return figures
+    nmhc = round(rng.uniform(5, 30), 1)
+    figures |= {
+        "utslippNMHCmgPrKm": nmhc,
+        "utslippNOxMgPrKm": round(rng.uniform(1, 35), 1),
+        "utslippTHCmgPrKm": round(nmhc + rng.uniform(1, 5), 1),
+    }
+    if year >= 2015:
+        figures["utslippPartikkelAntallPrKm"] = float(rng.randint(100, 900) * 1_000_000_000)
+        figures["utslippPartiklerMgPrKm"] = round(rng.uniform(0.05, 0.7), 2)
+    if year >= WLTP_FROM_YEAR:
+        figures["partikkelfilterFabrikkmontert"] = rng.random() < 0.7
+    return figures
+
+
+def _sorted(figures: Record) -> Record:
+    """The registry lists these fields in alphabetical order."""
+    return dict(sorted(figures.items()))
 
 
 def _fuel_figures(powertrain: Powertrain, wltp: bool) -> Record:

@@ -108,7 +108,7 @@ def test_operations_on_a_vehicle_that_is_not_linked_answer_404_vehicle_not_linke
 
 def test_a_plate_the_registry_does_not_know_answers_404_and_links_nothing(mock: Mock) -> None:
     token = mock.new_sandbox()
-    answer = _link(mock, token, "HEISANN")
+    answer = _link(mock, token, "IO12345")
     assert (answer.status_code, answer.json()["code"]) == (404, "VEHICLE_NOT_FOUND_IN_REGISTRY")
     assert mock.get("/api/co/vehicles", token).json()["data"] == []
 

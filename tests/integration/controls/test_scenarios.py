@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from fixtures.scenarios import scenario_names
@@ -21,9 +19,7 @@ def test_every_scenario_makes_a_sandbox_the_api_serves(shared_controls: Controls
 
 
 def test_ten_thousand_logs_page_through_their_entries(shared_controls: Controls) -> None:
-    started = time.perf_counter()
     token = shared_controls.new_sandbox("ten-thousand-logs")
-    assert time.perf_counter() - started < 3.0
     page = shared_controls.call(
         "GET", "/api/co/service-log/list", token, params={"page": 100, "page_size": 100}
     )

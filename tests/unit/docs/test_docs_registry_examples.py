@@ -49,5 +49,5 @@ def test_abridged_ek39085_record_is_part_of_the_real_answer() -> None:
     assert differences == []
 
 
-def test_no_data_example_is_the_answer_for_a_personal_plate() -> None:
-    assert _shown("noData") == _lookup("MINBIL")
+def test_no_data_example_is_the_answer_for_an_unissued_series() -> None:
+    assert _shown("noData") == _lookup("IO12345")

@@ -37,7 +37,9 @@ resolvable_plates = st.from_regex(rf"\A{_SERIES_LETTER}{{2}}[0-9]{{4,5}}\Z")
 electric_plates = st.from_regex(rf"\AE{_SERIES_LETTER}[0-9]{{4,5}}\Z")
 combustion_plates = st.from_regex(r"\A[A-DF-HJ-NPR-Z][A-HJ-NPR-Z][0-9]{4,5}\Z")
 unissued_series_plates = st.from_regex(r"\A([IOQ][A-Z]|[A-Z][IOQ])[0-9]{4,5}\Z")
-personal_plates = st.from_regex(r"\A[A-ZÆØÅ]{2,7}\Z") | st.from_regex(r"\A[A-Z]{3,6}[0-9]{1,2}\Z")
+personal_plates = st.from_regex(r"\A[A-ZÆØÅ]{2,7}\Z") | st.from_regex(r"\A[A-Z]{3,5}[0-9]{1,2}\Z")
+digit_only_plates = st.from_regex(r"\A[0-9]{2,7}\Z")
+unknown_plates = unissued_series_plates | digit_only_plates
 
 
 def read_json(path: Path) -> Any:

@@ -69,8 +69,8 @@ async def test_both_clients_return_the_same_generated_car(service: RegistryServi
 
 async def test_unknown_plate_raises_vehicle_not_found(demo_client: RegistryClient) -> None:
     with pytest.raises(RegistryVehicleNotFound) as raised:
-        await demo_client.lookup_plate("TESLA1")
-    assert raised.value.plate == "TESLA1"
+        await demo_client.lookup_plate("IO12345")
+    assert raised.value.plate == "IO12345"
 
 
 @pytest.mark.parametrize("status", [429, 422])

@@ -17,7 +17,7 @@ from .registry_helpers import (
     electric_plates,
     personal_plates,
     resolvable_plates,
-    unissued_series_plates,
+    unknown_plates,
     walk,
 )
 
@@ -218,9 +218,32 @@ def test_a_car_is_unknown_before_its_first_registration(plate: str) -> None:
 
 
 @settings(max_examples=50)
-@given(unissued_series_plates | personal_plates)
-def test_unissued_series_and_personal_plates_resolve_to_nothing(plate: str) -> None:
+@given(unknown_plates)
+def test_unissued_series_and_digit_only_plates_resolve_to_nothing(plate: str) -> None:
     assert generate_record(plate, TODAY) is None
+
+
+@settings(max_examples=50)
+@given(personal_plates)
+def test_a_personal_plate_resolves_to_the_same_car_listed_beside_its_ordinary_plate(plate: str) -> None:
+    record = generate_record(plate, TODAY)
+    assert record is not None and record == generate_record(plate, TODAY)
+    ordinary, personal = record["kjennemerke"]
+    assert (
+        ordinary["kjennemerkekategori"] == "KJORETOY"
+        and ordinary["kjennemerke"] == record["kjoretoyId"]["kjennemerke"]
+    )
+    assert personal["kjennemerke"] == plate and personal["kjennemerkekategori"] == "PERSONLIG"
+    assert "kjennemerketype" not in personal
+    assert ordinary["fomTidspunkt"][:10] <= personal["fomTidspunkt"][:10] <= TODAY.isoformat()
+
+
+@pytest.mark.parametrize(("plate", "make"), [("TESLA1", "TESLA"), ("VOLVO7", "VOLVO"), ("HYTTE7", None)])
+def test_a_personal_plate_naming_a_make_is_a_car_of_that_make(plate: str, make: str | None) -> None:
+    record = generate_record(plate, TODAY)
+    assert record is not None
+    merke = record["godkjenning"]["tekniskGodkjenning"]["tekniskeData"]["generelt"]["merke"][0]["merke"]
+    assert merke == (make or merke)
 
 
 @pytest.mark.parametrize(

@@ -55,7 +55,7 @@ def test_vin_lookup_answers_the_same_car(client: TestClient) -> None:
 
 
 def test_unknown_plate_answers_200_with_feilmelding(client: TestClient) -> None:
-    response = client.get(ENKELTOPPSLAG_PATH, params={"kjennemerke": "TESLA1"}, headers=HEADERS)
+    response = client.get(ENKELTOPPSLAG_PATH, params={"kjennemerke": "QA12345"}, headers=HEADERS)
     assert (response.status_code, response.json()) == (
         200,
         {"feilmelding": "OPPLYSNINGER_IKKE_TILGJENGELIGE"},

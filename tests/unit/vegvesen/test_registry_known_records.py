@@ -53,8 +53,9 @@ def test_registered_record_takes_precedence_over_the_generated_car(service: Regi
     }
 
 
-def test_a_personal_plate_answers_once_registered(service: RegistryService) -> None:
-    assert lookup_plate(service, "ELBIL1").body == {"feilmelding": "OPPLYSNINGER_IKKE_TILGJENGELIGE"}
+def test_a_registered_record_takes_precedence_for_a_personal_plate(service: RegistryService) -> None:
+    generated = record_of(lookup_plate(service, "ELBIL1"))
+    assert generated["kjennemerke"][-1]["kjennemerke"] == "ELBIL1"
     own = load_reference_records()[0]
     own["kjoretoyId"]["kjennemerke"] = "ELBIL1"
     service.register_record(own)

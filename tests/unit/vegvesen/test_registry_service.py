@@ -20,10 +20,9 @@ from .registry_helpers import (
     NOW,
     lookup_plate,
     lookup_vin,
-    personal_plates,
     record_of,
     resolvable_plates,
-    unissued_series_plates,
+    unknown_plates,
 )
 
 NOT_AVAILABLE = {"feilmelding": "OPPLYSNINGER_IKKE_TILGJENGELIGE"}
@@ -123,8 +122,8 @@ def test_quota_status_must_be_429_or_422() -> None:
 
 
 @settings(max_examples=40)
-@given(unissued_series_plates | personal_plates)
-def test_unissued_series_and_personal_plates_are_not_available(plate: str) -> None:
+@given(unknown_plates)
+def test_unissued_series_and_digit_only_plates_are_not_available(plate: str) -> None:
     answer = lookup_plate(RegistryService(), plate)
     assert (answer.status, answer.body) == (200, NOT_AVAILABLE)
 
@@ -170,3 +169,21 @@ def test_answer_body_is_utf8_json_with_norwegian_letters_unescaped(service: Regi
     body = lookup_plate(service, "BE12335").body_bytes()
     assert "Sølv".encode() in body
     assert b"\\u00f8" not in body
+
+
+@settings(max_examples=30)
+@given(
+    kjennemerke=st.none() | st.text(st.sampled_from("AB12 "), max_size=12),
+    understellsnummer=st.none() | st.text(st.sampled_from("WVZ9 "), max_size=25),
+)
+def test_parameters_outside_their_documented_lengths_answer_400(
+    kjennemerke: str | None, understellsnummer: str | None
+) -> None:
+    answer = RegistryService().lookup(
+        kjennemerke=kjennemerke, understellsnummer=understellsnummer, authorization=DEMO_AUTH, now=NOW
+    )
+    plate = "".join((kjennemerke or "").split())
+    vin = "".join((understellsnummer or "").split())
+    well_formed = (2 <= len(plate) <= 7 and not vin) or (1 <= len(vin) <= 19 and not plate)
+    assert (answer.status == 400) == (not well_formed)
+    assert answer.status != 400 or answer.body is None  # the registry's 400 carries no body
