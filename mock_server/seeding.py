@@ -208,6 +208,10 @@ def build_seeded_world(settings: Settings) -> tuple[MockWorld, list[tuple[str, s
         scenarios=lambda registry: FixtureScenarios(registry, settings.seed),
         workshops=FixtureWorkshops(settings.seed),
     )
+    if settings.demo:
+        # Shared by everyone: reset and restored by anyone, deleted or made anew only by the operator.
+        for token in DEMO_TOKENS:
+            world.lifecycle.protect(token, snapshots=[START_SNAPSHOT])
     if world.state is not None and world.state.seeded:
         return world, [(s.token, _who(s)) for s in world.sandboxes if s.token in DEMO_TOKENS]
     tokens: list[tuple[str, str]] = []
@@ -225,7 +229,7 @@ def build_seeded_world(settings: Settings) -> tuple[MockWorld, list[tuple[str, s
         for sandbox in (world.sandboxes.by_token(kari.token), seed_demo_user(world, ola, now)):
             assert sandbox is not None
             # The seeded world under a name: POST /__mock/sandbox/snapshots/start/restore goes back.
-            world.lifecycle.snapshot(sandbox, START_SNAPSHOT)
+            world.lifecycle.snapshot(sandbox, START_SNAPSHOT, operator=True)
             tokens.append((sandbox.token, _who(sandbox)))
     if world.state is not None:
         world.state.sync(world.sandboxes, [], world.images.all())

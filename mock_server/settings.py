@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .domain.control_models import RegistryFaults
+from .domain.limits import SandboxLimits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = PROJECT_ROOT / "openapi.yaml"
@@ -47,3 +48,8 @@ class Settings:
     # SQLite file that keeps every sandbox across restarts; None keeps everything in memory.
     state_path: Path | None = None
     journal_size: int = 200
+    # --- a mock shared by a team: what its users may keep, and the operator's token ---
+    limits: SandboxLimits = field(default_factory=SandboxLimits)
+    # Sent as X-Mock-Admin-Token, lets the operator delete or make anew the demo sandboxes and
+    # pass the sandbox limit; None: nobody can.
+    admin_token: str | None = None
