@@ -21,12 +21,14 @@ from .compact_specs import serve_specs_compact
 from .control.api import BASE_PATH as CONTROL_BASE_PATH
 from .control.api import add_control_api
 from .control.api import load_spec as load_control_spec
+from .control.operator import Operator
 from .control.sandbox_handlers import SandboxHandlers
 from .control.world_handlers import WorldHandlers
 from .direct import DirectPathMiddleware, prepare_operations
 from .domain.export_tokens import ExportTokenSigner
 from .domain.images import ImageStore
-from .domain.sandboxes import EmptyOnly, SandboxLifecycle, ScenarioSource
+from .domain.limits import StorageBudget
+from .domain.sandboxes import EmptyOnly, SandboxLifecycle, ScenarioSource, image_ids_in_use
 from .domain.vehicles import HistoryProvider, VehicleService
 from .domain.workshop import WorkshopCatalogue, WorkshopSide
 from .errors import register_error_handlers
@@ -48,6 +50,7 @@ from .persistence import PersistenceMiddleware
 from .prefer import DocumentedResponses, PreferMiddleware
 from .request_body import RequestBodyMiddleware
 from .routes import RouteTable
+from .sandbox_gate import SandboxGate, SandboxGateMiddleware
 from .settings import SPEC_PATH, Settings
 from .store.sandbox import Sandbox, SandboxRegistry
 from .store.sqlite_state import SqliteState
@@ -107,8 +110,10 @@ def build_world(
         client = HttpRegistryClient(settings.registry_url, settings.registry_api_key)
     else:
         client = InProcessRegistryClient(registry, settings.registry_api_key)
-    images = ImageStore()
     sandboxes = SandboxRegistry()
+    # Snapshots and uploaded images share one budget; an image is kept while something shows it.
+    budget = StorageBudget(settings.limits.storage_budget_bytes)
+    images = ImageStore(budget, referenced=lambda: image_ids_in_use(sandboxes))
 
     def registry_for(sandbox: Sandbox, inner: RegistryClient) -> RegistryClient:
         return per_sandbox_client(inner, sandbox.extras.registry_faults, sandbox.clock.now)
@@ -126,6 +131,13 @@ def build_world(
         if settings.planted_faults
         else VehicleService(client, images, history, registry_for=registry_for)
     )
+    journal = RequestJournal(settings.journal_size)
+    injector = FaultInjector([*settings.fault_rules, *registry_rules], settings.seed, routes.operation_ids)
+
+    def forget(token: str) -> None:
+        journal.forget(token)
+        injector.forget(token)
+
     world = MockWorld(
         settings=settings,
         sandboxes=sandboxes,
@@ -138,10 +150,17 @@ def build_world(
         ),
         carowner_spec=carowner_spec,
         routes=routes,
-        lifecycle=SandboxLifecycle(sandboxes, scenarios(registry) if scenarios else EmptyOnly()),
+        lifecycle=SandboxLifecycle(
+            sandboxes,
+            scenarios(registry) if scenarios else EmptyOnly(),
+            limits=settings.limits,
+            images=images,
+            budget=budget,
+            forget=forget,
+        ),
         workshop=WorkshopSide(workshops),
-        injector=FaultInjector([*settings.fault_rules, *registry_rules], settings.seed, routes.operation_ids),
-        journal=RequestJournal(settings.journal_size),
+        injector=injector,
+        journal=journal,
         state=state,
     )
     if world.state is not None and world.state.seeded:
@@ -149,6 +168,7 @@ def build_world(
             sandboxes.add(sandbox)
         for image in world.state.load_images():
             images.put(image)
+        images.collect()  # a file written before images were freed may keep some nobody shows
     return world
 
 
@@ -226,9 +246,17 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
     )
     carowner_specification = app.middleware.apis[-1].specification  # the one just added, refs resolved
     add_registry_api(app, world.registry)
+    gate = SandboxGate()
     add_control_api(
         app,
-        SandboxHandlers(world.sandboxes, world.lifecycle, world.journal, world.injector),
+        SandboxHandlers(
+            world.sandboxes,
+            world.lifecycle,
+            world.journal,
+            world.injector,
+            gate=gate,
+            operator=Operator(settings.admin_token),
+        ),
         WorldHandlers(world.sandboxes, world.workshop, world.injector, world.journal),
         validate_responses=settings.validate_responses,
     )
@@ -258,6 +286,8 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         sandboxes=world.sandboxes,
         routes=world.routes,
     )
+    # A snapshot is written out while no other request of its sandbox is in flight (sandbox_gate.py).
+    app.add_middleware(SandboxGateMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, gate=gate)
     if world.state is not None:
         app.add_middleware(
             PersistenceMiddleware,

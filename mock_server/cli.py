@@ -13,6 +13,7 @@ from pathlib import Path
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
 from .app import create_app  # noqa: E402
+from .domain.limits import MIB, SandboxLimits  # noqa: E402
 from .faults import FAULTS  # noqa: E402
 from .injection import RuleError  # noqa: E402
 from .injection.config import FaultConfigError, load_fault_file, registry_faults  # noqa: E402
@@ -89,6 +90,32 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         metavar="N",
         help="connections served at once; past it requests are answered 503 (default 1000)",
     )
+    shared = parser.add_argument_group("a mock shared by a team (see README: Mock controls)")
+    shared.add_argument(
+        "--admin-token",
+        metavar="TOKEN",
+        help="operator token: sent as X-Mock-Admin-Token it lets a request delete or re-create the demo "
+        "sandboxes and pass --max-sandboxes (default: none, nobody can)",
+    )
+    limits = SandboxLimits()
+    shared.add_argument(
+        "--max-sandboxes", type=_positive(int), default=limits.max_sandboxes, metavar="N",
+        help=f"sandboxes the control API may make, demo users not counted (default {limits.max_sandboxes})",
+    )  # fmt: skip
+    shared.add_argument(
+        "--max-snapshots", type=_positive(int), default=limits.max_snapshots, metavar="N",
+        help=f"snapshots per sandbox (default {limits.max_snapshots})",
+    )  # fmt: skip
+    shared.add_argument(
+        "--storage-budget-mb", type=_positive(int), default=limits.storage_budget_bytes // MIB, metavar="MIB",
+        help="snapshots and uploaded images of all sandboxes together, in MiB "
+        f"(default {limits.storage_budget_bytes // MIB})",
+    )  # fmt: skip
+    shared.add_argument(
+        "--idle-expiry", type=_duration, default=limits.idle_expiry_seconds, metavar="DURATION",
+        help="delete a sandbox no request has used for this long, e.g. 30m, 24h, 7d; 0 keeps them all "
+        "(default 24h; the demo users never expire)",
+    )  # fmt: skip
     parser.add_argument(
         "--no-direct-path",
         action="store_true",
@@ -135,7 +162,29 @@ def settings_from(args: argparse.Namespace) -> Settings:
         journal_size=args.journal_size,
         request_timeout=args.request_timeout,
         max_connections=args.max_connections,
+        admin_token=args.admin_token,
+        limits=SandboxLimits(
+            max_sandboxes=args.max_sandboxes,
+            max_snapshots=args.max_snapshots,
+            storage_budget_bytes=args.storage_budget_mb * MIB,
+            idle_expiry_seconds=args.idle_expiry,
+        ),
     )
+
+
+_UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def _duration(text: str) -> float | None:
+    """'30m', '24h', '7d', '90s' or plain seconds; 0 means never."""
+    number, unit = (text[:-1], text[-1]) if text[-1:] in _UNITS else (text, "s")
+    try:
+        seconds = float(number) * _UNITS[unit]
+    except ValueError:
+        seconds = -1
+    if seconds < 0 or seconds != seconds or seconds == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a duration such as 30m, 24h or 7d (0: never)")
+    return seconds or None
 
 
 def banner(settings: Settings, tokens: list[tuple[str, str]]) -> str:
@@ -191,6 +240,10 @@ def main(argv: list[str] | None = None) -> int:
     # over them paused every request for ~40 ms (the p99).
     gc.collect()
     gc.freeze()
+    # While a big sandbox is built in the worker thread (control/build_worker.py), the event loop
+    # waits up to this long for the GIL at each hand-over: 1 ms instead of 5 keeps a cheap GET
+    # meanwhile at a few milliseconds. With one thread running it costs nothing.
+    sys.setswitchinterval(0.001)
     serve(
         app,
         sock,

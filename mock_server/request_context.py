@@ -41,6 +41,17 @@ def current_base_url() -> str:
     return str(Request(scope).base_url)
 
 
+def current_header(name: bytes) -> str | None:
+    """A header of the request being served (`name` in lower case), or None."""
+    scope = _scope.get()
+    if scope is None:
+        return None
+    for key, value in scope["headers"]:
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
 def use_clock(now: Callable[[], datetime]) -> None:
     """Serve this request on a sandbox's clock."""
     _clock.set(now)

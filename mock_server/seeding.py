@@ -256,6 +256,10 @@ def build_seeded_world(settings: Settings) -> tuple[MockWorld, list[tuple[str, s
     )
     if settings.registry_url is None:  # the fake's records are the ones vehicles are linked from
         history.registry = world.registry
+    if settings.demo:
+        # Shared by everyone: reset and restored by anyone, deleted or made anew only by the operator.
+        for token in DEMO_TOKENS:
+            world.lifecycle.protect(token, snapshots=[START_SNAPSHOT])
     if world.state is not None and world.state.seeded:
         tokens = [(s.token, _who(s)) for s in world.sandboxes if s.token in DEMO_TOKENS]
         world.demo_tokens = tuple(token for token, _ in tokens)
@@ -273,7 +277,7 @@ def build_seeded_world(settings: Settings) -> tuple[MockWorld, list[tuple[str, s
         for sandbox in (world.sandboxes.by_token(kari.token), seed_demo_user(world, ola, now)):
             assert sandbox is not None
             # The seeded world under a name: POST /__mock/sandbox/snapshots/start/restore goes back.
-            world.lifecycle.snapshot(sandbox, START_SNAPSHOT)
+            world.lifecycle.snapshot(sandbox, START_SNAPSHOT, operator=True)
             tokens.append((sandbox.token, _who(sandbox)))
     if world.state is not None:
         world.state.sync(world.sandboxes, [], world.images.all())

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .domain.control_models import RegistryFaults
+from .domain.limits import SandboxLimits
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SPEC_PATH = PROJECT_ROOT / "openapi.yaml"
@@ -52,3 +53,8 @@ class Settings:
     request_timeout: float = 30.0
     # Connections served at once; past it a request is answered 503 (uvicorn's limit_concurrency).
     max_connections: int = 1000
+    # --- a mock shared by a team: what its users may keep, and the operator's token ---
+    limits: SandboxLimits = field(default_factory=SandboxLimits)
+    # Sent as X-Mock-Admin-Token, lets the operator delete or make anew the demo sandboxes and
+    # pass the sandbox limit; None: nobody can.
+    admin_token: str | None = None

@@ -1,4 +1,8 @@
-"""Control handlers for the Sandboxes and Time tags: thin adapters by operationId."""
+"""Control handlers for the Sandboxes and Time tags: thin adapters by operationId.
+
+Building a scenario, restoring a snapshot and taking one can take long for a big world: those run
+in one worker thread (one at a time) and their result is applied on the event loop, so every
+other client is served meanwhile (see domain/sandboxes.py and sandbox_gate.py)."""
 
 from __future__ import annotations
 
@@ -7,12 +11,15 @@ from typing import Any
 
 from ..domain import timeline
 from ..domain.errors import DomainError
-from ..domain.sandboxes import EMPTY, SandboxLifecycle
+from ..domain.sandboxes import EMPTY, SandboxLifecycle, capture, restored
 from ..handlers.common import sandbox_of
 from ..injection import FaultInjector
 from ..journal import RequestJournal
+from ..sandbox_gate import SandboxGate
 from ..store.sandbox import SandboxRegistry
 from . import representations as rep
+from .build_worker import BuildWorker
+from .operator import Operator
 
 MAX_CLOCK_OFFSET = timedelta(days=365 * 100)
 
@@ -24,16 +31,30 @@ class SandboxHandlers:
         lifecycle: SandboxLifecycle,
         journal: RequestJournal,
         injector: FaultInjector,
+        *,
+        gate: SandboxGate | None = None,
+        operator: Operator | None = None,
     ) -> None:
         self._sandboxes = sandboxes
         self._lifecycle = lifecycle
         self._journal = journal
         self._injector = injector
+        self._gate = gate or SandboxGate()
+        self._operator = operator or Operator(None)
+        self._worker = BuildWorker()
 
     async def createSandbox(self, body: dict[str, Any] | None = None):
         # No body at all (not even a Content-Type) reaches here as bytes: it means "empty".
         body = body if isinstance(body, dict) else {}
-        sandbox = self._lifecycle.create(body.get("scenario", EMPTY), body.get("token"))
+        pending = self._lifecycle.prepare_create(
+            body.get("scenario", EMPTY), body.get("token"), operator=self._operator.is_caller()
+        )
+        try:
+            build = self._lifecycle.build
+            built = await self._worker.run(build, pending.scenario, pending.token, pending.user_id)
+            sandbox = self._lifecycle.finish_create(pending, built)
+        finally:
+            self._lifecycle.abandon(pending)
         return rep.ok(rep.sandbox(sandbox), 201)
 
     async def listScenarios(self):
@@ -46,15 +67,17 @@ class SandboxHandlers:
 
     async def deleteSandbox(self, user: str):
         sandbox = sandbox_of(self._sandboxes, user)
-        self._lifecycle.delete(sandbox)
-        self._journal.forget(sandbox.token)
-        self._injector.forget(sandbox.token)
+        self._lifecycle.delete(sandbox, operator=self._operator.is_caller())
+        self._worker.retire(sandbox)
+        del sandbox  # the worker frees it
         return rep.no_content()
 
     async def resetSandbox(self, user: str):
         sandbox = sandbox_of(self._sandboxes, user)
         async with sandbox.lock:
-            self._lifecycle.reset(sandbox)
+            build = self._lifecycle.build
+            fresh = await self._worker.run(build, sandbox.origin, sandbox.token, sandbox.user_id)
+            self._worker.retire(self._lifecycle.finish_rebuild(sandbox, fresh))
         self._journal.forget(sandbox.token)
         self._injector.forget(sandbox.token)
         return rep.ok(rep.sandbox(sandbox))
@@ -65,17 +88,26 @@ class SandboxHandlers:
 
     async def createSnapshot(self, user: str, body: dict[str, Any]):
         sandbox = sandbox_of(self._sandboxes, user)
-        snapshot, created = self._lifecycle.snapshot(sandbox, body["name"])
+        operator = self._operator.is_caller()
+        self._lifecycle.check_snapshot(sandbox, body["name"], operator=operator)
+        async with self._gate.alone(sandbox.token):  # nothing changes the sandbox while it is read
+            taken = await self._worker.run(capture, sandbox, body["name"])
+        sandbox = sandbox_of(self._sandboxes, user)  # still there?
+        snapshot, created = self._lifecycle.finish_snapshot(sandbox, taken, operator=operator)
         return rep.ok(rep.snapshot(snapshot), 201 if created else 200)
 
     async def deleteSnapshot(self, user: str, name: str):
-        self._lifecycle.delete_snapshot(sandbox_of(self._sandboxes, user), name)
+        self._lifecycle.delete_snapshot(
+            sandbox_of(self._sandboxes, user), name, operator=self._operator.is_caller()
+        )
         return rep.no_content()
 
     async def restoreSnapshot(self, user: str, name: str):
         sandbox = sandbox_of(self._sandboxes, user)
         async with sandbox.lock:
-            self._lifecycle.restore(sandbox, name)
+            snapshot = self._lifecycle.find_snapshot(sandbox, name)
+            fresh = await self._worker.run(restored, sandbox, snapshot)
+            self._worker.retire(self._lifecycle.finish_rebuild(sandbox, fresh))
         self._injector.forget(sandbox.token)
         return rep.ok(rep.sandbox(sandbox))
 

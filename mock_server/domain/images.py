@@ -1,17 +1,29 @@
-"""Vehicle images: sniffed by content (never by the declared type), size-capped, kept in memory."""
+"""Vehicle images: decoded to prove they are what they claim (never trusted by their first bytes
+or declared type), size-capped, kept in memory while something refers to them."""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import io
 import re
 import secrets
+import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from PIL import Image, UnidentifiedImageError
+
 from .errors import DomainError
+from .limits import StorageBudget
 from .models import StoredImage
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
+# Decoding takes width x height x 4 bytes for a moment: 40 megapixels (160 MB) is more than any
+# phone photo keeps and bounds what a small crafted file may ask of the mock.
+MAX_IMAGE_PIXELS = 40_000_000
+# Pillow's format name for each content type the API accepts.
+FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 MEDIA_PREFIX = "/media/"
 # The spec's ImageReference pattern (a test keeps them equal): a URL that is a valid URI, or
 # well-formed base64 of a JPEG, PNG or WebP data URI.
@@ -23,9 +35,11 @@ IMAGE_REFERENCE = re.compile(
 
 @dataclass(frozen=True)
 class ImageUpload:
-    """Raw image bytes from a multipart part or a data URI."""
+    """Raw image bytes from a multipart part or a data URI, with the type the client claimed
+    (the data URI's or the part's Content-Type; None when it claimed none of the image types)."""
 
     content: bytes
+    declared: str | None = None
 
 
 @dataclass(frozen=True)
@@ -38,14 +52,57 @@ class ImageLink:
 ImageInput = ImageUpload | ImageLink
 
 
-def sniff_image_type(content: bytes) -> str | None:
-    if content.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if len(content) >= 12 and content[:4] == b"RIFF" and content[8:12] == b"WEBP":
-        return "image/webp"
-    return None
+def image_type(upload: ImageUpload) -> str:
+    """The content type of an upload that decodes as a whole as the JPEG, PNG or WebP it claims to
+    be; INVALID_IMAGE otherwise. CPU-bound: handlers call it in a worker thread."""
+    if len(upload.content) > MAX_IMAGE_BYTES:
+        raise DomainError(
+            "INVALID_IMAGE",
+            f"image is {len(upload.content)} bytes; the limit is {MAX_IMAGE_BYTES} bytes.",
+            field="image",
+        )
+    content_type = _decoded_type(upload.content)
+    if upload.declared is not None and upload.declared != content_type:
+        raise DomainError(
+            "INVALID_IMAGE", f"image is declared {upload.declared} but is {content_type}.", field="image"
+        )
+    return content_type
+
+
+def _decoded_type(content: bytes) -> str:
+    refused = DomainError("INVALID_IMAGE", "image must be a JPEG, PNG or WebP picture.", field="image")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content), formats=list(FORMATS.values())) as picture:
+                width, height = picture.size
+                if width * height > MAX_IMAGE_PIXELS:
+                    raise DomainError(
+                        "INVALID_IMAGE",
+                        f"image is {width}x{height} pixels; the limit is {MAX_IMAGE_PIXELS:,} pixels.",
+                        field="image",
+                    )
+                content_type = Image.MIME[picture.format]
+                picture.load()  # every byte decoded: a valid header over garbage is refused here
+    except DomainError:
+        raise
+    except UnidentifiedImageError as exc:
+        raise refused from exc
+    except Exception as exc:
+        raise DomainError(
+            "INVALID_IMAGE", f"image does not decode as the picture it claims to be ({exc}).", field="image"
+        ) from exc
+    if content_type not in FORMATS:
+        raise refused
+    return content_type
+
+
+def declared_type(value: str | None) -> str | None:
+    """The image type a client claimed, if it claimed one of ours (application/octet-stream: none)."""
+    if value is None:
+        return None
+    value = value.split(";", 1)[0].strip().lower()
+    return "image/jpeg" if value == "image/jpg" else value if value.startswith("image/") else None
 
 
 def parse_image_string(value: str) -> ImageInput:
@@ -59,28 +116,42 @@ def parse_image_string(value: str) -> ImageInput:
     if value.startswith(("http://", "https://")):
         return ImageLink(value)
     try:
-        return ImageUpload(base64.b64decode(value.split(",", 1)[1], validate=True))
+        header, data = value.split(",", 1)
+        return ImageUpload(base64.b64decode(data, validate=True), header[len("data:") : -len(";base64")])
     except (binascii.Error, ValueError) as exc:
         raise DomainError("INVALID_IMAGE", "image data URI is not valid base64.", field="image") from exc
 
 
+@dataclass(frozen=True)
+class CheckedImage:
+    """An upload that decoded as `content_type` (image_type said so)."""
+
+    content: bytes
+    content_type: str
+
+
 class ImageStore:
-    """Images by id. Ids are unguessable, so an image URL works in an <img> tag without a token."""
+    """Images by id. Ids are unguessable, so an image URL works in an <img> tag without a token.
 
-    def __init__(self) -> None:
+    An image is kept while a sandbox's vehicle or one of its snapshots refers to it (`referenced`,
+    wired by app.py); `collect` forgets the rest, so their URLs answer 404."""
+
+    def __init__(
+        self,
+        budget: StorageBudget | None = None,
+        referenced: Callable[[], Iterable[str]] = lambda: (),
+    ) -> None:
         self._images: dict[str, StoredImage] = {}
+        self._budget = budget
+        self._referenced = referenced
+        if budget is not None:
+            budget.count(self.stored_bytes)
 
-    def accept(self, upload: ImageUpload) -> StoredImage:
-        """Validate an upload and keep it; raises before anything is stored."""
-        if len(upload.content) > MAX_IMAGE_BYTES:
-            raise DomainError(
-                "INVALID_IMAGE",
-                f"image is {len(upload.content)} bytes; the limit is {MAX_IMAGE_BYTES} bytes.",
-                field="image",
-            )
-        content_type = sniff_image_type(upload.content)
-        if content_type is None:
-            raise DomainError("INVALID_IMAGE", "image must be a JPEG, PNG or WebP picture.", field="image")
+    def accept(self, upload: ImageUpload | CheckedImage) -> StoredImage:
+        """Validate an upload (unless checked already) and keep it; raises before anything is stored."""
+        content_type = upload.content_type if isinstance(upload, CheckedImage) else image_type(upload)
+        if self._budget is not None:
+            self._budget.check(len(upload.content), "this image", code="PAYLOAD_TOO_LARGE")
         image = StoredImage(id=secrets.token_hex(16), content_type=content_type, content=upload.content)
         self._images[image.id] = image
         return image
@@ -92,14 +163,34 @@ class ImageStore:
     def all(self) -> list[StoredImage]:
         return list(self._images.values())
 
+    def stored_bytes(self) -> int:
+        return sum(len(image.content) for image in self._images.values())
+
     def get(self, filename: str) -> StoredImage | None:
         image = self._images.get(filename.split(".", 1)[0])
         if image is None or image.filename != filename:
             return None
         return image
 
+    def collect(self) -> list[str]:
+        """Forget every image nothing refers to any more; their ids."""
+        if not self._images:
+            return []
+        kept = set(self._referenced())
+        gone = [image_id for image_id in self._images if image_id not in kept]
+        for image_id in gone:
+            del self._images[image_id]
+        return gone
 
-def image_location(image_input: ImageInput | None, store: ImageStore) -> str | None:
+
+def image_id(location: str | None) -> str | None:
+    """The id of one of our images in an image_url ("/media/<id>.png"); None for a client's URL."""
+    if location is None or not location.startswith(MEDIA_PREFIX):
+        return None
+    return location[len(MEDIA_PREFIX) :].split(".", 1)[0]
+
+
+def image_location(image_input: ImageInput | CheckedImage | None, store: ImageStore) -> str | None:
     """Where the vehicle's image can be fetched: the client's URL, or our media path."""
     if image_input is None:
         return None

@@ -15,7 +15,7 @@ from ..store.sandbox import Sandbox
 from ..vegvesen.client import RegistryClient, RegistryUnavailable, RegistryVehicleNotFound
 from ..vegvesen.mapping import to_registry_data
 from .errors import DomainError
-from .images import ImageInput, ImageStore, image_location
+from .images import CheckedImage, ImageInput, ImageStore, image_location
 from .models import HistoryEntry, RegistryData, VehicleLink, VehicleRecord
 
 UNSET = object()
@@ -85,7 +85,7 @@ class VehicleService:
         return VehicleView(link, sandbox.vehicles[plate])
 
     async def link(
-        self, sandbox: Sandbox, plate: str, nickname: str | None, image: ImageInput | None
+        self, sandbox: Sandbox, plate: str, nickname: str | None, image: ImageInput | CheckedImage | None
     ) -> tuple[VehicleView, bool]:
         """Link a vehicle; (view, True) when newly linked, (view, False) when it already was."""
         async with sandbox.lock:
@@ -113,6 +113,8 @@ class VehicleService:
         if removed.is_primary and sandbox.links:
             newest = max(sandbox.links.values(), key=lambda link: link.updated_at)
             newest.is_primary = True
+        if removed.image_url is not None:
+            self._images.collect()
         return sandbox.primary()
 
     async def refresh(self, sandbox: Sandbox, plate: str) -> VehicleView:
@@ -144,8 +146,11 @@ class VehicleService:
             image_url = image_location(changes.image, self._images)  # type: ignore[arg-type]
         if changes.nickname is not UNSET:
             link.nickname = changes.nickname or None  # type: ignore[assignment]
+        replaced = link.image_url != image_url and link.image_url is not None
         link.image_url = image_url
         link.updated_at = sandbox.clock.now()
+        if replaced:
+            self._images.collect()
         return self.details(sandbox, plate)
 
     async def _fetch_record(

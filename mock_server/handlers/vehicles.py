@@ -2,17 +2,32 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from starlette.datastructures import UploadFile
 
 from ..domain.errors import DomainError
-from ..domain.images import ImageInput, ImageUpload, parse_image_string
+from ..domain.images import (
+    CheckedImage,
+    ImageInput,
+    ImageUpload,
+    declared_type,
+    image_type,
+    parse_image_string,
+)
 from ..domain.notifications import update_preferences
 from ..domain.vehicles import UNSET, VehicleChanges, VehicleService
 from ..store.sandbox import SandboxRegistry
 from . import representations as rep
 from .common import base_url, plate_from, sandbox_of
+
+
+async def _checked(given: ImageInput | None) -> ImageInput | CheckedImage | None:
+    if not isinstance(given, ImageUpload):
+        return given
+    # Decoding a large photo takes tens of milliseconds: not on the event loop.
+    return CheckedImage(given.content, await asyncio.to_thread(image_type, given))
 
 
 async def _image_input(value: Any) -> ImageInput | None:
@@ -23,7 +38,7 @@ async def _image_input(value: Any) -> ImageInput | None:
         return await _image_input(value)
     if isinstance(value, UploadFile):
         try:
-            return ImageUpload(await value.read())
+            return ImageUpload(await value.read(), declared_type(value.content_type))
         finally:
             await value.close()
     if isinstance(value, bytes):
@@ -40,9 +55,9 @@ async def _image_from(body: dict[str, Any], file: Any, image: Any) -> object:
             "INVALID_IMAGE", "Send the photo in one part, `file` or `image`, not both.", field="image"
         )
     if parts:
-        return parts[0]
+        return await _checked(parts[0])
     if "image" in body:
-        return await _image_input(body["image"])
+        return await _checked(await _image_input(body["image"]))
     return UNSET
 
 

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 from uuid import UUID
+
+import orjson
 
 from ..domain.clock import SandboxClock
 from ..domain.control_models import SandboxExtras
@@ -23,9 +27,16 @@ class Snapshot:
     taken_at: datetime
     state: dict[str, Any]
 
+    @cached_property
+    def stored_bytes(self) -> int:
+        """How much the snapshot weighs as stored (compact JSON); it counts toward the storage budget."""
+        return len(orjson.dumps(self.state))
+
 
 # Identity and bookkeeping that a restore or reset keeps; every other field is the sandbox's state.
-_KEPT_ON_RESTORE = frozenset({"token", "user_id", "display_name", "email", "snapshots", "lock"})
+_KEPT_ON_RESTORE = frozenset(
+    {"token", "user_id", "display_name", "email", "snapshots", "lock", "last_used"}
+)
 
 
 @dataclass
@@ -45,6 +56,8 @@ class Sandbox:
     snapshots: dict[str, Snapshot] = field(default_factory=dict)
     # Serialises mutations that wait on the registry, so no two requests interleave half-way.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
+    # When a request last named this sandbox (time.monotonic()): idle sandboxes expire.
+    last_used: float = field(default_factory=time.monotonic, repr=False, compare=False)
 
     def primary(self) -> VehicleLink | None:
         return next((link for link in self.links.values() if link.is_primary), None)
@@ -70,7 +83,11 @@ class SandboxRegistry:
         return sandbox
 
     def by_token(self, token: str) -> Sandbox | None:
-        return self._by_token.get(token)
+        """The sandbox of `token`; finding it for a request counts as using it."""
+        sandbox = self._by_token.get(token)
+        if sandbox is not None:
+            sandbox.last_used = time.monotonic()
+        return sandbox
 
     def by_user(self, user_id: UUID) -> Sandbox | None:
         return self._by_user.get(user_id)

@@ -169,12 +169,14 @@ class SqliteState:
     # --- writes ----------------------------------------------------------------------------------
 
     def sync(self, sandboxes: SandboxRegistry, tokens: Iterable[str], images: Iterable[StoredImage]) -> None:
-        """Save the sandboxes of `tokens`, every sandbox added or removed since the last sync, and new
-        images — in one transaction."""
+        """Save the sandboxes of `tokens`, every sandbox added or removed since the last sync, new
+        images, and forget images no longer kept — in one transaction."""
         current = {sandbox.token: sandbox for sandbox in sandboxes}
         to_save = {t for t in tokens if t in current} | (current.keys() - self._stored_tokens)
         to_delete = self._stored_tokens - current.keys()
+        images = list(images)
         new_images = [image for image in images if image.id not in self._stored_images]
+        freed_images = self._stored_images - {image.id for image in images}
         with self._lock:
             self._db.execute("BEGIN")
             try:
@@ -183,6 +185,8 @@ class SqliteState:
                     self._db.execute("DELETE FROM snapshots WHERE token = ?", (token,))
                 for token in to_save:
                     self._write(current[token])
+                for image_id in freed_images:
+                    self._db.execute("DELETE FROM images WHERE id = ?", (image_id,))
                 for image in new_images:
                     self._db.execute(
                         "INSERT OR REPLACE INTO images VALUES (?, ?, ?)",
@@ -195,7 +199,7 @@ class SqliteState:
         self._stored_tokens = (self._stored_tokens - to_delete) | to_save
         for token in to_delete:
             self._stored_snapshots.pop(token, None)
-        self._stored_images.update(image.id for image in new_images)
+        self._stored_images = (self._stored_images - freed_images) | {image.id for image in new_images}
 
     def _write(self, sandbox: Sandbox) -> None:
         state = json.dumps(sandbox_state(sandbox), ensure_ascii=False, separators=(",", ":"))

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterator
 
-from .conftest import Mock
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-# The smallest valid PNG: 1x1 pixel.
+from mock_server.domain.limits import SandboxLimits
+from mock_server.settings import Settings
+from tests.image_files import FORMATS, picture
+
+from .conftest import Mock, start_mock
+
+# The smallest valid PNG: 1x1 pixel (the spec's example).
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
-JPEG = b"\xff\xd8\xff\xe0" + b"\x00" * 64
+JPEG = picture("image/jpeg", 8, 6)
 
 
 def _path(url: str) -> str:
@@ -108,3 +117,69 @@ def test_a_malformed_data_uri_is_a_400_invalid_image(mock: Mock) -> None:
 def test_unknown_media_is_404_problem(mock: Mock) -> None:
     answer = mock.client.get("/media/0123456789abcdef0123456789abcdef.png")
     assert (answer.status_code, answer.json()["code"]) == (404, "NOT_FOUND")
+
+
+@pytest.fixture(scope="module")
+def uploads() -> Iterator[tuple[Mock, str]]:
+    started = start_mock()
+    with started.client:
+        token = started.new_sandbox()
+        started.post("/api/co/vehicles", token, json={"registration_number": "CV12345"})
+        yield started, token
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    magic=st.sampled_from([b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff\xe0", b"RIFF\x00\x10\x00\x00WEBPVP8 "]),
+    rest=st.binary(min_size=0, max_size=2048),
+)
+def test_random_bytes_behind_a_valid_magic_are_refused_over_http(
+    uploads: tuple[Mock, str], magic: bytes, rest: bytes
+) -> None:
+    mock, token = uploads
+    answer = mock.put("/api/co/vehicles/CV12345", token, files={"file": ("bil", magic + rest, "image/png")})
+    assert (answer.status_code, answer.json()["code"]) == (400, "INVALID_IMAGE")
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    content_type=st.sampled_from(sorted(FORMATS)),
+    size=st.tuples(st.integers(1, 32), st.integers(1, 32)),
+    seed=st.integers(0, 2**16),
+    as_data_uri=st.booleans(),
+)
+def test_a_real_picture_of_each_format_is_served_back_byte_for_byte(
+    uploads: tuple[Mock, str], content_type: str, size: tuple[int, int], seed: int, as_data_uri: bool
+) -> None:
+    mock, token = uploads
+    content = picture(content_type, *size, seed=seed)
+    if as_data_uri:
+        data_uri = f"data:{content_type};base64," + base64.b64encode(content).decode()
+        answer = mock.put("/api/co/vehicles/CV12345", token, json={"image": data_uri})
+    else:
+        answer = mock.put("/api/co/vehicles/CV12345", token, files={"file": ("bil", content, content_type)})
+    assert answer.status_code == 200, answer.text
+    served = mock.client.get(_path(answer.json()["data"]["image_url"]))
+    assert served.status_code == 200 and served.content == content
+    assert served.headers["content-type"] == content_type
+    assert served.headers["x-content-type-options"] == "nosniff"
+
+
+def test_html_behind_a_png_header_is_refused(mock: Mock) -> None:
+    token = mock.new_sandbox()
+    mock.post("/api/co/vehicles", token, json={"registration_number": "CV12345"})
+    html = b"\x89PNG\r\n\x1a\n<html><body><script>alert(document.cookie)</script></body></html>"
+    answer = mock.put("/api/co/vehicles/CV12345", token, files={"file": ("x.png", html, "image/png")})
+    assert (answer.status_code, answer.json()["code"]) == (400, "INVALID_IMAGE")
+    assert mock.world.images.all() == []
+
+
+def test_an_image_past_the_storage_budget_is_refused_with_413_and_nothing_is_kept() -> None:
+    started = start_mock(Settings(demo=False, limits=SandboxLimits(storage_budget_bytes=1000)))
+    with started.client:
+        token = started.new_sandbox()
+        started.post("/api/co/vehicles", token, json={"registration_number": "CV12345"})
+        big = picture("image/png", 40, 40)
+        answer = started.put("/api/co/vehicles/CV12345", token, files={"file": ("big.png", big, "image/png")})
+        assert (answer.status_code, answer.json()["code"]) == (413, "PAYLOAD_TOO_LARGE")
+        assert "--storage-budget-mb" in answer.json()["detail"] and started.world.images.all() == []

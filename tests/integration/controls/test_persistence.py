@@ -15,13 +15,11 @@ from mock_server.app import MockWorld
 from mock_server.seeding import build_seeded_world
 from mock_server.settings import Settings
 from mock_server.store.serialise import StateVersionError, sandbox_state
+from tests.image_files import picture
 from tests.integration.controls.conftest import start_controls
 from tests.integration.controls.test_snapshots import steps
 
-PNG = bytes.fromhex(
-    "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-    "1f15c4890000000d49444154789c63f8cf000000030101001b5c2bd40000000049454e44ae426082"
-)
+PNG = picture("image/png", 2, 2)
 
 
 def _everything(world: MockWorld) -> dict[str, Any]:

@@ -44,3 +44,29 @@ def test_a_fault_file_that_is_not_a_mapping_is_refused(tmp_path: Path) -> None:
 def test_the_direct_path_is_on_unless_turned_off() -> None:
     assert settings_from(parse_args([])).direct_path
     assert not settings_from(parse_args(["--no-direct-path"])).direct_path
+
+
+def test_the_shared_mock_flags_become_limits_and_the_admin_token() -> None:
+    flags = [
+        "--admin-token", "ops-1", "--max-sandboxes", "7", "--max-snapshots", "3",
+        "--storage-budget-mb", "64", "--idle-expiry", "30m",
+    ]  # fmt: skip
+    settings = settings_from(parse_args(flags))
+    assert settings.admin_token == "ops-1"
+    assert (settings.limits.max_sandboxes, settings.limits.max_snapshots) == (7, 3)
+    assert settings.limits.storage_budget_bytes == 64 * 1024 * 1024
+    assert settings.limits.idle_expiry_seconds == 1800
+    assert settings_from(parse_args(["--idle-expiry", "0"])).limits.idle_expiry_seconds is None
+    defaults = settings_from(parse_args([]))
+    assert defaults.admin_token is None and defaults.limits.idle_expiry_seconds == 24 * 3600
+
+
+@pytest.mark.parametrize(
+    "flags", [["--max-sandboxes", "0"], ["--storage-budget-mb", "lots"], ["--idle-expiry", "soon"],
+              ["--idle-expiry", "-5m"]]
+)  # fmt: skip
+def test_a_limit_that_is_no_number_is_refused_in_one_line(flags: list[str], capsys) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        parse_args(flags)
+    assert exit_.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
