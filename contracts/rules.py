@@ -54,6 +54,10 @@ _CATALOGUE: tuple[Rule, ...] = (
     Rule(
         "semantics.vehicles-match-model", "The vehicle list holds exactly the linked vehicles with their data"
     ),
+    Rule(
+        "semantics.vehicle-list-order",
+        "The vehicle list is primary first, then by linked_at ascending (ties by registration_number)",
+    ),
     Rule("semantics.not-linked-404", "Operations on a vehicle the caller has not linked answer 404"),
     Rule("semantics.preferences-merge", "A preferences update changes only the given event/channel pairs"),
     Rule("semantics.preferences-reject-unknown", "Unknown events or channels are rejected with 400"),

@@ -14,6 +14,7 @@ FAULTS: dict[str, str] = {
     "accept-missing-token": "a request without a token is served as some other user",
     "accept-wrong-token": "an unknown token is served as some other user",
     "sandbox-leak": "the vehicle list shows vehicles of every sandbox",
+    "vehicles-newest-first": "the vehicle list shows the other vehicles newest link first, not oldest",
     "drop-required-field": "vehicle list items lack the required field `make`",
     "naive-datetime": "meta.generated_at loses its time zone",
     "export-token-never-expires": "export tokens are accepted after they expire",

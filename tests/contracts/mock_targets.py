@@ -40,6 +40,7 @@ FAULTS: tuple[PlantedFault, ...] = (
     PlantedFault("accept-missing-token", "auth", "auth.missing-token"),
     PlantedFault("accept-wrong-token", "auth", "auth.wrong-token"),
     PlantedFault("sandbox-leak", "isolation", "isolation.vehicles"),
+    PlantedFault("vehicles-newest-first", "semantics", "semantics.vehicle-list-order"),
     PlantedFault("drop-required-field", "conformance", "conformance.response-schema"),
     PlantedFault("naive-datetime", "conformance", "conformance.response-schema"),
     PlantedFault("export-token-never-expires", "read-model", "read-model.export-expiry"),
