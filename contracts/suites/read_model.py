@@ -6,7 +6,7 @@ from ..client import ApiClient
 from ..context import SuiteContext
 from ..failures import CheckSkipped, expect
 from ..vehicle_order import expect_documented_order
-from . import export_checks, history_checks, service_log_checks
+from . import default_checks, export_checks, history_checks, service_log_checks
 from .paging import Walk
 from .service_log_checks import Filter
 
@@ -51,6 +51,13 @@ def run(ctx: SuiteContext) -> None:
     ctx.run_check(
         "messages of one's own entries", lambda: service_log_checks.messages_check(api, needs_walk())
     )
+    ctx.run_check(
+        "service log: list without page or page_size is page 1 of 20",
+        lambda: default_checks.service_log_defaults(api, needs_walk()),
+    )
+    ctx.run_check(
+        "vehicle history: documented page, page_size and limit defaults", lambda: _history_defaults(api)
+    )
     ctx.run_check("vehicle list: primary first, then by linked_at", lambda: _vehicle_order(api))
     ctx.run_check(
         "vehicle history defaults to the primary", lambda: history_checks.history_defaults_to_primary(api)
@@ -74,6 +81,11 @@ def run(ctx: SuiteContext) -> None:
         lambda: export_checks.tampered_tokens_are_refused(api, anonymous),
     )
     ctx.run_check("export: expired tokens are refused", lambda: _expiry(ctx))
+
+
+def _history_defaults(api: ApiClient) -> None:
+    if not default_checks.history_defaults(api):
+        raise CheckSkipped("no primary vehicle, so no default history to page through")
 
 
 def _vehicle_order(api: ApiClient) -> None:

@@ -9,6 +9,7 @@ FAULTS: dict[str, str] = {
     "page-repeats-item": "each service-log page after the first repeats the previous page's last item",
     "summary-miscounts": "the service-log summary counts one entry too many",
     "latest-not-head": "service-log latest returns the oldest entries first",
+    "page-size-default-10": "the service-log list pages 10 entries when page_size is not given, not 20",
     "accept-unknown-event": "notification settings silently accept unknown events",
     "partial-preferences-write": "a rejected notification update still applies its known events",
     "accept-missing-token": "a request without a token is served as some other user",

@@ -35,6 +35,7 @@ FAULTS: tuple[PlantedFault, ...] = (
     PlantedFault("page-repeats-item", "read-model", "read-model.pages-disjoint"),
     PlantedFault("summary-miscounts", "read-model", "read-model.summary-agrees"),
     PlantedFault("latest-not-head", "read-model", "read-model.latest-is-head"),
+    PlantedFault("page-size-default-10", "read-model", "read-model.paging-defaults"),
     PlantedFault("accept-unknown-event", "semantics", "semantics.preferences-reject-unknown"),
     PlantedFault("partial-preferences-write", "semantics", "semantics.preferences-atomic"),
     PlantedFault("accept-missing-token", "auth", "auth.missing-token"),
