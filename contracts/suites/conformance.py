@@ -18,6 +18,7 @@ from ..context import SuiteContext
 from ..exchange import Exchange
 from ..failures import CheckSkipped, Failure
 from ..target import ASGI_BASE_URL
+from . import links
 from .conformance_config import CHECK_RULES, build_config
 from .stateful_links import LINK_DEPENDENT_CHECKS, unfollowed_link
 from .user_snapshot import preserved_user_data
@@ -40,6 +41,7 @@ def run(ctx: SuiteContext) -> None:
     with preserved_user_data(ctx) if not ctx.options.read_only else contextlib.nullcontext():
         for event in from_schema(schema).execute():
             _translate(ctx, collector, event)
+        links.run(ctx)
 
 
 def _fresh_export_token(ctx: SuiteContext) -> str | None:
