@@ -13,6 +13,7 @@ from .events import (
     Progress,
     RunFinished,
     RunStarted,
+    SkippedSuite,
     SuiteFinished,
     SuiteStarted,
 )
@@ -40,6 +41,7 @@ __all__ = [
     "RunFinished",
     "RunOptions",
     "RunStarted",
+    "SkippedSuite",
     "Status",
     "SuiteFinished",
     "SuiteStarted",

@@ -8,6 +8,7 @@ import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from .events import Listener
 from .options import (
@@ -26,6 +27,8 @@ from .target import Target
 from .time_control import DEFAULT_CLOCK_PATH, HttpTimeControl
 
 EXIT_PASSED, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+# What a shell reports for a process ended by a signal: 128 + its number (SIGINT 2, SIGPIPE 13).
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -90,8 +93,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def options_from(args: argparse.Namespace) -> RunOptions:
-    if not args.token and args.suite != "registry":
+    check_base_url("--base-url", args.base_url)
+    if args.registry_url:
+        check_base_url("--registry-url", args.registry_url)
+    if not args.spec.is_file():
+        raise ValueError(f"--spec {args.spec}: no such file")
+    for flag, path in (("--junit", args.junit), ("--report", args.report)):
+        if path is not None:
+            check_writable(flag, path)
+    registry_only = _suites(args.suite) == ("registry",)
+    if not args.token and not registry_only:
         raise ValueError("a token is needed: --token or $MINBIL_ACCESS_TOKEN")
+    if registry_only and not (args.registry_url or args.registry_key):
+        raise ValueError(
+            "the registry suite needs --registry-url (and --registry-key unless it is the mock's)"
+        )
     plates = _plates(args.plates)
     registry = None
     if args.registry_url or args.registry_key:
@@ -107,11 +123,40 @@ def options_from(args: argparse.Namespace) -> RunOptions:
         profile=PROFILES[args.profile],
         seed=args.seed if args.seed is not None else secrets.randbelow(2**31),
         read_only=args.read_only,
-        suites=tuple(name.strip() for name in args.suite.split(",") if name.strip()),
+        suites=_suites(args.suite),
         spec_path=args.spec,
         registry=registry,
         time_control=HttpTimeControl(args.base_url) if args.mock_controls else None,
     )
+
+
+def check_base_url(flag: str, url: str) -> None:
+    """An absolute http(s) URL with a host; a bare host:port gets a suggestion, not a cryptic error."""
+    parts = urlsplit(url)
+    if "://" not in url:
+        raise ValueError(f"{flag} {url!r} has no scheme: did you mean http://{url.lstrip(':/')}?")
+    if parts.scheme not in {"http", "https"} or not parts.hostname:
+        raise ValueError(f"{flag} {url!r} is not an http:// or https:// URL with a host")
+    try:
+        parts.port  # noqa: B018 (the property validates the port)
+    except ValueError:
+        raise ValueError(f"{flag} {url!r} has an invalid port") from None
+
+
+def check_writable(flag: str, path: Path) -> None:
+    """Refused before the run, not after it: a report that cannot be written would be lost at the end."""
+    if path.is_dir():
+        raise ValueError(f"{flag} {path}: is a folder, give a file name")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # the reporter would create it at the end anyway
+    except OSError as error:
+        raise ValueError(f"{flag} {path}: cannot create its folder ({error.strerror})") from None
+    if not os.access(path.parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+        raise ValueError(f"{flag} {path}: not writable")
+
+
+def _suites(value: str) -> tuple[str, ...]:
+    return tuple(name.strip() for name in value.split(",") if name.strip())
 
 
 def _plates(values: list[str]) -> tuple[str, ...]:
@@ -126,23 +171,56 @@ def _plates(values: list[str]) -> tuple[str, ...]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    try:
+        return _command(args)
+    except BrokenPipeError:
+        # The reader went away (`minbil-contracts rules | head`): stop quietly, as Unix tools do.
+        _discard_stdout()
+        return EXIT_BROKEN_PIPE
+    except KeyboardInterrupt:
+        sys.stderr.write("minbil-contracts: interrupted\n")
+        return EXIT_INTERRUPTED
+    except UsageError as error:
+        sys.stderr.write(f"minbil-contracts: {error}\n")
+        return EXIT_USAGE
+
+
+class UsageError(Exception):
+    """Something the person running the command can fix; told in one line."""
+
+
+def _command(args: argparse.Namespace) -> int:
     if args.command == "rules":
         for rule in RULES.values():
             sys.stdout.write(f"{rule.id:<42} {rule.summary}\n")
+        sys.stdout.flush()
         return EXIT_PASSED
     try:
         options = options_from(args)
     except ValueError as error:
-        sys.stderr.write(f"minbil-contracts: {error}\n")
-        return EXIT_USAGE
+        raise UsageError(error) from None
     hidden = secrets_for(options)
     listeners: list[Listener] = [ConsoleReporter(sys.stdout, hidden, show_passed=not args.quiet)]
     if args.junit:
         listeners.append(JUnitReporter(args.junit, hidden))
     if args.report:
         listeners.append(MarkdownReporter(args.report, hidden))
-    report = run_suite(Target.http(args.base_url), options, listeners)
+    try:
+        report = run_suite(Target.http(args.base_url), options, listeners)
+    except BrokenPipeError:
+        raise
+    except OSError as error:  # a report file that could not be written after all (disk full, removed)
+        raise UsageError(f"could not write a report: {error}") from None
     return EXIT_PASSED if report.ok else EXIT_FAILED
+
+
+def _discard_stdout() -> None:
+    """Point stdout at /dev/null, so the interpreter's last flush at exit cannot fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # no real file behind stdout (captured in tests)
+        pass
 
 
 if __name__ == "__main__":

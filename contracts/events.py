@@ -50,6 +50,12 @@ class SuiteFinished:
 
 
 @dataclass(frozen=True)
+class SkippedSuite:
+    suite: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class RunFinished:
     duration: float
     seed: int
@@ -57,6 +63,8 @@ class RunFinished:
     passed_checks: int
     skipped_checks: int
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Suites that did not run at all (their checks are in none of the counts above).
+    skipped_suites: tuple[SkippedSuite, ...] = field(default_factory=tuple)
 
 
 Event = RunStarted | SuiteStarted | Progress | CheckFinished | SuiteFinished | RunFinished

@@ -54,6 +54,10 @@ _CATALOGUE: tuple[Rule, ...] = (
     Rule(
         "semantics.vehicles-match-model", "The vehicle list holds exactly the linked vehicles with their data"
     ),
+    Rule(
+        "semantics.vehicle-list-order",
+        "The vehicle list is primary first, then by linked_at ascending (ties by registration_number)",
+    ),
     Rule("semantics.not-linked-404", "Operations on a vehicle the caller has not linked answer 404"),
     Rule("semantics.preferences-merge", "A preferences update changes only the given event/channel pairs"),
     Rule("semantics.preferences-reject-unknown", "Unknown events or channels are rejected with 400"),
@@ -64,6 +68,10 @@ _CATALOGUE: tuple[Rule, ...] = (
     Rule("read-model.pages-cover", "Walking every page yields meta.total entries, each exactly once"),
     Rule("read-model.stable-order", "Lists are ordered by service_date desc, then id desc"),
     Rule("read-model.latest-is-head", "latest?limit=n equals the first n entries of list"),
+    Rule(
+        "read-model.paging-defaults",
+        "Without page and page_size a list is page 1 of 20 entries; without limit, latest holds 10",
+    ),
     Rule("read-model.summary-agrees", "summary (count, average rating, last date) agrees with list"),
     Rule("read-model.filters-filter", "Filtered lists hold exactly the entries matching the filter"),
     Rule("read-model.messages-of-own-entries", "The messages of one's own entries are readable"),

@@ -10,13 +10,25 @@ import httpx
 
 from .client import ApiClient
 from .context import SuiteContext
-from .events import Broadcast, Event, Listener, RunFinished, RunStarted, SuiteFinished, SuiteStarted
+from .events import (
+    Broadcast,
+    Event,
+    Listener,
+    RunFinished,
+    RunStarted,
+    SkippedSuite,
+    SuiteFinished,
+    SuiteStarted,
+)
 from .exchange import REGISTRY_KEY_VARIABLE, SECOND_TOKEN_VARIABLE, TOKEN_VARIABLE, Secrets
 from .failures import RuleViolation, Status, expect
 from .options import SUITE_NAMES, RunOptions
 from .report import Report
-from .suites import SUITES
+from .suites import SUITES, SuiteSpec
 from .target import Target
+
+SETUP_FAILED = "the API could not be used (see setup)"
+NO_REGISTRY = "no registry given (pass --registry-url, and --registry-key unless it is the mock's)"
 
 
 def secrets_for(options: RunOptions) -> Secrets:
@@ -37,19 +49,20 @@ def run_suite(target: Target, options: RunOptions, listeners: Iterable[Listener]
     options = _with_working_time_control(options, notes)
     emit(RunStarted(target.describe(), chosen, options.profile.name, options.seed, options.read_only))
     started = time.monotonic()
+    skipped: list[SkippedSuite] = []
+    ran: list[str] = []
     with target.connect() as http:
         api_ready = True
         if any(not SUITES[name].registry_only for name in chosen):
             api_ready = _check_setup(_context("setup", target, options, http, emit)) is Status.PASSED
         for name in chosen:
             spec = SUITES[name]
-            if not spec.registry_only and not api_ready:
-                emit(SuiteFinished(name, 0.0, skipped_reason="the API could not be used (see setup)"))
+            reason = _reason_to_skip(spec, api_ready, options)
+            if reason is not None:
+                skipped.append(SkippedSuite(name, reason))
+                emit(SuiteFinished(name, 0.0, skipped_reason=reason))
                 continue
-            if spec.registry_only and options.registry is None:
-                notes.append("registry suite skipped: pass --registry-url and --registry-key to run it")
-                emit(SuiteFinished(name, 0.0, skipped_reason="no registry given"))
-                continue
+            ran.append(name)
             description, run = spec.load()
             emit(SuiteStarted(name, description))
             suite_started = time.monotonic()
@@ -59,7 +72,8 @@ def run_suite(target: Target, options: RunOptions, listeners: Iterable[Listener]
             except Exception as error:  # the boundary of a suite: report it, run the next one
                 context.report_crash("suite could not finish", error)
             emit(SuiteFinished(name, time.monotonic() - suite_started))
-    if options.time_control is None and "read-model" in chosen:
+    # Notes only about suites that ran: after a failed setup there is nothing to qualify.
+    if options.time_control is None and "read-model" in ran:
         notes.append("export-token expiry was checked from expires_at only; --mock-controls lets time pass")
     emit(
         RunFinished(
@@ -69,6 +83,7 @@ def run_suite(target: Target, options: RunOptions, listeners: Iterable[Listener]
             passed_checks=report.count(Status.PASSED),
             skipped_checks=report.count(Status.SKIPPED),
             notes=tuple(notes),
+            skipped_suites=tuple(skipped),
         )
     )
     return report
@@ -82,6 +97,14 @@ def _with_working_time_control(options: RunOptions, notes: list[str]) -> RunOpti
         return options
     notes.append(f"--mock-controls ignored: {reason}")
     return dataclasses.replace(options, time_control=None)
+
+
+def _reason_to_skip(spec: SuiteSpec, api_ready: bool, options: RunOptions) -> str | None:
+    if not spec.registry_only and not api_ready:
+        return SETUP_FAILED
+    if spec.registry_only and options.registry is None:
+        return NO_REGISTRY
+    return None
 
 
 def _context(

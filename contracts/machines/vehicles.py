@@ -15,6 +15,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from ..client import ApiClient, ApiResponse
 from ..failures import RuleViolation, expect
 from ..timestamps import timestamp
+from ..vehicle_order import expect_documented_order
 from .garage_model import GarageModel, KeptRecord
 from .recording import Call, recorded, with_history
 
@@ -309,6 +310,7 @@ def vehicle_machine(
                 )
             for vehicle in listing.data:
                 self._expect_as_modelled(vehicle, "semantics.vehicles-match-model", listing)
+            expect_documented_order(listing)
 
         # ------------------------------------------------------------------ helpers
         def _update(self, plate: str, body: dict[str, Any], field: str, sent: str | None) -> None:

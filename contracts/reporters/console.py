@@ -7,6 +7,7 @@ from typing import TextIO
 from ..events import CheckFinished, Event, Progress, RunFinished, RunStarted, SuiteFinished, SuiteStarted
 from ..exchange import Secrets
 from ..failures import Failure, Status
+from .counts import not_run_by_reason, totals, verdict
 from .reproduction import describe, reproduction_steps
 
 _MARK = {Status.PASSED: "ok  ", Status.FAILED: "FAIL", Status.SKIPPED: "skip"}
@@ -37,8 +38,10 @@ class ConsoleReporter:
         elif isinstance(event, CheckFinished):
             self._check(event)
         elif isinstance(event, SuiteFinished):
-            note = f" (skipped: {event.skipped_reason})" if event.skipped_reason else ""
-            self._write(f"   {event.suite} done in {event.duration:.1f} s{note}")
+            if event.skipped_reason:
+                self._write(f"\n== {event.suite}: not run: {event.skipped_reason}")
+            else:
+                self._write(f"   {event.suite} done in {event.duration:.1f} s")
         elif isinstance(event, RunFinished):
             self._finish(event)
 
@@ -66,11 +69,11 @@ class ConsoleReporter:
                 self._write("   Reproduce:")
                 for line in steps:
                     self._write(f"   {line}")
+        for reason, suites in not_run_by_reason(event).items():
+            self._write(f"\nnot run: {', '.join(suites)}: {reason}")
         for note in event.notes:
             self._write(f"\nnote: {note}")
-        verdict = "FAILED" if event.failed_checks else "PASSED"
         self._write(
-            f"\n{verdict}: {event.passed_checks} passed, {event.failed_checks} failed, "
-            f"{event.skipped_checks} skipped in {event.duration:.1f} s (seed {event.seed}; "
+            f"\n{verdict(event)}: {totals(event)} in {event.duration:.1f} s (seed {event.seed}; "
             f"re-run with --seed {event.seed})"
         )

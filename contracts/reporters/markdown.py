@@ -8,6 +8,7 @@ from pathlib import Path
 from ..events import CheckFinished, Event, RunFinished, RunStarted
 from ..exchange import Secrets
 from ..failures import Status
+from .counts import totals, verdict
 from .reproduction import reproduction_steps
 
 
@@ -28,8 +29,7 @@ class MarkdownReporter:
             self._path.write_text(self.render(event), encoding="utf-8")
 
     def render(self, finished: RunFinished) -> str:
-        verdict = "FAILED" if finished.failed_checks else "PASSED"
-        lines = [f"# MinBil contract report: {verdict}", ""]
+        lines = [f"# MinBil contract report: {verdict(finished)}", ""]
         if self._started is not None:
             started = self._started
             lines += [
@@ -39,8 +39,7 @@ class MarkdownReporter:
                 f"- Suites: {', '.join(started.suites)}",
             ]
         lines += [
-            f"- Checks: {finished.passed_checks} passed, {finished.failed_checks} failed, "
-            f"{finished.skipped_checks} skipped in {finished.duration:.1f} s",
+            f"- Checks: {totals(finished)} in {finished.duration:.1f} s",
             "",
             "| suite | passed | failed | skipped | rules broken |",
             "|---|---|---|---|---|",
@@ -51,6 +50,8 @@ class MarkdownReporter:
                 f"| {suite} | {_count(checks, Status.PASSED)} | {_count(checks, Status.FAILED)} | "
                 f"{_count(checks, Status.SKIPPED)} | {', '.join(f'`{rule}`' for rule in broken)} |"
             )
+        for skipped in finished.skipped_suites:
+            lines.append(f"| {skipped.suite} | – | – | not run: {skipped.reason} | |")
         failures = [
             failure for checks in self._checks.values() for check in checks for failure in check.failures
         ]

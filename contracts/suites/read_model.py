@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from ..client import ApiClient
 from ..context import SuiteContext
-from ..failures import CheckSkipped
-from . import export_checks, history_checks, service_log_checks
+from ..failures import CheckSkipped, expect
+from ..vehicle_order import expect_documented_order
+from . import default_checks, export_checks, history_checks, service_log_checks
 from .paging import Walk
 from .service_log_checks import Filter
 
-DESCRIPTION = "pages, latest, summary and filters agree; history defaults to the primary; export tokens"
+DESCRIPTION = (
+    "pages, latest, summary and filters agree; the vehicle list's order; history defaults to the primary; "
+    "export tokens"
+)
+VEHICLES = "/api/co/vehicles"
 
 
 def run(ctx: SuiteContext) -> None:
@@ -46,6 +52,14 @@ def run(ctx: SuiteContext) -> None:
         "messages of one's own entries", lambda: service_log_checks.messages_check(api, needs_walk())
     )
     ctx.run_check(
+        "service log: list without page or page_size is page 1 of 20",
+        lambda: default_checks.service_log_defaults(api, needs_walk()),
+    )
+    ctx.run_check(
+        "vehicle history: documented page, page_size and limit defaults", lambda: _history_defaults(api)
+    )
+    ctx.run_check("vehicle list: primary first, then by linked_at", lambda: _vehicle_order(api))
+    ctx.run_check(
         "vehicle history defaults to the primary", lambda: history_checks.history_defaults_to_primary(api)
     )
     ctx.run_check("vehicle history follows set-primary", lambda: _history_follows(ctx))
@@ -67,6 +81,24 @@ def run(ctx: SuiteContext) -> None:
         lambda: export_checks.tampered_tokens_are_refused(api, anonymous),
     )
     ctx.run_check("export: expired tokens are refused", lambda: _expiry(ctx))
+
+
+def _history_defaults(api: ApiClient) -> None:
+    if not default_checks.history_defaults(api):
+        raise CheckSkipped("no primary vehicle, so no default history to page through")
+
+
+def _vehicle_order(api: ApiClient) -> None:
+    listing = api.get(VEHICLES)
+    expect(
+        listing.status == 200 and isinstance(listing.data, list),
+        "semantics.vehicles-match-model",
+        f"listing vehicles answered {listing.status}",
+        listing.exchange,
+    )
+    if len(listing.data) < 2:
+        raise CheckSkipped("fewer than two vehicles linked: no order to see (the semantics suite checks it)")
+    expect_documented_order(listing)
 
 
 def _history_follows(ctx: SuiteContext) -> None:

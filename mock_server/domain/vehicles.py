@@ -72,9 +72,9 @@ class VehicleService:
         self._registry_for = registry_for
 
     def list(self, sandbox: Sandbox) -> list[VehicleView]:
-        """Primary first, then most recently linked."""
+        """Primary first, then by linked_at ascending (ties by plate), as the spec documents."""
         links = sorted(
-            sandbox.links.values(), key=lambda link: (not link.is_primary, -link.linked_at.timestamp())
+            sandbox.links.values(), key=lambda link: (not link.is_primary, link.linked_at, link.plate)
         )
         return [VehicleView(link, sandbox.vehicles[link.plate]) for link in links]
 

@@ -45,6 +45,10 @@ class FaultyVehicleService(VehicleService):
 
     def list(self, sandbox: Sandbox) -> list[VehicleView]:
         views = super().list(sandbox)
+        if "vehicles-newest-first" in self._faults:
+            primary = [view for view in views if view.link.is_primary]
+            others = [view for view in views if not view.link.is_primary]
+            views = primary + sorted(others, key=lambda view: view.link.linked_at, reverse=True)
         if "sandbox-leak" in self._faults:
             for other in self._all_sandboxes:
                 if other is not sandbox:

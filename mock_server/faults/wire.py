@@ -13,6 +13,7 @@ from ..domain.models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
 from ..store.sandbox import SandboxRegistry
 
 SETTINGS_PATH = "/api/co/settings/notifications"
+SERVICE_LOG_LIST_PATH = "/api/co/service-log/list"
 VEHICLES_PATH = "/api/co/vehicles"
 REGISTRY_PATH = "/ws/no/vegvesen/kjoretoy/felles/datautlevering/enkeltoppslag/kjoretoydata"
 
@@ -64,6 +65,11 @@ class FaultyRequestMiddleware:
             await self.app(scope, receive, send)
             return
         scope = self._tokens(scope)
+        if scope["path"] == SERVICE_LOG_LIST_PATH and "page-size-default-10" in self.faults:
+            query = parse_qsl(scope["query_string"].decode("latin-1"))
+            if "page_size" not in {k for k, _ in query}:
+                query.append(("page_size", "10"))
+                scope = {**scope, "query_string": urlencode(query).encode("latin-1")}
         if scope["path"] == REGISTRY_PATH and "registry-both-params-accepted" in self.faults:
             query = parse_qsl(scope["query_string"].decode("latin-1"))
             if {"kjennemerke", "understellsnummer"} <= {k for k, _ in query}:

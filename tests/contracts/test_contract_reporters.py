@@ -6,7 +6,7 @@ import io
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from contracts.events import CheckFinished, RunFinished, RunStarted, SuiteFinished, SuiteStarted
+from contracts.events import CheckFinished, RunFinished, RunStarted, SkippedSuite, SuiteFinished, SuiteStarted
 from contracts.exchange import Exchange, Secrets
 from contracts.failures import Failure, Status
 from contracts.reporters import ConsoleReporter, JUnitReporter, MarkdownReporter
@@ -83,3 +83,38 @@ def test_curl_line_repeats_method_body_and_url_and_names_the_token_variable() ->
     assert '--data-binary \'{"registration_number":"CV12345"}\'' in curl
     assert curl.endswith("http://localhost:5000/api/co/vehicles")
     assert '"Authorization: Bearer $MINBIL_ACCESS_TOKEN"' in curl
+
+
+NOT_RUN = (
+    RunStarted("http://localhost:5000", ("auth", "registry"), "quick", 7, False),
+    CheckFinished("auth", "no token", Status.PASSED, 0.1),
+    SuiteFinished("auth", 0.1),
+    SuiteFinished("registry", 0.0, skipped_reason="no registry given"),
+    RunFinished(
+        duration=0.2,
+        seed=7,
+        failed_checks=0,
+        passed_checks=1,
+        skipped_checks=0,
+        skipped_suites=(SkippedSuite("registry", "no registry given"),),
+    ),
+)
+
+
+def test_every_report_counts_and_names_a_suite_that_did_not_run(tmp_path: Path) -> None:
+    stream = io.StringIO()
+    junit, markdown = tmp_path / "contracts.xml", tmp_path / "contracts.md"
+    reporters = [ConsoleReporter(stream), JUnitReporter(junit), MarkdownReporter(markdown)]
+    for event in NOT_RUN:
+        for reporter in reporters:
+            reporter.handle(event)
+    console = stream.getvalue()
+    assert "not run: registry: no registry given" in console
+    assert "PASSED: 1 passed, 0 failed, 0 skipped; 1 suite not run in" in console
+    root = ET.parse(junit).getroot()
+    assert (root.get("tests"), root.get("skipped")) == ("2", "1")
+    skipped = root.find("./testsuite[@name='registry']/testcase/skipped")
+    assert skipped is not None and skipped.get("message") == "no registry given"
+    text = markdown.read_text(encoding="utf-8")
+    assert "- Checks: 1 passed, 0 failed, 0 skipped; 1 suite not run in" in text
+    assert "| registry | – | – | not run: no registry given | |" in text

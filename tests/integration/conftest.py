@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -22,6 +23,10 @@ OLA = "demo-ola"
 class Mock:
     world: MockWorld
     client: TestClient
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        # Hypothesis prints fixtures with a falsifying example; the whole world would be kilobytes.
+        printer.text("Mock(<in-process world>)")
 
     def as_user(self, token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}

@@ -194,3 +194,51 @@ def test_a_tie_in_updated_at_goes_to_the_latest_link_then_the_first_plate(
     answer = mock.delete(f"/api/co/vehicles?reg={later_link}", token).json()["data"]
     remaining = [plate for plate in candidates if plate != later_link]
     assert answer["primary_registration_number"] == sorted(remaining)[0]
+
+
+def _listed(mock: Mock, token: str) -> list[str]:
+    return [v["registration_number"] for v in mock.get("/api/co/vehicles", token).json()["data"]]
+
+
+def test_the_vehicle_list_is_primary_first_then_longest_linked_first(mock: Mock) -> None:
+    token = mock.new_sandbox()
+    for plate in ("CV12345", "DN54321", "KH10293", "SU20481"):
+        _link(mock, token, plate)
+    mock.post("/api/co/vehicles/set-primary", token, json={"registration_number": "KH10293"})
+    mock.put("/api/co/vehicles/SU20481", token, json={"nickname": "Endret sist"})  # updates do not reorder
+    assert _listed(mock, token) == ["KH10293", "CV12345", "DN54321", "SU20481"]
+    mock.delete("/api/co/vehicles?reg=CV12345", token)
+    _link(mock, token, "CV12345")  # linked afresh: now the most recent link
+    assert _listed(mock, token) == ["KH10293", "DN54321", "SU20481", "CV12345"]
+
+
+def test_vehicles_linked_at_the_same_instant_are_listed_by_plate(mock: Mock) -> None:
+    token = mock.new_sandbox()
+    for plate in ("SU20481", "CV12345", "KH10293", "DN54321"):
+        _link(mock, token, plate)
+    sandbox = mock.sandbox(token)
+    same_instant = sandbox.links["SU20481"].linked_at
+    for link in sandbox.links.values():
+        link.linked_at = same_instant
+    assert _listed(mock, token) == ["SU20481", "CV12345", "DN54321", "KH10293"]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=operations)
+def test_the_vehicle_list_keeps_its_documented_order_after_any_changes(shared_mock: Mock, steps) -> None:
+    mock = shared_mock
+    token = mock.new_sandbox()
+    for action, plate in steps:
+        if action == "link":
+            _link(mock, token, plate)
+        elif action == "unlink":
+            mock.delete(f"/api/co/vehicles?reg={plate}", token)
+        elif action == "set-primary":
+            mock.post("/api/co/vehicles/set-primary", token, json={"registration_number": plate})
+        else:
+            mock.put(f"/api/co/vehicles/{plate}", token, json={"nickname": "Omdøpt"})
+        listed = mock.get("/api/co/vehicles", token).json()["data"]
+        documented = sorted(
+            listed, key=lambda v: (not v["is_primary"], v["linked_at"], v["registration_number"])
+        )
+        assert [v["registration_number"] for v in listed] == [v["registration_number"] for v in documented]
