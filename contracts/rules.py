@@ -49,7 +49,7 @@ _CATALOGUE: tuple[Rule, ...] = (
     Rule("semantics.primary-fallback", "Removing the primary promotes the most recently updated vehicle"),
     Rule("semantics.set-primary", "After set-primary exactly that vehicle is primary"),
     Rule("semantics.update-applies", "PUT /vehicles/{reg} stores the given nickname and image"),
-    Rule("semantics.updated-at-bumps", "Nickname and image updates move updated_at forward"),
+    Rule("semantics.updated-at-bumps", "Nickname and image updates set updated_at to their time, never back"),
     Rule("semantics.refresh-keeps-link", "A refresh renews registry data and leaves the owner's data alone"),
     Rule(
         "semantics.vehicles-match-model", "The vehicle list holds exactly the linked vehicles with their data"

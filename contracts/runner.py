@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Iterable
 
@@ -44,9 +45,10 @@ def run_suite(target: Target, options: RunOptions, listeners: Iterable[Listener]
     report = Report()
     emit = Broadcast([report, *listeners])
     chosen = tuple(name for name in SUITE_NAMES if name in options.suites)
+    notes: list[str] = []
+    options = _with_working_time_control(options, notes)
     emit(RunStarted(target.describe(), chosen, options.profile.name, options.seed, options.read_only))
     started = time.monotonic()
-    notes: list[str] = []
     skipped: list[SkippedSuite] = []
     ran: list[str] = []
     with target.connect() as http:
@@ -85,6 +87,16 @@ def run_suite(target: Target, options: RunOptions, listeners: Iterable[Listener]
         )
     )
     return report
+
+
+def _with_working_time_control(options: RunOptions, notes: list[str]) -> RunOptions:
+    """--mock-controls against a server without them is said plainly, and the run goes on without."""
+    probe = getattr(options.time_control, "unavailable", None)
+    reason = probe(options.token) if probe is not None else None
+    if reason is None:
+        return options
+    notes.append(f"--mock-controls ignored: {reason}")
+    return dataclasses.replace(options, time_control=None)
 
 
 def _reason_to_skip(spec: SuiteSpec, api_ready: bool, options: RunOptions) -> str | None:

@@ -13,15 +13,30 @@ DEFAULT_CLOCK_PATH = "/__mock/sandbox/clock"
 class HttpTimeControl:
     """Moves the caller's sandbox clock forward with `POST <path> {"seconds": N}` as that caller."""
 
-    def __init__(self, base_url: str, path: str = DEFAULT_CLOCK_PATH, timeout: float = 10.0) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        path: str = DEFAULT_CLOCK_PATH,
+        timeout: float = 10.0,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
         self._url = base_url.rstrip("/") + path
         self._timeout = timeout
+        self._transport = transport
+
+    def unavailable(self, token: str) -> str | None:
+        """Why this server's clock cannot be moved (it has no mock controls), or None when it can."""
+        try:
+            response = self._send("GET", token)
+        except httpx.HTTPError as error:
+            return f"GET {self._url} failed ({type(error).__name__}: {error})"
+        if response.status_code != 200:
+            return f"GET {self._url} answered {response.status_code}: the server has no mock controls"
+        return None
 
     def advance(self, token: str, delta: timedelta) -> None:
-        response = httpx.post(
-            self._url,
-            json={"seconds": int(delta.total_seconds())},
-            headers={"Authorization": f"Bearer {token}"},
-            timeout=self._timeout,
-        )
-        response.raise_for_status()
+        self._send("POST", token, {"seconds": int(delta.total_seconds())}).raise_for_status()
+
+    def _send(self, method: str, token: str, body: dict[str, int] | None = None) -> httpx.Response:
+        with httpx.Client(transport=self._transport, timeout=self._timeout) as client:
+            return client.request(method, self._url, json=body, headers={"Authorization": f"Bearer {token}"})

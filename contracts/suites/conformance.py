@@ -18,7 +18,9 @@ from ..context import SuiteContext
 from ..exchange import Exchange
 from ..failures import CheckSkipped, Failure
 from ..target import ASGI_BASE_URL
+from . import links
 from .conformance_config import CHECK_RULES, build_config
+from .stateful_links import LINK_DEPENDENT_CHECKS, unfollowed_link
 from .user_snapshot import preserved_user_data
 
 DESCRIPTION = "schemathesis over every operation: examples, coverage, fuzzing, stateful links"
@@ -39,6 +41,7 @@ def run(ctx: SuiteContext) -> None:
     with preserved_user_data(ctx) if not ctx.options.read_only else contextlib.nullcontext():
         for event in from_schema(schema).execute():
             _translate(ctx, collector, event)
+        links.run(ctx)
 
 
 def _fresh_export_token(ctx: SuiteContext) -> str | None:
@@ -133,6 +136,10 @@ def _failures(ctx: SuiteContext, name: str, event: engine_events.ScenarioFinishe
                 continue
             rule_id = CHECK_RULES.get(check.name, "conformance.engine-error")
             message = _message(info.failure, name)
+            dismissal = unfollowed_link(recorder, case_id) if check.name in LINK_DEPENDENT_CHECKS else None
+            if dismissal is not None:
+                ctx.progress(f"{name}: {check.name} not counted: {dismissal}")
+                continue
             if (rule_id, message) in seen:
                 continue
             seen.add((rule_id, message))

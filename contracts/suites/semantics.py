@@ -6,6 +6,8 @@ look for sequences nobody thought of. The user's vehicles and preferences are re
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from hypothesis import seed
@@ -18,6 +20,7 @@ from ..machines.recording import MachineViolation, machine_settings
 from ..machines.shrinking import shrink
 from .user_snapshot import preserved_user_data
 
+PAUSE = "let time pass"
 DESCRIPTION = "state machines vs a plain model: linking, primary fallback, updates, preferences"
 
 
@@ -33,7 +36,8 @@ def run(ctx: SuiteContext) -> None:
     preferences = preferences_machine(api)
     with preserved_user_data(ctx):
         ctx.run_check(
-            "vehicles: walkthrough of every rule", lambda: _walk_vehicles(vehicles, ctx.options.plates)
+            "vehicles: walkthrough of every rule",
+            lambda: _walk_vehicles(vehicles, ctx.options.plates, _time_passing(ctx)),
         )
         ctx.progress("vehicles: state machine")
         ctx.run_check("vehicles: state machine", lambda: _explore(ctx, vehicles))
@@ -62,7 +66,20 @@ def _machine_violation(error: BaseException) -> MachineViolation | None:
     return None
 
 
-def _walk_vehicles(machine_class: type[RuleBasedStateMachine], plates: tuple[str, ...]) -> None:
+def _time_passing(ctx: SuiteContext) -> Callable[[], None] | None:
+    """A minute passing on the server, where its clock can be moved (mock controls): it makes an
+    updated_at that did not move visible on a server that keeps whole seconds."""
+    clock = ctx.options.time_control
+    if clock is None:
+        return None
+    return lambda: clock.advance(ctx.options.token, timedelta(minutes=1))
+
+
+def _walk_vehicles(
+    machine_class: type[RuleBasedStateMachine],
+    plates: tuple[str, ...],
+    let_time_pass: Callable[[], None] | None = None,
+) -> None:
     first, second, third, fourth = list(dict.fromkeys(plates))[:4]
     machine: Any = machine_class()
     steps: list[tuple[str, tuple[Any, ...]]] = [
@@ -71,6 +88,7 @@ def _walk_vehicles(machine_class: type[RuleBasedStateMachine], plates: tuple[str
         ("link", (second, "spaced", None)),
         ("link", (third, "dashed", "Hytta")),
         ("link", (fourth, "exact", None)),
+        (PAUSE, ()),
         ("rename", (fourth, "Pendler")),
         ("rename", (third, "Sommerbil")),  # third is now the most recently updated, neither oldest nor newest
         ("unlink", (first, "reg")),  # the primary goes: third must take over
@@ -90,6 +108,10 @@ def _walk_vehicles(machine_class: type[RuleBasedStateMachine], plates: tuple[str
     machine.clean_slate()
     machine.server_agrees_with_model()
     for name, arguments in steps:
+        if name == PAUSE:
+            if let_time_pass is not None:
+                let_time_pass()
+            continue
         getattr(machine, name)(*arguments)
         machine.server_agrees_with_model()
     machine.teardown()

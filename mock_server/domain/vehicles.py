@@ -111,7 +111,9 @@ class VehicleService:
         if removed is None:
             raise not_linked(plate)
         if removed.is_primary and sandbox.links:
-            newest = max(sandbox.links.values(), key=lambda link: link.updated_at)
+            # The spec's order: most recently updated, then most recently linked, then the first plate.
+            by_plate = sorted(sandbox.links.values(), key=lambda link: link.plate)
+            newest = max(by_plate, key=lambda link: (link.updated_at, link.linked_at))
             newest.is_primary = True
         if removed.image_url is not None:
             self._images.collect()

@@ -6,7 +6,7 @@ from typing import Any
 
 from ..domain import service_log as logs
 from ..domain.models import VehicleLink
-from ..domain.vehicles import VehicleService, VehicleView, not_linked
+from ..domain.vehicles import VehicleChanges, VehicleService, VehicleView, not_linked
 from ..handlers import representations as rep
 from ..handlers.common import sandbox_of
 from ..handlers.service_log import ServiceLogHandlers, _filter, csv_download
@@ -33,6 +33,15 @@ class FaultyVehicleService(VehicleService):
         if "unlink-deletes-record" in self._faults:
             sandbox.vehicles.pop(plate, None)
         return result
+
+    def update(self, sandbox: Sandbox, plate: str, changes: VehicleChanges) -> VehicleView:
+        link = sandbox.links.get(plate)
+        before = link.updated_at if link is not None else None
+        view = super().update(sandbox, plate, changes)
+        if "updated-at-frozen" in self._faults and link is not None and before is not None:
+            link.updated_at = before
+            return self.details(sandbox, plate)
+        return view
 
     def list(self, sandbox: Sandbox) -> list[VehicleView]:
         views = super().list(sandbox)

@@ -20,6 +20,7 @@ FAULTS: dict[str, str] = {
     "naive-datetime": "meta.generated_at loses its time zone",
     "export-token-never-expires": "export tokens are accepted after they expire",
     "history-ignores-primary": "vehicle history without a plate uses a vehicle that is not the primary",
+    "updated-at-frozen": "a nickname or image update leaves the vehicle's updated_at where it was",
     "registry-null-fields": "the registry fake sends null instead of omitting a field",
     "registry-both-params-accepted": (
         "the registry fake answers a lookup with both kjennemerke and understellsnummer"

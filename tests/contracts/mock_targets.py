@@ -46,6 +46,7 @@ FAULTS: tuple[PlantedFault, ...] = (
     PlantedFault("naive-datetime", "conformance", "conformance.response-schema"),
     PlantedFault("export-token-never-expires", "read-model", "read-model.export-expiry"),
     PlantedFault("history-ignores-primary", "read-model", "read-model.history-defaults-to-primary"),
+    PlantedFault("updated-at-frozen", "semantics", "semantics.updated-at-bumps"),
     PlantedFault("registry-null-fields", "registry", "registry.no-nulls"),
     PlantedFault("registry-both-params-accepted", "registry", "registry.both-params-rejected"),
 )

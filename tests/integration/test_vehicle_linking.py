@@ -170,6 +170,32 @@ def test_exactly_one_primary_whenever_any_vehicle_is_linked(shared_mock: Mock, s
         assert _primaries(mock, token) == ([primary] if primary else [])
 
 
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(PLATES[:4]), tied=st.integers(min_value=0, max_value=2))
+def test_a_tie_in_updated_at_goes_to_the_latest_link_then_the_first_plate(
+    shared_mock: Mock, order, tied
+) -> None:
+    """A server keeping whole seconds sees ties; the spec's Decision breaks them, in this order."""
+    mock = shared_mock
+    token = mock.new_sandbox()
+    for plate in order:
+        _link(mock, token, plate)
+    links = mock.sandbox(token).links
+    same_second = links[order[0]].updated_at
+    candidates = order[1:]
+    for plate in candidates:
+        links[plate].updated_at = links[plate].linked_at = same_second
+    later_link = candidates[tied]
+    links[later_link].linked_at = same_second.replace(year=same_second.year + 1)
+    answer = mock.delete(f"/api/co/vehicles?reg={order[0]}", token).json()["data"]
+    assert answer["primary_registration_number"] == later_link
+    # With linked_at tied as well, the first plate in alphabetical order is chosen.
+    links[later_link].linked_at = same_second
+    answer = mock.delete(f"/api/co/vehicles?reg={later_link}", token).json()["data"]
+    remaining = [plate for plate in candidates if plate != later_link]
+    assert answer["primary_registration_number"] == sorted(remaining)[0]
+
+
 def _listed(mock: Mock, token: str) -> list[str]:
     return [v["registration_number"] for v in mock.get("/api/co/vehicles", token).json()["data"]]
 
