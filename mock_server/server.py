@@ -59,6 +59,7 @@ def bounded_protocol(request_timeout: float, max_connections: int) -> type[HttpT
             "SERVER_BUSY",
             f"The mock is serving {max_connections} connections; try again shortly.",
             close=True,
+            retry_after=1,
         )
 
     class BoundedProtocol(HttpToolsProtocol):
