@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import json
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -251,3 +253,23 @@ def test_a_garbage_state_file_is_refused_in_one_line(tmp_path: Path) -> None:
 def test_a_state_file_in_a_missing_folder_is_refused_in_one_line(tmp_path: Path) -> None:
     state = tmp_path / "missing" / "world.sqlite"
     _one_line_refusal(_run_cli("--port", str(_free_port()), "--state", str(state)), "does not exist")
+
+
+def test_a_stopped_mock_leaves_the_whole_world_in_the_state_file_alone(tmp_path: Path) -> None:
+    state = tmp_path / "world.sqlite"
+    port = _free_port()
+    process, log = _start(tmp_path, "--port", str(port), "--state", str(state))
+    try:
+        _wait_for_banner(process, log)
+        created = httpx.post(f"http://127.0.0.1:{port}/__mock/sandboxes", json={"token": "kept-after-stop"})
+        assert created.status_code == 201
+    finally:
+        process.terminate()  # what Ctrl+C or a service manager does
+        process.wait(timeout=30)
+    assert "Traceback" not in log.read_text()
+    # Copied without its -wal file, the state file still holds every acknowledged change.
+    alone = tmp_path / "copy.sqlite"
+    alone.write_bytes(state.read_bytes())
+    with closing(sqlite3.connect(alone)) as db:
+        tokens = {row[0] for row in db.execute("SELECT token FROM sandboxes")}
+    assert {"demo-kari", "demo-ola", "kept-after-stop"} <= tokens
