@@ -249,6 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         sock,
         request_timeout=settings.request_timeout,
         max_connections=settings.max_connections,
+        # Stopped (Ctrl+C, SIGTERM): the -wal file is folded back, the state file alone holds the world.
+        on_stop=world.state.close if world.state is not None else lambda: None,
         log_level=args.log_level,
         access_log=access_log,
     )

@@ -28,12 +28,12 @@ def nests_deeper_than(text: bytes, limit: int = MAX_JSON_DEPTH) -> bool:
         return False
     brackets = _STRING.sub(b"", text).translate(None, _NOT_A_BRACKET)
     opened_in_a_row = re.compile(rb"[\[{]{%d}" % (limit + 1))
-    for _ in range(limit):
-        if opened_in_a_row.search(brackets):
+    passes = 0
+    while brackets:
+        if passes == limit or opened_in_a_row.search(brackets):
             return True
         brackets, removed = _INNERMOST_PAIR.subn(b"", brackets)
-        if not brackets:
-            return False
         if not removed:
             return True
-    return True
+        passes += 1
+    return False

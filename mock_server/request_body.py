@@ -126,9 +126,11 @@ def _replaying(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def send_problem(send: Send, code: str, detail: str, *, close: bool = False) -> None:
+async def send_problem(
+    send: Send, code: str, detail: str, *, close: bool = False, retry_after: int | None = None
+) -> None:
     body = encode(problem_body(code, detail))
-    raw_headers = [(k.lower().encode(), v.encode()) for k, v in problem_headers(code).items()]
+    raw_headers = [(k.lower().encode(), v.encode()) for k, v in problem_headers(code, retry_after).items()]
     raw_headers.append((b"content-length", str(len(body)).encode()))
     if close:  # the rest of the body may still be on its way: this connection cannot be reused
         raw_headers.append((b"connection", b"close"))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import socket
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -59,6 +60,7 @@ def bounded_protocol(request_timeout: float, max_connections: int) -> type[HttpT
             "SERVER_BUSY",
             f"The mock is serving {max_connections} connections; try again shortly.",
             close=True,
+            retry_after=1,
         )
 
     class BoundedProtocol(HttpToolsProtocol):
@@ -133,14 +135,31 @@ def _raw_timeout_answer(request_timeout: float) -> bytes:
     return head.encode("latin-1") + b"\r\n" + body
 
 
+class _Server(uvicorn.Server):
+    """uvicorn's server that runs `on_stop` once every connection is done, before the process ends
+    (uvicorn re-raises a captured SIGINT/SIGTERM after its shutdown, so code after run() may not run)."""
+
+    def __init__(self, config: uvicorn.Config, on_stop: Callable[[], None]) -> None:
+        super().__init__(config)
+        self._on_stop = on_stop
+
+    async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super().shutdown(sockets)
+        finally:
+            self._on_stop()
+
+
 def serve(
-    app: Any, sock: socket.socket, *, request_timeout: float, max_connections: int, **options: Any
+    app: Any,
+    sock: socket.socket,
+    *,
+    request_timeout: float,
+    max_connections: int,
+    on_stop: Callable[[], None] = lambda: None,
+    **options: Any,
 ) -> None:
-    """Serve `app` on the bound `sock` until interrupted."""
-    config = uvicorn.Config(
-        app,
-        http=bounded_protocol(request_timeout, max_connections),
-        backlog=max(128, max_connections),
-        **options,
-    )
-    uvicorn.Server(config).run(sockets=[sock])
+    """Serve `app` on the bound `sock` until interrupted; then `on_stop`."""
+    protocol = bounded_protocol(request_timeout, max_connections)
+    config = uvicorn.Config(app, http=protocol, backlog=max(128, max_connections), **options)
+    _Server(config, on_stop).run(sockets=[sock])

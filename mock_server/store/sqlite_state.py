@@ -140,6 +140,8 @@ class SqliteState:
     def mark_seeded(self) -> None:
         with self._lock:
             self._db.execute("INSERT OR REPLACE INTO meta VALUES ('seeded', '1')")
+            # The seeded world goes into the file itself, not only into its -wal file.
+            self._db.execute("PRAGMA wal_checkpoint(PASSIVE)")
 
     def load_sandboxes(self) -> list[Sandbox]:
         sandboxes = []
@@ -224,5 +226,7 @@ class SqliteState:
         self._stored_snapshots[sandbox.token] = wanted
 
     def close(self) -> None:
+        """Fold the -wal file back into the file (which then holds everything) and close it."""
         with self._lock:
+            self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             self._db.close()
