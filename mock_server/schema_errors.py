@@ -110,7 +110,9 @@ def _alternatives(error: ValidationError) -> list[tuple[list[str], str]]:
             return [([*here, name], f"{_shown(error.instance[name])} is not one of {_listed(values)}")]
         if kind == "missing":
             return [([*here, name], f"is required: one of {_listed(values)}")]
-        return [d for sub in by_branch[int(kind)] for d in _describe(sub)]
+        described = [d for sub in by_branch[int(kind)] for d in _describe(sub)]
+        if described:
+            return described
     errors = list(by_branch.values())
     if errors and all(_same_type_error(e, errors[0]) for e in errors):
         return _describe(errors[0][0])  # the value is of a type no form takes
