@@ -61,13 +61,19 @@ def _quoted_name(message: str) -> str:
     return message.split("'")[1] if "'" in message else ""
 
 
+def readable(error: ValidationError) -> str:
+    """The message of one broken rule, in words (see the module's description)."""
+    return _message(error)
+
+
 def _message(error: ValidationError) -> str:
     """jsonschema's own words, unless they would show a Python repr of a value or a schema."""
     kind, value, instance = error.validator, error.validator_value, error.instance
     if kind == "enum":
         return f"{_shown(instance)} is not one of {_listed(value)}"
-    if kind == "type":
-        return f"must be {_type_name(value)}, not {_shown(instance)}"
+    if kind == "type":  # jsonschema's words, with the value in JSON terms
+        types = value if isinstance(value, list) else [value]
+        return f"{_shown(instance)} is not of type {', '.join(repr(t) for t in types)}"
     if kind == "minProperties":
         return f"must have at least {value} field{'s' if value != 1 else ''}"
     if kind == "maxProperties":
@@ -104,7 +110,9 @@ def _alternatives(error: ValidationError) -> list[tuple[list[str], str]]:
             return [([*here, name], f"{_shown(error.instance[name])} is not one of {_listed(values)}")]
         if kind == "missing":
             return [([*here, name], f"is required: one of {_listed(values)}")]
-        return [d for sub in by_branch[int(kind)] for d in _describe(sub)]
+        described = [d for sub in by_branch[int(kind)] for d in _describe(sub)]
+        if described:
+            return described
     errors = list(by_branch.values())
     if errors and all(_same_type_error(e, errors[0]) for e in errors):
         return _describe(errors[0][0])  # the value is of a type no form takes
