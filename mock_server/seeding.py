@@ -92,7 +92,7 @@ class SeededHistory:
         first = registry.first_registration_date or today
         record = self.registry.record_for_plate(plate, today) if self.registry else None
         car = car_profile(record) if record else profile_from_fuel_type(registry.fuel_type)
-        until = car.owner_since if car.owner_since and car.owner_since > first else today
+        until = car.owner_since or today  # bought new: no earlier owners, no history of theirs
         return earlier_owner_history_for_plate(plate, first, today, seed=self._seed, car=car, until=until)
 
 
