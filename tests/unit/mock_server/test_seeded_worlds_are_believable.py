@@ -19,8 +19,9 @@ from fixtures.history import MIN_DAYS_BETWEEN_VISITS
 from fixtures.providers import MAX_KM_PER_YEAR, MIN_KM_PER_YEAR
 from fixtures.scenarios import scenario_names
 from fixtures.service_catalogue import TIMING_BELT_EVERY_KM, TIMING_BELT_JOB, fits, job_for_description
-from mock_server.seeding import car_profile, scenario_sandbox
+from mock_server.seeding import FixtureWorkshops, SeededHistory, car_profile, scenario_sandbox
 from mock_server.store.sandbox import Sandbox
+from mock_server.vegvesen.mapping import to_registry_data
 from mock_server.vegvesen.service import RegistryService
 
 MOST_VISITS_IN_A_YEAR = 7  # two tyre changes, service, EU-kontroll, repairs, one pushed over New Year
@@ -159,3 +160,32 @@ def test_a_car_linked_later_keeps_the_history_its_earlier_owners_left() -> None:
     assert "own" in owners and owners == sorted(owners)  # earlier owners first, then the owner
     assert [km for _, km, _ in readings] == sorted(km for _, km, _ in readings)
     assert now - sandbox.links["TB45679"].linked_at > timedelta(days=2000)
+
+
+plates = st.from_regex(r"\A[A-HJ-NPR-Z]{2}[0-9]{5}\Z") | st.sampled_from(["TESLA1", "NORGE", "HYTTE7"])
+
+
+@settings(max_examples=25, deadline=None)
+@given(plate=plates, today=days)
+def test_a_newly_linked_cars_history_ends_when_the_registry_says_it_was_bought(
+    plate: str, today: date
+) -> None:
+    registry = RegistryService()
+    record = registry.record_for_plate(plate, today)
+    assert record is not None
+    car = car_profile(record)
+    history = SeededHistory(0, registry).earlier_owner_history(plate, to_registry_data(record), today)
+    assert car.owner_since is not None
+    assert all(entry.service_date < car.owner_since for entry in history)
+    for entry in history:
+        assert_fits(car, entry.description, [], plate)
+
+
+@settings(max_examples=25, deadline=None)
+@given(fuel=st.sampled_from(["petrol", "diesel", "electric", "hybrid", "plug_in_hybrid"]), seed=seeds)
+def test_a_completed_booking_bills_what_fits_the_cars_fuel(fuel: str, seed: int) -> None:
+    workshops = FixtureWorkshops(0)
+    description = workshops.periodic_service(fuel == "electric", 60_000, seed, fuel)
+    items = workshops.items_for(description, seed, fuel)
+    car = CarProfile(fuel, None if fuel == "electric" else 4)  # type: ignore[arg-type]
+    assert_fits(car, description, [item.description for item in items], fuel)

@@ -264,3 +264,39 @@ def test_plates_keep_their_cars_across_releases(
     assert (general["merke"][0]["merke"], general["handelsbetegnelse"][0]) == (make, model)
     assert rec["kjoretoyId"]["understellsnummer"] == vin
     assert rec["forstegangsregistrering"]["registrertForstegangNorgeDato"] == first
+
+
+def _exhaust(group: dict[str, Any]) -> set[str]:
+    return {key for figures in group["forbrukOgUtslipp"] for key in figures if key.startswith("utslipp")}
+
+
+@given(resolvable_plates | personal_plates)
+def test_exhaust_figures_follow_the_fuel_as_real_records_carry_them(plate: str) -> None:
+    rec = record(plate)
+    hybrid = technical(rec)["motorOgDrivverk"]["hybridKategori"]["kodeVerdi"]
+    year = first_registered(rec).year
+    groups = {
+        g["drivstoffKodeMiljodata"]["kodeVerdi"]: g
+        for g in technical(rec)["miljodata"]["miljoOgdrivstoffGruppe"]
+    }
+    if "1" in groups:  # petrol: CO, hydrocarbons (THC above NMHC) and NOx
+        assert {"utslippCOmgPrKm", "utslippNMHCmgPrKm", "utslippNOxMgPrKm", "utslippTHCmgPrKm"} <= _exhaust(
+            groups["1"]
+        )
+        figures = groups["1"]["forbrukOgUtslipp"][0]
+        assert figures["utslippTHCmgPrKm"] > figures["utslippNMHCmgPrKm"] > 0
+        assert list(figures) == sorted(figures)
+    if "2" in groups:  # diesel: NOx with HC+NOx and particles, a factory filter from 2011
+        figures = groups["2"]["forbrukOgUtslipp"][0]
+        assert {"utslippNOxMgPrKm", "utslippTHCogNOxMgPrKm", "utslippPartiklerMgPrKm"} <= _exhaust(
+            groups["2"]
+        )
+        assert figures["utslippTHCogNOxMgPrKm"] > figures["utslippNOxMgPrKm"]
+        assert figures.get("partikkelfilterFabrikkmontert", False) == (year >= 2011)
+    if "5" in groups:  # the electric group repeats them only for a WLTP plug-in hybrid
+        repeats = hybrid == "LADBAR" and year >= 2019
+        assert bool(_exhaust(groups["5"])) == repeats
+        if repeats:
+            assert _exhaust(groups["5"]) == _exhaust(groups["1"])
+    if set(groups) == {"5"}:
+        assert all(not _exhaust(g) for g in groups.values())  # electric cars emit nothing

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openapi_core import OpenAPI
 from openapi_spec_validator import validate
 
@@ -159,3 +161,21 @@ def _refs(node: Any) -> Any:
     elif isinstance(node, list):
         for item in node:
             yield from _refs(item)
+
+
+@fixture_safe
+@given(plate=resolvable_plates | personal_plates, days_after=st.integers(0, 8000))
+def test_records_of_seeded_owners_validate_against_both_specs(
+    official_openapi: OpenAPI, our_openapi: OpenAPI, plate: str, days_after: int
+) -> None:
+    service = RegistryService()
+    first = lookup_plate(service, plate).body["kjoretoydataListe"][0]  # type: ignore[index]
+    registered = date.fromisoformat(first["forstegangsregistrering"]["registrertForstegangNorgeDato"])
+    bought = min(registered + timedelta(days=days_after), NOW.date())
+    service.record_owner_since(plate, bought)
+    answer = lookup_plate(service, plate)
+    since = answer.body["kjoretoydataListe"][0]["registrering"]["registrertForstegangPaEierskap"]  # type: ignore[index]
+    assert since[:10] == bought.isoformat()
+    for api, prefix in ((official_openapi, ""), (our_openapi, OUR_PREFIX)):
+        request, response = captured_exchange(answer, {"kjennemerke": plate}, prefix=prefix)
+        api.validate_response(request, response)
