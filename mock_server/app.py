@@ -169,6 +169,7 @@ def build_world(
         for image in world.state.load_images():
             images.put(image)
         images.collect()  # a file written before images were freed may keep some nobody shows
+        world.lifecycle.snapshot_bytes()  # weigh the stored snapshots now, not on a later request
     return world
 
 

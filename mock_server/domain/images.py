@@ -139,7 +139,7 @@ class ImageStore:
     def __init__(
         self,
         budget: StorageBudget | None = None,
-        referenced: Callable[[], Iterable[str]] = lambda: (),
+        referenced: Callable[[], Iterable[str]] | None = None,
     ) -> None:
         self._images: dict[str, StoredImage] = {}
         self._budget = budget
@@ -174,7 +174,7 @@ class ImageStore:
 
     def collect(self) -> list[str]:
         """Forget every image nothing refers to any more; their ids."""
-        if not self._images:
+        if not self._images or self._referenced is None:  # None: no one to ask, keep them all
             return []
         kept = set(self._referenced())
         gone = [image_id for image_id in self._images if image_id not in kept]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mock_server.domain.limits import SandboxLimits
 from mock_server.settings import Settings
@@ -155,3 +157,36 @@ def test_without_idle_expiry_an_idle_sandbox_stays() -> None:
         controls.sandbox(token).last_used -= 10**9
         controls.new_sandbox()
         assert controls.call("GET", "/api/co/vehicles", token).status_code == 200
+
+
+DEMO_ATTACKS = st.lists(
+    st.sampled_from(
+        [
+            ("DELETE", "/__mock/sandbox", None),
+            ("POST", "/__mock/sandboxes", {"scenario": "empty", "token": KARI}),
+            ("POST", "/__mock/sandboxes", {"scenario": "one-car", "token": "demo-ola"}),
+            ("POST", "/__mock/sandbox/snapshots", {"name": "start"}),
+            ("DELETE", "/__mock/sandbox/snapshots/start", None),
+            ("DELETE", "/api/co/vehicles?reg=BT57225", None),
+            ("POST", "/__mock/sandbox/reset", None),
+            ("POST", "/__mock/sandbox/snapshots/start/restore", None),
+        ]
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=20, deadline=None)
+@given(attacks=DEMO_ATTACKS, token=st.sampled_from([KARI, "demo-ola"]))
+def test_no_request_without_the_operator_token_takes_a_demo_sandbox_over(
+    shared_controls: Controls, attacks: list[tuple[str, str, dict | None]], token: str
+) -> None:
+    before = shared_controls.sandbox(token)
+    start = before.snapshots["start"]
+    for method, path, body in attacks:
+        answer = shared_controls.call(method, path, token, json=body)
+        assert answer.status_code < 500, answer.text
+    after = shared_controls.sandbox(token)
+    assert after is before and after.origin in ("demo", "empty")
+    assert after.snapshots["start"] is start
+    shared_controls.call("POST", "/__mock/sandbox/snapshots/start/restore", token)
