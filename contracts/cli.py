@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import yaml
+
 from .events import Listener
 from .options import (
     DEFAULT_PLATES,
@@ -23,6 +25,7 @@ from .options import (
 from .reporters import ConsoleReporter, JUnitReporter, MarkdownReporter
 from .rules import RULES
 from .runner import run_suite, secrets_for
+from .spec import load_spec
 from .target import Target
 from .time_control import DEFAULT_CLOCK_PATH, HttpTimeControl
 
@@ -96,8 +99,7 @@ def options_from(args: argparse.Namespace) -> RunOptions:
     check_base_url("--base-url", args.base_url)
     if args.registry_url:
         check_base_url("--registry-url", args.registry_url)
-    if not args.spec.is_file():
-        raise ValueError(f"--spec {args.spec}: no such file")
+    check_spec(args.spec)
     for flag, path in (("--junit", args.junit), ("--report", args.report)):
         if path is not None:
             check_writable(flag, path)
@@ -141,6 +143,26 @@ def check_base_url(flag: str, url: str) -> None:
         parts.port  # noqa: B018 (the property validates the port)
     except ValueError:
         raise ValueError(f"{flag} {url!r} has an invalid port") from None
+
+
+def check_spec(path: Path) -> None:
+    """The spec is read by several suites; a bad one is the user's to fix, said once and up front."""
+    if not path.is_file():
+        raise ValueError(f"--spec {path}: no such file")
+    try:
+        document = load_spec(path)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark is not None else ""
+        raise ValueError(f"--spec {path}: not valid YAML{where}") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ValueError(f"--spec {path}: cannot be read ({error})") from None
+    if not (
+        isinstance(document, dict)
+        and str(document.get("openapi", "")).startswith("3.")
+        and isinstance(document.get("paths"), dict)
+    ):
+        raise ValueError(f"--spec {path}: not an OpenAPI 3 document (no `openapi: 3.x` and `paths`)")
 
 
 def check_writable(flag: str, path: Path) -> None:

@@ -77,6 +77,10 @@ _CATALOGUE: tuple[Rule, ...] = (
     Rule("read-model.messages-of-own-entries", "The messages of one's own entries are readable"),
     Rule("read-model.history-defaults-to-primary", "Vehicle history without a plate is the primary's"),
     Rule("read-model.export-download", "An export token downloads the CSV of the filtered entries"),
+    Rule(
+        "read-model.export-new-token-each-call",
+        "Each export-token call mints a new token; earlier ones stay valid until they expire",
+    ),
     Rule("read-model.export-tampered", "A tampered export token is refused with 403"),
     Rule("read-model.export-expiry", "Export tokens expire 15 minutes after issue (then 401)"),
     # --- auth and isolation

@@ -144,3 +144,22 @@ def expired_tokens_are_refused(api: ApiClient, anonymous: ApiClient, clock: Time
         "EXPORT_TOKEN_EXPIRED",
         after.exchange,
     )
+
+
+def earlier_tokens_stay_valid(api: ApiClient, anonymous: ApiClient) -> None:
+    """Each call mints a new token; the one minted before it still downloads."""
+    first, _ = issue(api, Filter())
+    second, response = issue(api, Filter())
+    expect(
+        first.get("token") != second.get("token"),
+        "read-model.export-new-token-each-call",
+        "two export-token calls gave the same token",
+        response.exchange,
+    )
+    again = download(anonymous, first)
+    expect(
+        again.status == 200,
+        "read-model.export-new-token-each-call",
+        f"the earlier token answered {again.status} ({again.problem_code}) once a new one was minted",
+        again.exchange,
+    )

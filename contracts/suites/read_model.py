@@ -76,11 +76,25 @@ def run(ctx: SuiteContext) -> None:
                 api, anonymous, walked[0], Filter(registration_number=plate)
             ),
         )
+    if walked:
+        nothing = Filter(workshop_org_nr=service_log_checks.unused_org_nr(set(_workshops(walked[0]))))
+        ctx.run_check(
+            "export: a filter that matches nothing gives the header row only",
+            lambda: export_checks.download_matches_list(api, anonymous, walked[0], nothing),
+        )
+    ctx.run_check(
+        "export: earlier tokens stay valid",
+        lambda: export_checks.earlier_tokens_stay_valid(api, anonymous),
+    )
     ctx.run_check(
         "export: tampered tokens are refused",
         lambda: export_checks.tampered_tokens_are_refused(api, anonymous),
     )
     ctx.run_check("export: expired tokens are refused", lambda: _expiry(ctx))
+
+
+def _workshops(walk: Walk) -> list[str]:
+    return [entry["workshop"]["org_nr"] for entry in walk.entries]
 
 
 def _history_defaults(api: ApiClient) -> None:

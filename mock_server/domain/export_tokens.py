@@ -6,6 +6,7 @@ import base64
 import hashlib
 import hmac
 import json
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
@@ -41,6 +42,8 @@ class ExportTokenSigner:
     def issue(self, user_id: UUID, where: LogFilter, now: datetime) -> tuple[str, ExportGrant]:
         expires_at = (now + EXPORT_TOKEN_TTL).replace(microsecond=0)
         claims = {
+            # A nonce: each call mints a new token, even for the same filters within one second.
+            "jti": secrets.token_urlsafe(9),
             "sub": str(user_id),
             "exp": int(expires_at.timestamp()),
             "reg": where.plate,

@@ -74,6 +74,23 @@ class FaultyServiceLogHandlers(ServiceLogHandlers):
     def __init__(self, *args: Any, faults: frozenset[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._faults = faults
+        self._issued: dict[tuple[str | None, ...], Any] = {}
+
+    async def createServiceLogExportToken(
+        self,
+        user: str,
+        registration_number: str | None = None,
+        workshop_org_nr: str | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ):
+        answer = await super().createServiceLogExportToken(
+            user, registration_number, workshop_org_nr, date_from, date_to
+        )
+        if "export-token-repeats" not in self._faults:
+            return answer
+        key = (user, registration_number, workshop_org_nr, date_from, date_to)
+        return rep.ok(self._issued.setdefault(key, answer[0]["data"]))
 
     async def listServiceLogs(
         self,

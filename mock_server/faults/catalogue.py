@@ -19,6 +19,7 @@ FAULTS: dict[str, str] = {
     "drop-required-field": "vehicle list items lack the required field `make`",
     "naive-datetime": "meta.generated_at loses its time zone",
     "export-token-never-expires": "export tokens are accepted after they expire",
+    "export-token-repeats": "export-token answers the token it gave before for the same filters",
     "history-ignores-primary": "vehicle history without a plate uses a vehicle that is not the primary",
     "updated-at-frozen": "a nickname or image update leaves the vehicle's updated_at where it was",
     "registry-null-fields": "the registry fake sends null instead of omitting a field",

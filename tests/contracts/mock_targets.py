@@ -45,6 +45,7 @@ FAULTS: tuple[PlantedFault, ...] = (
     PlantedFault("drop-required-field", "conformance", "conformance.response-schema"),
     PlantedFault("naive-datetime", "conformance", "conformance.response-schema"),
     PlantedFault("export-token-never-expires", "read-model", "read-model.export-expiry"),
+    PlantedFault("export-token-repeats", "read-model", "read-model.export-new-token-each-call"),
     PlantedFault("history-ignores-primary", "read-model", "read-model.history-defaults-to-primary"),
     PlantedFault("updated-at-frozen", "semantics", "semantics.updated-at-bumps"),
     PlantedFault("registry-null-fields", "registry", "registry.no-nulls"),

@@ -139,6 +139,8 @@ def test_a_base_url_without_a_scheme_is_refused_with_the_url_to_use(
         pytest.param(["--base-url", "http://localhost:99999"], id="port-out-of-range"),
         pytest.param(["--registry-url", "localhost:5000"], id="registry-url-without-scheme"),
         pytest.param(["--spec", "no-such-spec.yaml"], id="missing-spec"),
+        pytest.param(["--spec", "README.md"], id="spec-not-openapi"),
+        pytest.param(["--spec", "pyproject.toml"], id="spec-not-yaml"),
         pytest.param(["--junit", "/proc/no-such-folder/contracts.xml"], id="junit-folder-impossible"),
         pytest.param(["--report", "."], id="report-is-a-folder"),
         pytest.param(["--plates", "CV12345", "DN54321"], id="too-few-plates"),

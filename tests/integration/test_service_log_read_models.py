@@ -140,6 +140,13 @@ def test_an_export_token_expires_after_15_minutes(mock: Mock) -> None:
     assert (expired.status_code, expired.json()["code"]) == (401, "EXPORT_TOKEN_EXPIRED")
 
 
+def test_each_export_token_call_mints_a_new_token_and_the_earlier_one_stays_valid(mock: Mock) -> None:
+    first, second = _export(mock), _export(mock)  # within the same second, same filters
+    assert first["token"] != second["token"]
+    assert mock.client.get(_download_path(first)).status_code == 200
+    assert mock.client.get(_download_path(second)).status_code == 200
+
+
 def test_a_tampered_export_token_is_refused(mock: Mock) -> None:
     token = _export(mock)["token"]
     payload, signature = token.split(".")
