@@ -19,6 +19,7 @@ from mock_server.app import create_app
 from mock_server.json_depth import MAX_JSON_DEPTH
 from mock_server.seeding import build_seeded_world
 from mock_server.settings import Settings
+from tests.image_files import picture
 from tests.integration.conftest import KARI, OLA, Mock, start_mock
 
 # (method, path) of operations with a JSON body, on the CarOwner API and the controls.
@@ -135,10 +136,7 @@ def test_a_chunked_json_body_is_read_like_any_other(direct_path: bool) -> None:
 
 
 def test_a_chunked_multipart_upload_is_read_like_any_other(mock: Mock) -> None:
-    png = bytes.fromhex(
-        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
-        "1f15c4890000000d49444154789c63f8cf000000030101001b5c2bd40000000049454e44ae426082"
-    )
+    png = picture("image/png")
     boundary = "minbil-boundary"
     form = (
         (
