@@ -221,7 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = settings_from(args)
         # The port before the world: a taken port is told at once, and nothing is printed before it.
-        sock = listening_socket(settings.host, settings.port)
+        sock = listening_socket(settings.host, settings.port, backlog=max(128, settings.max_connections))
     except (FaultConfigError, RuleError, ValueError, PortError) as error:
         sys.stderr.write(f"minbil-mock: {error}\n")
         return 2
@@ -232,8 +232,7 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"minbil-mock: {error}\n")
         return 2
     app = create_app(settings, world)
-    sock.listen(max(128, settings.max_connections))
-    print(banner(settings, tokens), flush=True)  # listening now: connections wait in the backlog
+    print(banner(settings, tokens), flush=True)  # listening, and about to serve what waits
     # Access lines only when asked for (info/debug): otherwise each request pays for a logger call.
     access_log = args.log_level in ("info", "debug")
     # The world and the specs are built: exempt them from the cyclic collector, whose full passes

@@ -29,8 +29,11 @@ class PortError(Exception):
     """The port cannot be listened on; the message says why, in one line."""
 
 
-def listening_socket(host: str, port: int) -> socket.socket:
-    """A socket bound to (host, port), not yet listening; PortError when that cannot be had."""
+def listening_socket(host: str, port: int, backlog: int = 128) -> socket.socket:
+    """A socket listening on (host, port); PortError when that cannot be had.
+
+    Listening at once claims the port for good (a socket that is only bound can be bound again by
+    another process with SO_REUSEADDR); connections made before the mock serves wait in the backlog."""
     if not 1 <= port <= 65535:
         raise PortError(f"--port {port} is not a TCP port; choose one from 1 to 65535.")
     try:
@@ -41,6 +44,7 @@ def listening_socket(host: str, port: int) -> socket.socket:
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(address)
+        sock.listen(backlog)
     except OSError as error:
         sock.close()
         if error.errno == 98 or "in use" in str(error).lower():
