@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -25,6 +26,9 @@ class Mock:
 
     def __repr__(self) -> str:  # hypothesis prints its arguments; a whole world is no help there
         return f"Mock({len(self.world.sandboxes)} sandboxes)"
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # hypothesis's pretty printer asks this
+        printer.text(repr(self))
 
     def as_user(self, token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}

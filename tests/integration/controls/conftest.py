@@ -23,6 +23,9 @@ class Controls:
     def __repr__(self) -> str:  # hypothesis prints its arguments; a whole world is no help there
         return f"Controls({len(self.world.sandboxes)} sandboxes)"
 
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # hypothesis's pretty printer asks this
+        printer.text(repr(self))
+
     @staticmethod
     def auth(token: str) -> dict[str, str]:
         return {"Authorization": f"Bearer {token}"}
