@@ -24,6 +24,7 @@ class FaultyVehicleService(VehicleService):
         self._all_sandboxes = sandboxes
         # Links removed per sandbox, for a fault that keeps serving them.
         self._removed: dict[int, dict[str, VehicleLink]] = {}
+        self._linking = False
 
     async def link(
         self, sandbox: Sandbox, plate: str, nickname: str | None, image: ImageInput | None
@@ -31,14 +32,19 @@ class FaultyVehicleService(VehicleService):
         if "link-ignores-nickname" in self._faults:
             nickname = None
         self._removed.get(id(sandbox), {}).pop(plate, None)
-        return await super().link(sandbox, plate, nickname, image)
+        self._linking = True  # the link's own answer is built before the details view lags behind
+        try:
+            return await super().link(sandbox, plate, nickname, image)
+        finally:
+            self._linking = False
 
     def details(self, sandbox: Sandbox, plate: str) -> VehicleView:
         link = sandbox.links.get(plate)
         removed = self._removed.get(id(sandbox), {}).get(plate)
         if link is None and removed is not None and "unlinked-vehicle-still-readable" in self._faults:
             return VehicleView(removed, sandbox.vehicles[plate])  # served from a cache never evicted
-        if link is not None and link.updated_at == link.linked_at and "new-link-not-readable" in self._faults:
+        lagging = link is not None and link.updated_at == link.linked_at and not self._linking
+        if lagging and "new-link-not-readable" in self._faults:
             raise not_linked(plate)  # details come from a view filled only at the first update
         return super().details(sandbox, plate)
 

@@ -41,6 +41,7 @@ FAULTS: dict[str, str] = {
     # notification settings
     "preferences-update-spreads-to-event": "one channel given for an event sets both of its channels",
     "preferences-shared-between-users": "a preferences update is written for every user",
+    "preferences-refuse-all-off": "an update that turns any channel off is refused with 400",
     # service log and history
     "total-pages-off-by-one": "meta.total_pages is total // page_size + 1 (wrong when it divides, and for 0)",
     "last-page-short": "the last of several service-log pages ends one entry early",
@@ -54,19 +55,19 @@ FAULTS: dict[str, str] = {
     "accepts-bad-org-nr-checksum": "a workshop_org_nr with a wrong mod-11 check digit is accepted",
     "page-size-over-100-accepted": "page_size over 100 is served as 100 instead of refused",
     "limit-over-100-accepted": "limit over 100 is served as 100 instead of refused",
-    "page-over-1000-refused": "a page number over 1000, valid by the spec, is refused with 400",
     "page-size-100-crashes": "a paged list with page_size 100 (the documented maximum) answers 500",
     "filter-skips-plate-normalisation": "a service-log filter plate typed in lenient form matches nothing",
     # transport and errors
     "unauthenticated-as-plain-json": "401 problems are sent as application/json",
-    "problem-as-plain-json": "404 problems are sent as application/json",
-    "validation-answers-422": "validation failures answer 422, a status the spec does not document",
+    "problem-as-plain-json": "the messages endpoint sends its 404 problems as application/json",
+    "validation-answers-422": "PUT /vehicles/{reg} answers validation failures with 422, undocumented",
     "request-id-mismatch": "X-Request-ID differs from the request id in the body",
-    "request-id-missing-on-problems": "problem responses lack the X-Request-ID header",
+    "export-without-content-disposition": "the CSV download lacks its documented Content-Disposition",
     "naive-timestamp-in-list": "the vehicle list's linked_at loses its time zone",
     "realtime-config-ignores-token": "GET /realtime/config without a token is served as some user",
-    "unknown-method-answers-404": "an undocumented method answers 404 instead of 405",
-    "allow-header-lists-every-method": "a 405's Allow header lists every method, not the path's",
+    "export-token-ignores-token": "GET /service-log/export-token without a token is served as some user",
+    "unknown-method-answers-404": "an undocumented method on the summary path answers 404, not 405",
+    "allow-header-lists-every-method": "a 405 from the set-primary path lists every method in Allow",
     # registry fake
     "registry-accepts-any-key": "the registry fake serves requests with a missing or unknown API key",
     "registry-unknown-plate-empty-list": "an unknown vehicle answers an empty kjoretoydataListe",

@@ -24,6 +24,7 @@ PAGED = {f"{SERVICE_LOG}list", f"{SERVICE_LOG}vehicle-history/list"}
 LATEST = {f"{SERVICE_LOG}latest", f"{SERVICE_LOG}vehicle-history/latest"}
 HISTORY = {f"{SERVICE_LOG}vehicle-history/list", f"{SERVICE_LOG}vehicle-history/latest"}
 REALTIME_PATH = "/api/co/realtime/config"
+EXPORT_TOKEN = f"{SERVICE_LOG}export-token"
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 _WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
@@ -98,13 +99,6 @@ def _limit_clamped(path: str, query: Query) -> Query:
     return query
 
 
-def _high_pages_refused(path: str, query: Query) -> Query:
-    page = _int(_param(query, "page"))
-    if path in PAGED and page is not None and page > 1000:
-        return _set(query, "page", "0")  # the server's own "page out of range" 400
-    return query
-
-
 def _raw_plate_filter(path: str, query: Query) -> Query:
     plate = _param(query, "registration_number")
     if path in LOG_FILTERED and plate and plate != plate.upper().replace(" ", "").replace("-", ""):
@@ -127,7 +121,6 @@ QUERY_REWRITES: dict[str, Callable[[str, Query], Query]] = {
     "accepts-bad-org-nr-checksum": _bad_check_digit_accepted,
     "page-size-over-100-accepted": _page_size_clamped,
     "limit-over-100-accepted": _limit_clamped,
-    "page-over-1000-refused": _high_pages_refused,
     "filter-skips-plate-normalisation": _raw_plate_filter,
     "registry-vin-lookup-not-found": _vin_lookup_misses,
 }
@@ -204,17 +197,16 @@ def _plain_json_401(scope: Scope, answer: Answer) -> None:
 
 
 def _plain_json_404(scope: Scope, answer: Answer) -> None:
-    if answer.status == 404 and scope["path"].startswith("/api/co/"):
+    if answer.status == 404 and scope["path"].startswith(f"{SERVICE_LOG}messages/"):
         answer.set_header(b"content-type", "application/json")
 
 
 def _validation_422(scope: Scope, answer: Answer) -> None:
-    if (
-        answer.status == 400
-        and isinstance(answer.body, dict)
-        and answer.body.get("code") == "VALIDATION_FAILED"
-    ):
-        answer.status = answer.body["status"] = 422
+    # The update endpoint's own validator answers 422, as some frameworks do by default.
+    updating = scope["method"] == "PUT" and scope["path"].startswith(f"{VEHICLES_PATH}/")
+    body = answer.body if isinstance(answer.body, dict) else {}
+    if updating and answer.status == 400 and body.get("code") == "VALIDATION_FAILED":
+        answer.status = body["status"] = 422
 
 
 def _request_id_mismatch(scope: Scope, answer: Answer) -> None:
@@ -223,9 +215,9 @@ def _request_id_mismatch(scope: Scope, answer: Answer) -> None:
         meta["request_id"] = str(uuid.uuid4())  # the body gets a second id, made for the log line
 
 
-def _request_id_missing_on_problems(scope: Scope, answer: Answer) -> None:
-    if answer.status >= 400 and scope["path"].startswith("/api/co/"):
-        answer.headers = [(k, v) for k, v in answer.headers if k != b"x-request-id"]
+def _export_without_disposition(scope: Scope, answer: Answer) -> None:
+    if scope["path"] == f"{SERVICE_LOG}export" and answer.status == 200:
+        answer.headers = [(k, v) for k, v in answer.headers if k != b"content-disposition"]
 
 
 def _page_size_100_crashes(scope: Scope, answer: Answer) -> None:
@@ -237,12 +229,12 @@ def _page_size_100_crashes(scope: Scope, answer: Answer) -> None:
 
 
 def _method_404(scope: Scope, answer: Answer) -> None:
-    if answer.status == 405:
+    if answer.status == 405 and scope["path"] == f"{SERVICE_LOG}summary":  # that route's catch-all
         answer.status = 404
 
 
 def _allow_everything(scope: Scope, answer: Answer) -> None:
-    if answer.status == 405:
+    if answer.status == 405 and scope["path"] == f"{VEHICLES_PATH}/set-primary":
         answer.set_header(b"allow", "GET, POST, PUT, DELETE, PATCH")
 
 
@@ -306,7 +298,7 @@ RESPONSE_REWRITES: dict[str, Callable[[Scope, Answer], None]] = {
     "problem-as-plain-json": _plain_json_404,
     "validation-answers-422": _validation_422,
     "request-id-mismatch": _request_id_mismatch,
-    "request-id-missing-on-problems": _request_id_missing_on_problems,
+    "export-without-content-disposition": _export_without_disposition,
     "page-size-100-crashes": _page_size_100_crashes,
     "unknown-method-answers-404": _method_404,
     "allow-header-lists-every-method": _allow_everything,
@@ -316,8 +308,12 @@ RESPONSE_REWRITES: dict[str, Callable[[Scope, Answer], None]] = {
     "registry-numbers-as-strings": _registry_numbers_as_strings,
 }
 
-HEADER_FAULTS = frozenset({"realtime-config-ignores-token", "registry-accepts-any-key"})
-BODY_FAULTS = frozenset({"preferences-update-spreads-to-event", "preferences-shared-between-users"})
+HEADER_FAULTS = frozenset(
+    {"realtime-config-ignores-token", "export-token-ignores-token", "registry-accepts-any-key"}
+)
+BODY_FAULTS = frozenset(
+    {"preferences-update-spreads-to-event", "preferences-shared-between-users", "preferences-refuse-all-off"}
+)
 REWRITE_FAULTS = frozenset(QUERY_REWRITES) | frozenset(RESPONSE_REWRITES) | HEADER_FAULTS | BODY_FAULTS
 
 
@@ -358,9 +354,12 @@ class FaultyRewriteMiddleware:
         return {**scope, "query_string": urlencode(query).encode("latin-1")}
 
     def _rewrite_headers(self, scope: Scope) -> Scope:
+        anonymous = {
+            "realtime-config-ignores-token": REALTIME_PATH,
+            "export-token-ignores-token": EXPORT_TOKEN,
+        }
         if (
-            "realtime-config-ignores-token" in self.faults
-            and scope["path"] == REALTIME_PATH
+            any(name in self.faults and scope["path"] == path for name, path in anonymous.items())
             and _header(scope, b"authorization") is None
             and (sandbox := next(iter(self.sandboxes), None)) is not None
         ):
@@ -381,6 +380,10 @@ class FaultyRewriteMiddleware:
             for event, channels in patch.items()
             if event in NOTIFICATION_EVENTS and isinstance(channels, dict)
         }
+        values = [value for channels in known.values() for value in channels.values()]
+        if "preferences-refuse-all-off" in self.faults and False in values:
+            # "At least one notification must stay on", checked against the update, not the result.
+            return json.dumps({**patch, "notifications.off": {}}).encode()  # refused as unknown
         if "preferences-shared-between-users" in self.faults and known == patch:
             # The update is written by event name alone, for every user who has that event.
             for sandbox in self.sandboxes:
