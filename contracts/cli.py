@@ -23,7 +23,7 @@ from .options import (
     RunOptions,
 )
 from .reporters import ConsoleReporter, JUnitReporter, MarkdownReporter
-from .rules import RULES
+from .rule_matrix import render as render_matrix
 from .runner import run_suite, secrets_for
 from .spec import load_spec
 from .target import Target
@@ -213,8 +213,7 @@ class UsageError(Exception):
 
 def _command(args: argparse.Namespace) -> int:
     if args.command == "rules":
-        for rule in RULES.values():
-            sys.stdout.write(f"{rule.id:<42} {rule.summary}\n")
+        sys.stdout.write(render_matrix())
         sys.stdout.flush()
         return EXIT_PASSED
     try:

@@ -102,6 +102,18 @@ _CATALOGUE: tuple[Rule, ...] = (
     Rule("registry.plate-with-space", "Plates come back with a space between series and number"),
     Rule("registry.timezone-offset", "Registry timestamps carry a timezone offset"),
     Rule("registry.vin-lookup", "A lookup by understellsnummer finds the same vehicle as by plate"),
+    # --- input rules the schema cannot express: refused, not accepted (read-model suite, read-only)
+    Rule(
+        "semantics.alias-conflict-refused",
+        "reg and registration_number naming different vehicles answer 400 REGISTRATION_NUMBER_CONFLICT",
+    ),
+    Rule("read-model.date-range-refused", "date_from after date_to answers 400 INVALID_DATE_RANGE"),
+    Rule("read-model.org-nr-check-digit", "A workshop_org_nr with a wrong mod-11 check digit answers 400"),
+    Rule("read-model.page-size-bounds", "page_size 1 to 100 is served; 0 and 101 answer 400"),
+    Rule(
+        "read-model.history-hides-earlier-owners",
+        "Vehicle history shows earlier owners' entries without price, rating, messages or service_log_id",
+    ),
     # --- the harness itself
     Rule("contracts.setup", "The target is reachable and the tokens are accepted"),
     Rule("contracts.unexpected-error", "A check could run to the end (the server answered something usable)"),

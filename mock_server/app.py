@@ -37,6 +37,7 @@ from .fast_json import RememberingJsonifier
 from .fast_validation import CompiledSchemas
 from .faults import check_fault_names
 from .faults.behaviour import FaultyServiceLogHandlers, FaultyVehicleHandlers, FaultyVehicleService
+from .faults.rewrites import FaultyRewriteMiddleware
 from .faults.wire import FaultyRequestMiddleware, FaultyResponseMiddleware
 from .handlers.media import media_route
 from .handlers.resolution import operations
@@ -310,6 +311,13 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
             if middleware is FaultyRequestMiddleware:
                 options["sandboxes"] = world.sandboxes
             app.add_middleware(middleware, position=MiddlewarePosition.BEFORE_EXCEPTION, **options)
+        app.add_middleware(
+            FaultyRewriteMiddleware,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            faults=settings.planted_faults,
+            sandboxes=world.sandboxes,
+            registry_api_key=settings.registry_api_key,
+        )
     app.add_middleware(
         MethodNotAllowedMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, routes=_spec_routes(world)
     )

@@ -340,6 +340,15 @@ def vehicle_machine(
                 f"{answered.isoformat() if answered else '?'} (it was {before.isoformat()})",
                 response.exchange,
             )
+            # The field not sent stays as it was: a partial update must not disturb it.
+            untouched = "image_url" if field == "nickname" else "nickname"
+            kept = getattr(self.model.linked[plate], untouched)
+            expect(
+                details.get(untouched) == kept,
+                "semantics.update-applies",
+                f"updating only {field} changed {untouched} from {kept!r} to {details.get(untouched)!r}",
+                response.exchange,
+            )
             self.model.update(plate, details)
             self._expect_as_modelled(details, "semantics.vehicles-match-model", response)
 

@@ -2,7 +2,8 @@
 
 schemathesis's stateful phase follows links at random and reaches some of them in a run; this walk
 reaches each one, with the values the link itself extracts. A link target that answers 404 for the
-resource its source just returned breaks `conformance.resource-availability`.
+resource its source just returned breaks `conformance.resource-availability`; a read that still finds
+the resource after a link's DELETE removed it breaks `conformance.use-after-free`.
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ def _follow(ctx: SuiteContext, by_id: dict[str, Operation], source: Operation, l
         if here:
             if _follow_one(api, by_id, here[0], sent):
                 reached.append(here[0])
+                if _removes(by_id, here[0]):
+                    _expect_gone(api, by_id, usable, here[0], sent)
             pending.remove(here[0])
             continue
         reset = next(
@@ -118,6 +121,26 @@ def _follow_one(api: ApiClient, by_id: dict[str, Operation], link: Link, sent: _
         response.exchange,
     )
     return True
+
+
+def _expect_gone(
+    api: ApiClient, by_id: dict[str, Operation], links: list[Link], removal: Link, sent: _Sent
+) -> None:
+    """After a link's DELETE succeeded, the reads that led to the same resource must answer 404."""
+    for read in [
+        link for link in links if link.status == removal.status and by_id[link.target].method == "GET"
+    ]:
+        request = _target_request(by_id[read.target], read, sent)
+        if request is None:
+            continue
+        response = api.get(request.path, params=request.query or None)
+        expect(
+            response.status == 404,
+            "conformance.use-after-free",
+            f"after {removal.label} succeeded, {read.label} still answered {response.status}, not 404",
+            sent.response.exchange,
+            response.exchange,
+        )
 
 
 def _removes(by_id: dict[str, Operation], link: Link) -> bool:

@@ -6,7 +6,7 @@ from ..client import ApiClient
 from ..context import SuiteContext
 from ..failures import CheckSkipped, expect
 from ..vehicle_order import expect_documented_order
-from . import default_checks, export_checks, history_checks, service_log_checks
+from . import default_checks, export_checks, history_checks, input_rules, service_log_checks
 from .paging import Walk
 from .service_log_checks import Filter
 
@@ -63,6 +63,7 @@ def run(ctx: SuiteContext) -> None:
         "vehicle history defaults to the primary", lambda: history_checks.history_defaults_to_primary(api)
     )
     ctx.run_check("vehicle history follows set-primary", lambda: _history_follows(ctx))
+    input_rules.run(ctx, api, needs_walk)
     ctx.run_check("export: token valid for 15 minutes", lambda: export_checks.expiry_is_fifteen_minutes(api))
     ctx.run_check(
         "export: download matches list",

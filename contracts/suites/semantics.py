@@ -95,6 +95,7 @@ def _walk_vehicles(
         ("link", (first, "exact", None)),  # the kept record comes back
         ("set_primary", (fourth,)),
         ("change_image", (second, "https://bilder.minbil.no/kontrakt/1.jpg")),
+        ("rename", (second, "Familiebil")),  # a nickname alone leaves the image alone
         ("refresh", (second,)),
         ("details", (second, "registration_number")),
         ("unlink", (second, "registration_number")),

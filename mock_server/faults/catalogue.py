@@ -26,6 +26,56 @@ FAULTS: dict[str, str] = {
     "registry-both-params-accepted": (
         "the registry fake answers a lookup with both kjennemerke and understellsnummer"
     ),
+    # vehicles
+    "link-ignores-nickname": "a newly linked vehicle loses the nickname sent with it",
+    "unlink-answers-unlinked-false": "unlinking answers unlinked: false (read as 'record deleted')",
+    "set-primary-keeps-old-primary": "set-primary marks the new primary without clearing the old one",
+    "set-primary-not-stored": "set-primary answers is_primary: true but does not store it",
+    "nickname-update-clears-image": "an update of the nickname alone removes the vehicle's image",
+    "refresh-drops-custom-image": "a registry refresh overwrites the owner's image with none",
+    "vehicle-list-omits-nickname": "the vehicle list shows every nickname as null",
+    "not-linked-answers-not-found-code": "an unlinked vehicle is refused with code VEHICLE_NOT_FOUND",
+    "conflicting-aliases-accepted": "reg and registration_number differing: registration_number wins",
+    "unlinked-vehicle-still-readable": "an unlinked vehicle's details are still served (never evicted)",
+    "new-link-not-readable": "a new link's details answer 404 until its first update",
+    "foreign-vehicle-updatable": "PUT /vehicles/{reg} updates another user's vehicle of that plate",
+    # notification settings
+    "preferences-update-spreads-to-event": "one channel given for an event sets both of its channels",
+    "preferences-shared-between-users": "a preferences update is written for every user",
+    "preferences-refuse-all-off": "an update that turns any channel off is refused with 400",
+    # service log and history
+    "total-pages-off-by-one": "meta.total_pages is total // page_size + 1 (wrong when it divides, and for 0)",
+    "last-page-short": "the last of several service-log pages ends one entry early",
+    "service-log-pages-cut-before-sorting": "service-log pages are cut in id order, then each sorted",
+    "messages-newest-first": "a message thread comes newest first",
+    "history-leaks-earlier-owner": "vehicle history gives earlier owners' visits a service_log_id",
+    "export-ignores-plate-filter": "the export CSV ignores the token's registration_number filter",
+    "export-token-signature-unchecked": "export tokens are decoded without checking their signature",
+    "isolation-service-log-leak": "the messages of any user's service-log entry are served by id",
+    "accepts-reversed-date-range": "date_from after date_to is swapped instead of refused",
+    "accepts-bad-org-nr-checksum": "a workshop_org_nr with a wrong mod-11 check digit is accepted",
+    "page-size-over-100-accepted": "page_size over 100 is served as 100 instead of refused",
+    "limit-over-100-accepted": "limit over 100 is served as 100 instead of refused",
+    "page-size-100-crashes": "a paged list with page_size 100 (the documented maximum) answers 500",
+    "filter-skips-plate-normalisation": "a service-log filter plate typed in lenient form matches nothing",
+    # transport and errors
+    "unauthenticated-as-plain-json": "401 problems are sent as application/json",
+    "problem-as-plain-json": "the messages endpoint sends its 404 problems as application/json",
+    "validation-answers-422": "PUT /vehicles/{reg} answers validation failures with 422, undocumented",
+    "request-id-mismatch": "X-Request-ID differs from the request id in the body",
+    "export-without-content-disposition": "the CSV download lacks its documented Content-Disposition",
+    "naive-timestamp-in-list": "the vehicle list's linked_at loses its time zone",
+    "realtime-config-ignores-token": "GET /realtime/config without a token is served as some user",
+    "export-token-ignores-token": "GET /service-log/export-token without a token is served as some user",
+    "unknown-method-answers-404": "an undocumented method on the summary path answers 404, not 405",
+    "allow-header-lists-every-method": "a 405 from the set-primary path lists every method in Allow",
+    # registry fake
+    "registry-accepts-any-key": "the registry fake serves requests with a missing or unknown API key",
+    "registry-unknown-plate-empty-list": "an unknown vehicle answers an empty kjoretoydataListe",
+    "registry-plate-without-space": "the registry fake writes plates without the space",
+    "registry-naive-timestamps": "the registry fake's timestamps lose their offset",
+    "registry-numbers-as-strings": "the registry fake writes numbers as strings",
+    "registry-vin-lookup-not-found": "a lookup by understellsnummer drops its last character",
 }
 
 

@@ -50,6 +50,74 @@ FAULTS: tuple[PlantedFault, ...] = (
     PlantedFault("updated-at-frozen", "semantics", "semantics.updated-at-bumps"),
     PlantedFault("registry-null-fields", "registry", "registry.no-nulls"),
     PlantedFault("registry-both-params-accepted", "registry", "registry.both-params-rejected"),
+    PlantedFault("link-ignores-nickname", "semantics", "semantics.link-new-201"),
+    PlantedFault("unlink-answers-unlinked-false", "semantics", "semantics.unlink-response"),
+    PlantedFault("set-primary-keeps-old-primary", "semantics", "semantics.single-primary"),
+    PlantedFault("set-primary-not-stored", "semantics", "semantics.set-primary"),
+    PlantedFault("nickname-update-clears-image", "semantics", "semantics.update-applies"),
+    PlantedFault("refresh-drops-custom-image", "semantics", "semantics.refresh-keeps-link"),
+    PlantedFault("vehicle-list-omits-nickname", "semantics", "semantics.vehicles-match-model"),
+    PlantedFault("not-linked-answers-not-found-code", "semantics", "semantics.not-linked-404"),
+    PlantedFault("preferences-update-spreads-to-event", "semantics", "semantics.preferences-merge"),
+    PlantedFault("conflicting-aliases-accepted", "read-model", "semantics.alias-conflict-refused"),
+    PlantedFault("total-pages-off-by-one", "read-model", "read-model.page-meta"),
+    PlantedFault("last-page-short", "read-model", "read-model.pages-cover"),
+    PlantedFault("service-log-pages-cut-before-sorting", "read-model", "read-model.stable-order"),
+    PlantedFault("messages-newest-first", "read-model", "read-model.messages-of-own-entries"),
+    PlantedFault("history-leaks-earlier-owner", "read-model", "read-model.history-hides-earlier-owners"),
+    PlantedFault("export-ignores-plate-filter", "read-model", "read-model.export-download"),
+    PlantedFault("export-token-signature-unchecked", "read-model", "read-model.export-tampered"),
+    PlantedFault("accepts-reversed-date-range", "read-model", "read-model.date-range-refused"),
+    PlantedFault("accepts-bad-org-nr-checksum", "read-model", "read-model.org-nr-check-digit"),
+    PlantedFault("page-size-over-100-accepted", "read-model", "read-model.page-size-bounds"),
+    PlantedFault("filter-skips-plate-normalisation", "read-model", "read-model.filters-filter"),
+    PlantedFault("request-id-mismatch", "read-model", "conformance.request-id"),
+    PlantedFault("naive-timestamp-in-list", "read-model", "conformance.timezone-aware"),
+    PlantedFault("unauthenticated-as-plain-json", "auth", "auth.problem-details"),
+    PlantedFault("foreign-vehicle-updatable", "isolation", "isolation.vehicle-mutations"),
+    PlantedFault("isolation-service-log-leak", "isolation", "isolation.service-log"),
+    PlantedFault("preferences-shared-between-users", "isolation", "isolation.preferences"),
+    PlantedFault("registry-numbers-as-strings", "registry", "registry.response-schema"),
+    PlantedFault("registry-accepts-any-key", "registry", "registry.unknown-key-refused"),
+    PlantedFault("registry-unknown-plate-empty-list", "registry", "registry.not-available"),
+    PlantedFault("registry-plate-without-space", "registry", "registry.plate-with-space"),
+    PlantedFault("registry-naive-timestamps", "registry", "registry.timezone-offset"),
+    PlantedFault("registry-vin-lookup-not-found", "registry", "registry.vin-lookup"),
+    PlantedFault("page-size-100-crashes", "conformance", "conformance.server-error"),
+    PlantedFault("validation-answers-422", "conformance", "conformance.status-code"),
+    PlantedFault("problem-as-plain-json", "conformance", "conformance.content-type"),
+    PlantedFault("export-without-content-disposition", "conformance", "conformance.response-headers"),
+    PlantedFault("limit-over-100-accepted", "conformance", "conformance.negative-data-rejection"),
+    PlantedFault("preferences-refuse-all-off", "conformance", "conformance.positive-data-acceptance"),
+    PlantedFault("unknown-method-answers-404", "conformance", "conformance.unsupported-method"),
+    PlantedFault("allow-header-lists-every-method", "conformance", "conformance.allow-header"),
+    PlantedFault("realtime-config-ignores-token", "conformance", "conformance.missing-required-header"),
+    PlantedFault("export-token-ignores-token", "conformance", "conformance.ignored-auth"),
+    PlantedFault("unlinked-vehicle-still-readable", "conformance", "conformance.use-after-free"),
+    PlantedFault("new-link-not-readable", "conformance", "conformance.resource-availability"),
+)
+
+
+# Faults proven together, in one run of their suite: a conformance run is the costliest of all, and
+# these each break a different rule, which the clean mock passes, on operations of their own (the
+# conformance engine stops at an operation's first failure, so two faults on one operation would hide
+# each other). Left out: the two response-schema
+# faults (one rule, so a shared run could not tell them apart) and new-link-not-readable (its failure
+# ends the link walk that use-after-free needs).
+GROUPED: tuple[tuple[str, ...], ...] = (
+    (
+        "page-size-100-crashes",
+        "validation-answers-422",
+        "problem-as-plain-json",
+        "export-without-content-disposition",
+        "limit-over-100-accepted",
+        "preferences-refuse-all-off",
+        "unknown-method-answers-404",
+        "allow-header-lists-every-method",
+        "realtime-config-ignores-token",
+        "export-token-ignores-token",
+        "unlinked-vehicle-still-readable",
+    ),
 )
 
 

@@ -7,6 +7,7 @@ import pytest
 from contracts import SUITE_NAMES, Status
 from tests.contracts.mock_targets import (
     FAULTS,
+    GROUPED,
     PlantedFault,
     mock_supports_faults,
     mock_target,
@@ -43,19 +44,45 @@ def _fault_param(fault: PlantedFault) -> object:
     return pytest.param(fault, id=fault.name, marks=marks)
 
 
-@pytest.mark.parametrize("fault", [_fault_param(fault) for fault in FAULTS])
+BY_NAME = {fault.name: fault for fault in FAULTS}
+IN_GROUPS = {name for group in GROUPED for name in group}
+
+
+@pytest.mark.parametrize("fault", [_fault_param(fault) for fault in FAULTS if fault.name not in IN_GROUPS])
 def test_planted_fault_is_caught_by_its_rule(fault: PlantedFault) -> None:
-    target, clock = mock_target(frozenset({fault.name}))
-    report = run_in_process(target, quick_options((fault.suite,), clock))
-    assert not report.ok, f"{fault.name} went unnoticed by the {fault.suite} suite"
+    _expect_caught((fault,))
+
+
+@pytest.mark.parametrize("group", [pytest.param(group, id="+".join(group)[:60]) for group in GROUPED])
+def test_planted_faults_switched_on_together_are_each_caught_by_their_own_rule(
+    group: tuple[str, ...],
+) -> None:
+    _expect_caught(tuple(BY_NAME[name] for name in group))
+
+
+def test_grouped_faults_share_a_suite_and_break_distinct_rules() -> None:
+    for group in GROUPED:
+        faults = [BY_NAME[name] for name in group]
+        assert len({fault.suite for fault in faults}) == 1
+        assert len({fault.rule_id for fault in faults}) == len(faults)
+    assert sum(len(group) for group in GROUPED) == len(IN_GROUPS)
+
+
+def _expect_caught(faults: tuple[PlantedFault, ...]) -> None:
+    suite = faults[0].suite
+    target, clock = mock_target(frozenset(fault.name for fault in faults))
+    report = run_in_process(target, quick_options((suite,), clock))
+    names = ", ".join(fault.name for fault in faults)
+    assert not report.ok, f"{names} went unnoticed by the {suite} suite"
     found = sorted(report.failed_rule_ids)
-    assert fault.rule_id in found, (
-        f"{fault.name} was reported as {found}, not {fault.rule_id}\n{report.explain()}"
-    )
-    broken = [failure for failure in report.failures if failure.rule_id == fault.rule_id]
-    assert all(failure.steps or failure.curl_lines for failure in broken), (
-        "every failure carries a reproduction"
-    )
+    for fault in faults:
+        assert fault.rule_id in found, (
+            f"{fault.name} was reported as {found}, not {fault.rule_id}\n{report.explain()}"
+        )
+        broken = [failure for failure in report.failures if failure.rule_id == fault.rule_id]
+        assert all(failure.steps or failure.curl_lines for failure in broken), (
+            "every failure carries a reproduction"
+        )
 
 
 def test_every_planted_fault_names_a_known_rule_and_a_real_suite() -> None:
