@@ -2,48 +2,20 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 
 import httpx
 import pytest
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.e2e.running_mock import running_mock
 
 
-@pytest.fixture(scope="module")
-def running_mock() -> Iterator[tuple[str, str]]:
-    port = _free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "mock_server.cli", "--port", str(port), "--seed", "3"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            httpx.get(f"{base}/openapi.json", timeout=1)
-            break
-        except httpx.TransportError:
-            time.sleep(0.1)
-    else:
-        process.kill()
-        pytest.fail("the mock did not start within 30 s")
-    try:
-        yield base, process
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        process.stdout.close()
+@pytest.fixture(scope="module", name="running_mock")
+def running_mock_fixture() -> Iterator[tuple[str, subprocess.Popen]]:
+    flags = ("--seed", "3")
+    with running_mock(*flags, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as started:
+        yield started
 
 
 def test_the_mock_prints_the_demo_tokens_and_serves_them(running_mock) -> None:
