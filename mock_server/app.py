@@ -17,6 +17,7 @@ from starlette.middleware.cors import CORSMiddleware
 from minbil_docs.landing import DemoUser, landing_endpoint
 from minbil_docs.serve import docs_endpoint
 
+from .callers import CallerMiddleware
 from .compact_specs import serve_specs_compact
 from .control.api import BASE_PATH as CONTROL_BASE_PATH
 from .control.api import add_control_api
@@ -47,6 +48,8 @@ from .injection import FaultInjector
 from .injection.middleware import FaultInjectionMiddleware
 from .journal import JournalMiddleware, RequestJournal
 from .middleware import MethodNotAllowedMiddleware, RequestIdMiddleware, routes_of
+from .packs.base import ApiPack
+from .packs.installed import served_packs
 from .persistence import PersistenceMiddleware
 from .prefer import DocumentedResponses, PreferMiddleware
 from .request_body import RequestBodyMiddleware
@@ -90,6 +93,7 @@ class MockWorld:
     injector: FaultInjector
     journal: RequestJournal
     state: SqliteState | None = None
+    packs: tuple[ApiPack, ...] = ()  # the other APIs served, each with its part of every sandbox
     demo_tokens: tuple[str, ...] = ()  # the seeded demo users' (the landing page lists them)
 
 
@@ -101,17 +105,26 @@ def build_world(
     workshops: WorkshopCatalogue | None = None,
 ) -> MockWorld:
     """The world of one mock. With settings.state_path, the sandboxes kept there are restored."""
-    check_fault_names(settings.planted_faults)
+    packs = served_packs(settings.apis)
+    pack_faults = {name: does for pack in packs for name, does in (pack.faults or {}).items()}
+    check_fault_names(settings.planted_faults, pack_faults)
     registry = RegistryService()
     carowner_spec = load_yaml(SPEC_PATH)
-    routes = RouteTable.from_specs([(carowner_spec, ""), (load_yaml(REGISTRY_SPEC_PATH), REGISTRY_BASE_PATH)])
+    routes = RouteTable.from_specs(
+        [
+            (carowner_spec, ""),
+            (load_yaml(REGISTRY_SPEC_PATH), REGISTRY_BASE_PATH),
+            *((load_yaml(pack.spec_path), pack.base_path) for pack in packs),
+        ]
+    )
     registry_rules = apply_global_faults(registry, settings.registry_faults, utc_now())
     client: RegistryClient
     if settings.registry_url:
         client = HttpRegistryClient(settings.registry_url, settings.registry_api_key)
     else:
         client = InProcessRegistryClient(registry, settings.registry_api_key)
-    sandboxes = SandboxRegistry()
+    # Every served API's credentials name the sandbox (a Navixy hash, say), beside its token.
+    sandboxes = SandboxRegistry(lambda sandbox: [v for p in packs for v in p.credential_values(sandbox)])
     # Snapshots and uploaded images share one budget; an image is kept while something shows it.
     budget = StorageBudget(settings.limits.storage_budget_bytes)
     images = ImageStore(budget, referenced=lambda: image_ids_in_use(sandboxes))
@@ -163,6 +176,7 @@ def build_world(
         injector=injector,
         journal=journal,
         state=state,
+        packs=packs,
     )
     if world.state is not None and world.state.seeded:
         for sandbox in world.state.load_sandboxes():
@@ -219,8 +233,15 @@ def _spec_routes(world: MockWorld) -> list[tuple[str, frozenset[str]]]:
     return (
         routes_of(world.carowner_spec)
         + routes_of(load_yaml(REGISTRY_SPEC_PATH), REGISTRY_BASE_PATH)
+        + [route for pack in world.packs for route in routes_of(load_yaml(pack.spec_path), pack.base_path)]
         + routes_of(load_control_spec(), CONTROL_BASE_PATH)
     )
+
+
+def credentials_of(world: MockWorld, sandbox: Sandbox) -> dict[str, dict[str, str]]:
+    """A sandbox's credentials for every API served: one world, reached from each."""
+    others = {pack.name: pack.credentials(sandbox) for pack in world.packs}
+    return {"carowner": {"token": sandbox.token}, **others}
 
 
 def create_app(settings: Settings | None = None, world: MockWorld | None = None) -> AsyncApp:
@@ -258,10 +279,13 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
             world.injector,
             gate=gate,
             operator=Operator(settings.admin_token),
+            credentials=lambda sandbox: credentials_of(world, sandbox),
         ),
         WorldHandlers(world.sandboxes, world.workshop, world.injector, world.journal),
         validate_responses=settings.validate_responses,
     )
+    for pack in world.packs:
+        pack.mount(app, world)
     app.add_url_rule("/media/{filename}", "media", media_route(world.images), methods=["GET"])
     app.add_url_rule("/docs{path:path}", "docs", docs_endpoint(), methods=["GET"])
     app.add_url_rule("/", "landing", landing_endpoint(lambda: _demo_users(world)), methods=["GET"])
@@ -288,6 +312,17 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         sandboxes=world.sandboxes,
         routes=world.routes,
     )
+    # Bodies are read whole here, once, with the size, time and nesting limits (request_body.py);
+    # then a request that names its sandbox by another API's credential is told whose it is.
+    app.add_middleware(
+        RequestBodyMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, timeout=settings.request_timeout
+    )
+    app.add_middleware(
+        CallerMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        resolvers=[(pack.base_path, pack.credential_in) for pack in world.packs if pack.credential_in],
+        sandboxes=world.sandboxes,
+    )
     # A snapshot is written out while no other request of its sandbox is in flight (sandbox_gate.py).
     app.add_middleware(SandboxGateMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, gate=gate)
     if world.state is not None:
@@ -304,6 +339,7 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         injector=world.injector,
         routes=world.routes,
         sandboxes=world.sandboxes,
+        error_shapes=[(pack.base_path, pack.error_answer) for pack in world.packs if pack.error_answer],
     )
     if settings.planted_faults:
         for middleware in (FaultyResponseMiddleware, FaultyRequestMiddleware):
@@ -320,10 +356,6 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         )
     app.add_middleware(
         MethodNotAllowedMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, routes=_spec_routes(world)
-    )
-    # Bodies are read whole here, once, with the size, time and nesting limits (request_body.py).
-    app.add_middleware(
-        RequestBodyMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, timeout=settings.request_timeout
     )
     if settings.direct_path:
         # Requests Connexion would certainly accept are served by operations prepared once

@@ -19,6 +19,10 @@ class RequestNotes:
 
     injected: list[str] = field(default_factory=list)
     prefer: str | None = None
+    # The sandbox token a request named by another API's credential (callers.py); None: its bearer token.
+    caller: str | None = None
+    # A request of a method that reads but which changed state (an API whose GETs may write).
+    changed: bool = False
 
 
 _notes: ContextVar[RequestNotes | None] = ContextVar("request_notes", default=None)
@@ -50,6 +54,11 @@ def bearer_token(scope: Scope) -> str | None:
     if scheme.lower() != "bearer":
         return None
     return token.strip() or None
+
+
+def caller_token(scope: Scope) -> str | None:
+    """The token of the sandbox a request is for: named by another API's credential, or its bearer token."""
+    return current_notes().caller or bearer_token(scope)
 
 
 def is_control(scope: Scope) -> bool:

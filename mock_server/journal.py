@@ -20,7 +20,7 @@ from typing import Any, Literal
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .asgi_tools import bearer_token, is_control, start_notes
+from .asgi_tools import RequestNotes, bearer_token, is_control, start_notes
 from .problems import PROBLEM_JSON
 from .request_context import current_request_id
 from .routes import RouteTable
@@ -121,8 +121,7 @@ class JournalMiddleware:
         self.routes = routes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        token = bearer_token(scope) if scope["type"] == "http" and not is_control(scope) else None
-        if token is None or self.sandboxes.by_token(token) is None:
+        if scope["type"] != "http" or is_control(scope):
             await self.app(scope, receive, send)
             return
         notes = start_notes()
@@ -145,14 +144,20 @@ class JournalMiddleware:
         try:
             await self.app(scope, receive, watching)
         finally:
-            duration_ms = (time.perf_counter() - started) * 1000
-            # The facts are taken now; the entry (operation, reason, ...) is built when read.
-            facts = (scope["method"], scope["path"], scope.get("query_string", b""))
-            at, request_id = time.time(), current_request_id()
-            self.journal.record(
-                token,
-                lambda: self._entry(facts, at, request_id, seen, duration_ms, notes.injected, notes.prefer),
-            )
+            # Known only now for an API whose credential is in the body (callers.py).
+            token = notes.caller or bearer_token(scope)
+            if token is not None and self.sandboxes.by_token(token) is not None:
+                self._record(token, scope, seen, notes, started)
+
+    def _record(self, token: str, scope: Scope, seen: _Seen, notes: RequestNotes, started: float) -> None:
+        duration_ms = (time.perf_counter() - started) * 1000
+        # The facts are taken now; the entry (operation, reason, ...) is built when read.
+        facts = (scope["method"], scope["path"], scope.get("query_string", b""))
+        at, request_id = time.time(), current_request_id()
+        self.journal.record(
+            token,
+            lambda: self._entry(facts, at, request_id, seen, duration_ms, notes.injected, notes.prefer),
+        )
 
     def _entry(
         self,

@@ -2,7 +2,8 @@
 written to the file before its answer starts going out.
 
 Middleware inside the request journal and outside fault injection: when the status line of a
-non-GET answer below 400 passes by, the caller's sandbox (and any sandbox created or deleted on the
+non-GET answer below 400 passes by (or of a GET whose handler noted a change: Navixy's actions may
+come as GETs), the caller's sandbox (and any sandbox created or deleted on the
 way, and new images) is committed, then the answer is let through. A client that saw the answer can
 rely on it surviving a restart. Prefer answers change nothing and are not written.
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from .asgi_tools import bearer_token, current_notes
+from .asgi_tools import caller_token, current_notes
 from .domain.images import ImageStore
 from .store.sandbox import SandboxRegistry
 from .store.sqlite_state import SqliteState
@@ -29,17 +30,20 @@ class PersistenceMiddleware:
         self.images = images
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] in READ_ONLY_METHODS:
+        if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        token = bearer_token(scope)
+        reads = scope["method"] in READ_ONLY_METHODS
 
         async def saving(message: Message) -> None:
+            notes = current_notes()
             if (
                 message["type"] == "http.response.start"
                 and message["status"] < 400
-                and not current_notes().prefer
+                and not notes.prefer
+                and (not reads or notes.changed)  # some APIs change state on a GET (Navixy's actions)
             ):
+                token = caller_token(scope)
                 self.state.sync(self.sandboxes, [token] if token else [], self.images.all())
             await send(message)
 

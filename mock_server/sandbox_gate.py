@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .asgi_tools import bearer_token
+from .asgi_tools import caller_token
 
 
 class SandboxGate:
@@ -68,7 +68,7 @@ class SandboxGateMiddleware:
         self.gate = gate
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        token = bearer_token(scope) if scope["type"] == "http" else None
+        token = caller_token(scope) if scope["type"] == "http" else None
         if token is None:
             await self.app(scope, receive, send)
             return

@@ -38,6 +38,8 @@ class Settings:
     realtime: RealtimeSettings = field(default_factory=RealtimeSettings)
     # Switches that make the mock wrong on purpose (mock_server/faults): to prove a contract suite.
     planted_faults: frozenset[str] = frozenset()
+    # The API packs to serve beside CarOwner and the registry (mock_server/packs); None: all.
+    apis: frozenset[str] | None = None
     # --- mock controls ---
     # The scenario the demo users' world is built from at start-up (None: the demo world itself).
     scenario: str | None = None

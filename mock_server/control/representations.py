@@ -37,9 +37,14 @@ def clock(sandbox: Sandbox) -> dict[str, Any]:
     }
 
 
-def sandbox(value: Sandbox) -> dict[str, Any]:
+def carowner_credentials(value: Sandbox) -> dict[str, dict[str, str]]:
+    return {"carowner": {"token": value.token}}
+
+
+def sandbox(value: Sandbox, credentials: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
     return {
         "token": value.token,
+        "credentials": credentials if credentials is not None else carowner_credentials(value),
         "user_id": str(value.user_id),
         "display_name": value.display_name,
         "email": value.email,

@@ -6,6 +6,7 @@ other client is served meanwhile (see domain/sandboxes.py and sandbox_gate.py)."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -16,7 +17,7 @@ from ..handlers.common import sandbox_of
 from ..injection import FaultInjector
 from ..journal import RequestJournal
 from ..sandbox_gate import SandboxGate
-from ..store.sandbox import SandboxRegistry
+from ..store.sandbox import Sandbox, SandboxRegistry
 from . import representations as rep
 from .build_worker import BuildWorker
 from .operator import Operator
@@ -34,6 +35,7 @@ class SandboxHandlers:
         *,
         gate: SandboxGate | None = None,
         operator: Operator | None = None,
+        credentials: Callable[[Sandbox], dict[str, dict[str, str]]] = rep.carowner_credentials,
     ) -> None:
         self._sandboxes = sandboxes
         self._lifecycle = lifecycle
@@ -42,6 +44,7 @@ class SandboxHandlers:
         self._gate = gate or SandboxGate()
         self._operator = operator or Operator(None)
         self._worker = BuildWorker()
+        self._credentials = credentials
 
     async def createSandbox(self, body: dict[str, Any] | None = None):
         # No body at all (not even a Content-Type) reaches here as bytes: it means "empty".
@@ -55,7 +58,7 @@ class SandboxHandlers:
             sandbox = self._lifecycle.finish_create(pending, built)
         finally:
             self._lifecycle.abandon(pending)
-        return rep.ok(rep.sandbox(sandbox), 201)
+        return rep.ok(rep.sandbox(sandbox, self._credentials(sandbox)), 201)
 
     async def listScenarios(self):
         return rep.ok({"scenarios": [rep.scenario(info) for info in self._lifecycle.scenarios()]})
@@ -63,7 +66,7 @@ class SandboxHandlers:
     async def getSandbox(self, user: str):
         sandbox = sandbox_of(self._sandboxes, user)
         timeline.deliver_due(sandbox)
-        return rep.ok(rep.sandbox(sandbox))
+        return rep.ok(rep.sandbox(sandbox, self._credentials(sandbox)))
 
     async def deleteSandbox(self, user: str):
         sandbox = sandbox_of(self._sandboxes, user)
@@ -80,7 +83,7 @@ class SandboxHandlers:
             self._worker.retire(self._lifecycle.finish_rebuild(sandbox, fresh))
         self._journal.forget(sandbox.token)
         self._injector.forget(sandbox.token)
-        return rep.ok(rep.sandbox(sandbox))
+        return rep.ok(rep.sandbox(sandbox, self._credentials(sandbox)))
 
     async def listSnapshots(self, user: str):
         sandbox = sandbox_of(self._sandboxes, user)
@@ -109,7 +112,7 @@ class SandboxHandlers:
             fresh = await self._worker.run(restored, sandbox, snapshot)
             self._worker.retire(self._lifecycle.finish_rebuild(sandbox, fresh))
         self._injector.forget(sandbox.token)
-        return rep.ok(rep.sandbox(sandbox))
+        return rep.ok(rep.sandbox(sandbox, self._credentials(sandbox)))
 
     async def getClock(self, user: str):
         return rep.ok(rep.clock(sandbox_of(self._sandboxes, user)))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime
 from functools import cached_property
@@ -34,9 +34,7 @@ class Snapshot:
 
 
 # Identity and bookkeeping that a restore or reset keeps; every other field is the sandbox's state.
-_KEPT_ON_RESTORE = frozenset(
-    {"token", "user_id", "display_name", "email", "snapshots", "lock", "last_used"}
-)
+_KEPT_ON_RESTORE = frozenset({"token", "user_id", "display_name", "email", "snapshots", "lock", "last_used"})
 
 
 @dataclass
@@ -53,6 +51,8 @@ class Sandbox:
     # The scenario the sandbox was made from; a reset builds it again from there.
     origin: str = "empty"
     extras: SandboxExtras = field(default_factory=SandboxExtras)
+    # The other APIs' parts of this world, by pack name (mock_server/packs): a fleet, say.
+    packs: dict[str, Any] = field(default_factory=dict)
     snapshots: dict[str, Snapshot] = field(default_factory=dict)
     # Serialises mutations that wait on the registry, so no two requests interleave half-way.
     lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
@@ -71,16 +71,26 @@ class Sandbox:
 
 
 class SandboxRegistry:
-    def __init__(self) -> None:
+    def __init__(self, credential_values: Callable[[Sandbox], Iterable[str]] = lambda sandbox: ()) -> None:
         self._by_token: dict[str, Sandbox] = {}
         self._by_user: dict[UUID, Sandbox] = {}
+        # The other APIs' credentials of each sandbox (a Navixy session hash, say) -> its token.
+        self._credential_values = credential_values
+        self._by_credential: dict[str, str] = {}
 
     def add(self, sandbox: Sandbox) -> Sandbox:
         if sandbox.token in self._by_token:
             raise ValueError(f"a sandbox for token {sandbox.token!r} exists")
         self._by_token[sandbox.token] = sandbox
         self._by_user[sandbox.user_id] = sandbox
+        for value in self._credential_values(sandbox):
+            self._by_credential[value] = sandbox.token
         return sandbox
+
+    def by_credential(self, value: str) -> Sandbox | None:
+        """The sandbox one of whose API credentials is `value`; finding it counts as using it."""
+        token = self._by_credential.get(value)
+        return self.by_token(token) if token is not None else None
 
     def by_token(self, token: str) -> Sandbox | None:
         """The sandbox of `token`; finding it for a request counts as using it."""
@@ -96,6 +106,8 @@ class SandboxRegistry:
         sandbox = self._by_token.pop(token, None)
         if sandbox is not None:
             self._by_user.pop(sandbox.user_id, None)
+            for value in self._credential_values(sandbox):
+                self._by_credential.pop(value, None)
 
     def __iter__(self) -> Iterator[Sandbox]:
         return iter(list(self._by_token.values()))

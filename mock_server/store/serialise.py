@@ -29,6 +29,7 @@ from ..domain.models import (
     VehicleRecord,
     Workshop,
 )
+from ..packs.base import state_from_json
 from .sandbox import Sandbox, Snapshot
 from .service_log import ServiceLogStore
 
@@ -53,6 +54,7 @@ def sandbox_state(sandbox: Sandbox) -> State:
         "service_log": [_entry(entry) for entry in sandbox.service_log],
         "preferences": {event: dict(channels) for event, channels in sandbox.preferences.items()},
         "extras": _extras(sandbox.extras),
+        "packs": {name: state.to_json() for name, state in sandbox.packs.items()},
     }
 
 
@@ -73,6 +75,8 @@ def sandbox_from_state(token: str, user_id: UUID, state: State) -> Sandbox:
         service_log=service_log,
         preferences={event: dict(channels) for event, channels in state["preferences"].items()},
         extras=_extras_from(state["extras"]),
+        # Written before the other APIs existed: their parts are empty.
+        packs={name: state_from_json(name, raw) for name, raw in state.get("packs", {}).items()},
     )
 
 

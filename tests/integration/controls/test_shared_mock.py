@@ -113,6 +113,7 @@ def test_the_snapshot_limit_per_sandbox_follows_the_setting() -> None:
     controls = _limited(max_snapshots=2)
     with controls.client:
         token = controls.new_sandbox()
+
         def take(name: str):
             return controls.call("POST", "/__mock/sandbox/snapshots", token, json={"name": name})
 

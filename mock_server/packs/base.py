@@ -1,0 +1,109 @@
+"""What an API pack gives the engine: its spec and where it is served, its part of a sandbox's state,
+the credentials a sandbox has for it, and how its requests name their sandbox.
+
+A pack is one folder under mock_server/packs/ and one line in mock_server/packs/__init__.py. The
+engine (sandboxes, journal, gate, persistence, fault injection, the control API) treats every pack
+the same way through this interface; a pack depends on the engine, never the reverse.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+from starlette.types import Scope
+
+if TYPE_CHECKING:
+    from connexion import AsyncApp
+
+    from ..app import MockWorld
+    from ..store.sandbox import Sandbox
+
+
+class PackState(Protocol):
+    """A pack's part of one sandbox: plain data that survives snapshots, restores and restarts."""
+
+    def to_json(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class FleetCar:
+    """One vehicle of the demo fleet owner, as the registry fake describes it: every pack seeds its
+    fleet from the same list, so a plate has the same VIN, make and model in every API."""
+
+    plate: str
+    vin: str
+    make: str
+    model: str
+    kind: str  # "truck" | "van" | "car" | "bus"
+    year: int
+    fuel: str  # the registry's fuel type, e.g. "Diesel", "Elektrisk", "Bensin"
+
+
+@dataclass(frozen=True)
+class ApiPack:
+    name: str  # "navixy": used by --apis, in the stored state and in credentials
+    title: str  # "Navixy vehicle API"
+    spec_path: Path  # its OpenAPI 3.0.3 file, kept in the pack's folder
+    base_path: str  # where the spec's paths are served ("/v2"): the real API's, so only the host changes
+    new_state: Callable[[], PackState]  # the pack's part of a new, empty sandbox
+    state_from_json: Callable[[Mapping[str, Any]], PackState]
+    # The sandbox's credentials for this API (shown by the control API and at start-up), made from
+    # the sandbox's token so they need no storing: e.g. {"token": ...} or {"hash": ..., "login": ...}.
+    credentials: Callable[[Sandbox], dict[str, str]]
+    # Every credential value that names the sandbox (aliases of its token in the sandbox registry).
+    credential_values: Callable[[Sandbox], list[str]]
+    # The credential a request carries, from its scope and (already read) body; None: not this
+    # pack's way. Packs whose callers send `Authorization: Bearer <token>` need none.
+    credential_in: Callable[[Scope, bytes], str | None] | None
+    # Mount the API on the app: add_api with the pack's handlers bound to the world.
+    mount: Callable[[AsyncApp, MockWorld], None]
+    # Fill the pack's part of a sandbox with the demo fleet.
+    seed_fleet: Callable[[PackState, list[FleetCar]], None]
+    # The problem answer of an injected fault in this API's own error shape: (status, code, detail)
+    # -> (body bytes, content type). None: problem+json like the engine's.
+    error_answer: Callable[[int, str, str], tuple[bytes, str]] | None = None
+    # The pack's planted faults: name -> what the fault does (mock_server/faults catalogue form).
+    faults: Mapping[str, str] | None = None
+    docs_page: str | None = None  # the docs page slug that documents it
+
+
+def pack_state(sandbox: Sandbox, pack: ApiPack) -> Any:
+    """The pack's part of a sandbox, made empty the first time it is needed."""
+    state = sandbox.packs.get(pack.name)
+    if state is None:
+        state = sandbox.packs[pack.name] = pack.new_state()
+    return state
+
+
+# --- the registered packs (mock_server/packs/__init__.py registers them, in one place) ---
+
+_REGISTERED: dict[str, ApiPack] = {}
+
+
+def register(pack: ApiPack) -> ApiPack:
+    if pack.name in _REGISTERED and _REGISTERED[pack.name] is not pack:
+        raise ValueError(f"an API pack named {pack.name!r} is registered already")
+    _REGISTERED[pack.name] = pack
+    return pack
+
+
+def registered() -> tuple[ApiPack, ...]:
+    return tuple(_REGISTERED.values())
+
+
+@dataclass(frozen=True)
+class StoredPackState:
+    """The stored part of a pack this process does not load: kept as it was, written back unchanged."""
+
+    raw: Mapping[str, Any]
+
+    def to_json(self) -> dict[str, Any]:
+        return dict(self.raw)
+
+
+def state_from_json(name: str, raw: Mapping[str, Any]) -> Any:
+    pack = _REGISTERED.get(name)
+    return pack.state_from_json(raw) if pack is not None else StoredPackState(raw)
