@@ -103,9 +103,11 @@ def build_world(
     *,
     scenarios: Callable[[RegistryService], ScenarioSource] | None = None,
     workshops: WorkshopCatalogue | None = None,
+    packs: tuple[ApiPack, ...] | None = None,
 ) -> MockWorld:
-    """The world of one mock. With settings.state_path, the sandboxes kept there are restored."""
-    packs = served_packs(settings.apis)
+    """The world of one mock. With settings.state_path, the sandboxes kept there are restored.
+    `packs`: the other APIs to serve (default: the installed ones `settings.apis` names)."""
+    packs = served_packs(settings.apis) if packs is None else packs
     pack_faults = {name: does for pack in packs for name, does in (pack.faults or {}).items()}
     check_fault_names(settings.planted_faults, pack_faults)
     registry = RegistryService()

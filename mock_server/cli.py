@@ -17,6 +17,7 @@ from .domain.limits import MIB, SandboxLimits  # noqa: E402
 from .faults import FAULTS  # noqa: E402
 from .injection import RuleError  # noqa: E402
 from .injection.config import FaultConfigError, load_fault_file, registry_faults  # noqa: E402
+from .packs.installed import PACKS  # noqa: E402
 from .seeding import build_seeded_world  # noqa: E402
 from .server import PortError, listening_socket, serve  # noqa: E402
 from .settings import DEFAULT_PORT, Settings  # noqa: E402
@@ -43,7 +44,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=[],
         metavar="NAME",
         help="make the mock wrong in one known way, to check a contract suite catches it (repeatable): "
-        + ", ".join(sorted(FAULTS)),
+        + ", ".join(sorted({*FAULTS, *(name for pack in PACKS for name in pack.faults or {})})),
+    )
+    parser.add_argument(
+        "--apis",
+        metavar="NAMES",
+        help="comma-separated fleet APIs to serve beside CarOwner and the registry (default: all: "
+        + (",".join(pack.name for pack in PACKS) or "none installed")
+        + ")",
     )
     controls = parser.add_argument_group("mock controls (see README: Mock controls)")
     controls.add_argument(
@@ -152,6 +160,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         registry_url=args.registry_url,
         registry_api_key=args.registry_api_key,
         planted_faults=frozenset(args.plant_fault),
+        apis=_apis(args.apis),
         # A planted fault must reach the client; self-validation would turn it into a 500.
         validate_responses=not args.plant_fault,
         direct_path=not args.no_direct_path,
@@ -170,6 +179,17 @@ def settings_from(args: argparse.Namespace) -> Settings:
             idle_expiry_seconds=args.idle_expiry,
         ),
     )
+
+
+def _apis(value: str | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    names = frozenset(name.strip() for name in value.split(",") if name.strip())
+    known = {"carowner", "registry", *(pack.name for pack in PACKS)}  # the first two are always served
+    unknown = sorted(names - known)
+    if unknown:
+        raise ValueError(f"unknown API(s) in --apis: {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return names
 
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
