@@ -12,7 +12,7 @@ from pathlib import Path
 # Connexion imports Starlette's test client, which warns on every start; not the user's concern.
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
-from .app import create_app  # noqa: E402
+from .app import create_app, pack_credentials  # noqa: E402
 from .domain.limits import MIB, SandboxLimits  # noqa: E402
 from .faults import FAULTS  # noqa: E402
 from .injection import RuleError  # noqa: E402
@@ -207,7 +207,10 @@ def _duration(text: str) -> float | None:
     return seconds or None
 
 
-def banner(settings: Settings, tokens: list[tuple[str, str]]) -> str:
+def banner(
+    settings: Settings, tokens: list[tuple[str, str]], credentials: dict[str, dict[str, str]] | None = None
+) -> str:
+    """`credentials`: by demo token, how the other APIs (Trimble, Navixy) reach that sandbox."""
     host = "localhost" if settings.host in ("127.0.0.1", "0.0.0.0") else settings.host
     base = f"http://{host}:{settings.port}"
     lines = [
@@ -225,7 +228,9 @@ def banner(settings: Settings, tokens: list[tuple[str, str]]) -> str:
         "",
         "Demo users (Authorization: Bearer <token>):",
     ]
-    lines += [f"  {token:<12} {who}" for token, who in tokens]
+    for token, who in tokens:
+        lines.append(f"  {token:<12} {who}")
+        lines += [f"  {'':<12}   {api}: {told}" for api, told in (credentials or {}).get(token, {}).items()]
     if tokens:
         lines += [
             "",
@@ -252,7 +257,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"minbil-mock: {error}\n")
         return 2
     app = create_app(settings, world)
-    print(banner(settings, tokens), flush=True)  # listening, and about to serve what waits
+    sandboxes = [world.sandboxes.by_token(token) for token, _ in tokens]
+    credentials = {s.token: pack_credentials(world, s) for s in sandboxes if s is not None}
+    print(banner(settings, tokens, credentials), flush=True)  # listening, and about to serve what waits
     # Access lines only when asked for (info/debug): otherwise each request pays for a logger call.
     access_log = args.log_level in ("info", "debug")
     # The world and the specs are built: exempt them from the cyclic collector, whose full passes

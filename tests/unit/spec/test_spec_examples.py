@@ -10,12 +10,14 @@ import pytest
 from jsonschema.exceptions import ValidationError
 
 from tests.unit.spec.spec_support import (
+    PACK_SPEC_PATHS,
     ExampleCase,
     iter_example_cases,
     iter_named_example_values,
     iter_responses,
     load_spec,
     org_nr_is_valid,
+    pack_name,
     schema_validator,
 )
 
@@ -36,9 +38,21 @@ def _values(node: Any, key: str | None = None) -> Iterator[tuple[str | None, Any
         yield key, node
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case.label for case in CASES])
-def test_example_satisfies_its_schema(case: ExampleCase) -> None:
-    schema_validator(SPEC, case.schema_pointer).validate(case.value)
+# Every example of every spec the mock serves: CarOwner's and each API pack's.
+SPECS = {"carowner": SPEC, **{pack_name(path): load_spec(path) for path in PACK_SPEC_PATHS}}
+ALL_CASES = [(api, case) for api, spec in SPECS.items() for case in iter_example_cases(spec)]
+
+
+@pytest.mark.parametrize(("api", "case"), ALL_CASES, ids=[f"{api}: {case.label}" for api, case in ALL_CASES])
+def test_example_satisfies_its_schema(api: str, case: ExampleCase) -> None:
+    schema_validator(SPECS[api], case.schema_pointer).validate(case.value)
+
+
+def test_every_pack_spec_has_examples_for_its_bodies_and_responses() -> None:
+    assert PACK_SPEC_PATHS, "no API pack spec found"
+    for api in SPECS:
+        labels = " | ".join(case.label for name, case in ALL_CASES if name == api)
+        assert " request application/json" in labels and " 200 application/json" in labels, api
 
 
 def test_examples_are_found_for_parameters_bodies_responses_and_headers() -> None:
