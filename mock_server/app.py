@@ -6,7 +6,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
@@ -58,6 +58,9 @@ from .sandbox_gate import SandboxGate, SandboxGateMiddleware
 from .settings import SPEC_PATH, Settings
 from .store.sandbox import Sandbox, SandboxRegistry
 from .store.sqlite_state import SqliteState
+
+if TYPE_CHECKING:
+    from .store.postgres_state import PostgresState
 from .swagger_ui import ASSETS_PATH, assets_route, swagger_ui_options
 from .validation import validator_map
 from .vegvesen.api import BASE_PATH as REGISTRY_BASE_PATH
@@ -92,9 +95,10 @@ class MockWorld:
     workshop: WorkshopSide
     injector: FaultInjector
     journal: RequestJournal
-    state: SqliteState | None = None
+    state: SqliteState | PostgresState | None = None
     packs: tuple[ApiPack, ...] = ()  # the other APIs served, each with its part of every sandbox
     demo_tokens: tuple[str, ...] = ()  # the seeded demo users' (the landing page lists them)
+    shared: SharedWiring | None = None  # with a store several processes share (state_url)
 
 
 def build_world(
@@ -105,7 +109,8 @@ def build_world(
     workshops: WorkshopCatalogue | None = None,
     packs: tuple[ApiPack, ...] | None = None,
 ) -> MockWorld:
-    """The world of one mock. With settings.state_path, the sandboxes kept there are restored.
+    """The world of one mock. With settings.state_path (or state_url), the sandboxes kept there are
+    restored.
     `packs`: the other APIs to serve (default: the installed ones `settings.apis` names)."""
     packs = served_packs(settings.apis) if packs is None else packs
     pack_faults = {name: does for pack in packs for name, does in (pack.faults or {}).items()}
@@ -134,7 +139,7 @@ def build_world(
     def registry_for(sandbox: Sandbox, inner: RegistryClient) -> RegistryClient:
         return per_sandbox_client(inner, sandbox.extras.registry_faults, sandbox.clock.now)
 
-    state = SqliteState(settings.state_path) if settings.state_path else None
+    state = _open_state(settings)
     vehicles = (
         FaultyVehicleService(
             client,
@@ -187,7 +192,54 @@ def build_world(
             images.put(image)
         images.collect()  # a file written before images were freed may keep some nobody shows
         world.lifecycle.snapshot_bytes()  # weigh the stored snapshots now, not on a later request
+    if settings.state_url is not None:
+        _share(world)
     return world
+
+
+def _open_state(settings: Settings) -> SqliteState | PostgresState | None:
+    if settings.state_url is not None:
+        from .store.postgres_state import PostgresState  # psycopg only for those who use it
+
+        return PostgresState(settings.state_url)
+    return SqliteState(settings.state_path) if settings.state_path else None
+
+
+def _share(world: MockWorld) -> None:
+    """Another process may make, change or delete any sandbox: ask the store for what is not here."""
+    state, sandboxes, images = world.state, world.sandboxes, world.images
+    assert state is not None and not isinstance(state, SqliteState)
+
+    def missing(token: str) -> Sandbox | None:
+        if state.pending_delete(token, sandboxes):  # deleted here, the commit still to come
+            return None
+        sandbox = state.load_sandbox(token)
+        if sandbox is not None:
+            sandboxes.add(sandbox)
+            shown_images(token)
+        return sandbox
+
+    def unknown_credential() -> None:
+        for token in state.unknown_tokens(sandbox.token for sandbox in sandboxes):
+            sandboxes.by_token(token)
+
+    def shown_images(token: str) -> None:
+        sandbox = sandboxes.peek(token)
+        for image in image_ids_in_use([sandbox] if sandbox is not None else []):
+            images.fetch(image)
+
+    sandboxes.on_miss = missing
+    sandboxes.on_unknown_credential = unknown_credential
+    images.on_miss = state.load_image
+    world.shared = SharedWiring(shown_images, world.lifecycle.forget_held)
+
+
+@dataclass(frozen=True)
+class SharedWiring:
+    """What the shared-state middleware calls: a sandbox loaded anew, one deleted elsewhere."""
+
+    refreshed: Callable[[str], None]
+    dropped: Callable[[str], None]
 
 
 def _operations(world: MockWorld) -> dict[str, Callable[..., Any]]:
@@ -343,6 +395,19 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         resolvers=[(pack.base_path, pack.credential_in) for pack in world.packs if pack.credential_in],
         sandboxes=world.sandboxes,
     )
+    if world.shared is not None:
+        # Several processes on one store: the caller's sandbox is made the stored one, a change
+        # holds its lock across processes (shared_state.py). Outside the gate, which is per process.
+        from .shared_state import SharedStateMiddleware
+
+        app.add_middleware(
+            SharedStateMiddleware,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            state=world.state,
+            sandboxes=world.sandboxes,
+            refreshed=world.shared.refreshed,
+            dropped=world.shared.dropped,
+        )
     # A snapshot is written out while no other request of its sandbox is in flight (sandbox_gate.py).
     app.add_middleware(SandboxGateMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, gate=gate)
     if world.state is not None:

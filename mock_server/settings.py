@@ -49,6 +49,10 @@ class Settings:
     registry_faults: RegistryFaults = field(default_factory=RegistryFaults)
     # SQLite file that keeps every sandbox across restarts; None keeps everything in memory.
     state_path: Path | None = None
+    # PostgreSQL URL of a store several mock processes share (store/postgres_state.py); beats state_path.
+    state_url: str | None = None
+    # Processes serving one port (`--workers N`); more than one needs state_url.
+    workers: int = 1
     journal_size: int = 200
     # --- protocol ---
     # Seconds a request's head, and then its body, may take to arrive before it is dropped (408).

@@ -214,6 +214,11 @@ class SandboxLifecycle:
             self._collect_images()
         return idle
 
+    def forget_held(self, token: str) -> None:
+        """The sandbox was deleted elsewhere (another process sharing the store): forget it here."""
+        self._sandboxes.remove(token)
+        self._forget(token)
+
     def _remove(self, token: str) -> None:
         self._sandboxes.remove(token)
         self._forget(token)

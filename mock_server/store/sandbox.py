@@ -77,6 +77,10 @@ class SandboxRegistry:
         # The other APIs' credentials of each sandbox (a Navixy session hash, say) -> its token.
         self._credential_values = credential_values
         self._by_credential: dict[str, str] = {}
+        # With a store shared by several processes (store/postgres_state.py): asked for a token not
+        # held here (another process may have made it), and told of an unknown credential.
+        self.on_miss: Callable[[str], Sandbox | None] | None = None
+        self.on_unknown_credential: Callable[[], None] | None = None
 
     def add(self, sandbox: Sandbox) -> Sandbox:
         if sandbox.token in self._by_token:
@@ -90,14 +94,23 @@ class SandboxRegistry:
     def by_credential(self, value: str) -> Sandbox | None:
         """The sandbox one of whose API credentials is `value`; finding it counts as using it."""
         token = self._by_credential.get(value)
+        if token is None and self.on_unknown_credential is not None:
+            self.on_unknown_credential()
+            token = self._by_credential.get(value)
         return self.by_token(token) if token is not None else None
 
     def by_token(self, token: str) -> Sandbox | None:
         """The sandbox of `token`; finding it for a request counts as using it."""
         sandbox = self._by_token.get(token)
+        if sandbox is None and self.on_miss is not None:
+            sandbox = self.on_miss(token)
         if sandbox is not None:
             sandbox.last_used = time.monotonic()
         return sandbox
+
+    def peek(self, token: str) -> Sandbox | None:
+        """The sandbox of `token` held here, without counting it as used or asking a store."""
+        return self._by_token.get(token)
 
     def by_user(self, user_id: UUID) -> Sandbox | None:
         return self._by_user.get(user_id)
