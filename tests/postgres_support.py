@@ -7,6 +7,8 @@ import os
 import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,3 +44,24 @@ def fresh_database() -> Iterator[str]:
 def postgres_url() -> Iterator[str]:
     with fresh_database() as url:
         yield url
+
+
+STORES = ("sqlite", "postgres")
+
+
+@contextmanager
+def state_store(kind: str, folder: Path) -> Iterator[dict[str, Any]]:
+    """Settings fields that keep a world in the store `kind` ("sqlite": a file in `folder`)."""
+    if kind == "sqlite":
+        yield {"state_path": folder / "state.sqlite"}
+    else:
+        with fresh_database() as url:
+            yield {"state_url": url}
+
+
+def close_state(world: Any) -> None:
+    """Close a world's store (a PostgreSQL connection each): a test leaves none open. What the world
+    loaded stays to be looked at; it no longer asks the store for more."""
+    if world.state is not None:
+        world.state.close()
+    world.sandboxes.on_miss = world.sandboxes.on_unknown_credential = world.images.on_miss = None
