@@ -24,6 +24,7 @@ from .control.api import add_control_api
 from .control.api import load_spec as load_control_spec
 from .control.operator import Operator
 from .control.sandbox_handlers import SandboxHandlers
+from .control.service_handlers import ServiceHandlers
 from .control.world_handlers import WorldHandlers
 from .direct import DirectPathMiddleware, prepare_operations
 from .domain.export_tokens import ExportTokenSigner
@@ -255,6 +256,14 @@ def _operations(world: MockWorld) -> dict[str, Callable[..., Any]]:
     return operations(vehicles, service_log)
 
 
+def _service_handlers(world: MockWorld) -> ServiceHandlers:
+    if world.state is None:
+        return ServiceHandlers("memory")
+    if isinstance(world.state, SqliteState):
+        return ServiceHandlers("sqlite")
+    return ServiceHandlers("postgresql", world.state.ready)
+
+
 def _token_info(sandboxes: SandboxRegistry) -> Callable[[str], dict[str, str] | None]:
     def token_info(token: str) -> dict[str, str] | None:
         return {"sub": token} if sandboxes.by_token(token) is not None else None
@@ -355,6 +364,7 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         ),
         WorldHandlers(world.sandboxes, world.workshop, world.injector, world.journal),
         validate_responses=settings.validate_responses,
+        service_handlers=_service_handlers(world),
     )
     for pack in world.packs:
         pack.mount(app, world)

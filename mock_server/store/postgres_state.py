@@ -325,7 +325,7 @@ class PostgresState:
         try:
             with self._lock:
                 self._live.execute("SELECT 1")
-        except psycopg.Error:
+        except (psycopg.Error, StateStoreError):
             return False
         return True
 
