@@ -232,6 +232,7 @@ def _share(world: MockWorld) -> None:
     sandboxes.on_miss = missing
     sandboxes.on_unknown_credential = unknown_credential
     images.on_miss = state.load_image
+    world.lifecycle.used_elsewhere = state.used_within
     world.shared = SharedWiring(shown_images, world.lifecycle.forget_held)
 
 

@@ -48,8 +48,10 @@ class SharedStateMiddleware:
     def _refresh(self, token: str) -> None:
         held = self.sandboxes.peek(token)
         fresh = self.state.refresh(token, self.sandboxes, self.dropped)
-        if fresh is not None and fresh is not held:
-            self.refreshed(token)
+        if fresh is not None:
+            if fresh is not held:
+                self.refreshed(token)
+            self.state.touch(token)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         token = caller_token(scope) if scope["type"] == "http" else None

@@ -18,6 +18,7 @@ import asyncio
 import json
 import secrets
 import threading
+import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -40,7 +41,8 @@ _TABLES = """
 CREATE TABLE IF NOT EXISTS minbil_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS minbil_sandboxes (
     token TEXT PRIMARY KEY, user_id TEXT NOT NULL, schema_version INTEGER NOT NULL,
-    version BIGINT NOT NULL, state TEXT NOT NULL
+    version BIGINT NOT NULL, state TEXT NOT NULL,
+    used_at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 CREATE TABLE IF NOT EXISTS minbil_snapshots (
     token TEXT NOT NULL, name TEXT NOT NULL, taken_at TEXT NOT NULL, data TEXT NOT NULL,
@@ -52,6 +54,8 @@ CREATE TABLE IF NOT EXISTS minbil_images (
 """
 # Every process creating the tables at once would race; one advisory lock makes them take turns.
 _SCHEMA_LOCK = 7_315_001
+# A request naming a sandbox tells the database at most this often (seconds): idle expiry asks it.
+_TOUCH_EVERY = 60.0
 # Idle lock connections kept per process; more writers at once open more and close them after.
 _IDLE_LOCK_CONNECTIONS = 8
 
@@ -90,6 +94,7 @@ class PostgresState:
         self._stored_snapshots: dict[str, dict[str, str]] = {}
         self._stored_images: set[str] = set()
         self._versions: dict[str, int] = {}  # the version of each sandbox this process holds
+        self._touched: dict[str, float] = {}  # when this process last told the database of a use
         self._idle: list[psycopg.AsyncConnection[Any]] = []
         self._idle_loop: asyncio.AbstractEventLoop | None = None
 
@@ -265,6 +270,26 @@ class PostgresState:
         held = set(known)
         return [row[0] for row in rows if row[0] not in held]
 
+    def touch(self, token: str) -> None:
+        """A request named the sandbox: noted in the database once a minute at most, so a process
+        sweeping idle sandboxes spares those that are used through another process."""
+        now = time.monotonic()
+        if now - self._touched.get(token, -_TOUCH_EVERY) < _TOUCH_EVERY:
+            return
+        self._touched[token] = now
+        with self._lock:
+            self._live.execute("UPDATE minbil_sandboxes SET used_at = now() WHERE token = %s", (token,))
+
+    def used_within(self, tokens: list[str], seconds: float) -> set[str]:
+        """Those of `tokens` that some process used within the last `seconds`."""
+        with self._lock:
+            rows = self._live.execute(
+                "SELECT token FROM minbil_sandboxes WHERE token = ANY(%s)"
+                " AND used_at > now() - make_interval(secs => %s)",
+                (tokens, seconds),
+            ).fetchall()
+        return {row[0] for row in rows}
+
     def pending_delete(self, token: str, sandboxes: SandboxRegistry) -> bool:
         """This process deleted the sandbox and has not committed that yet: it must not come back."""
         return token in self._stored_tokens and sandboxes.peek(token) is None
@@ -370,7 +395,8 @@ class PostgresState:
 
     def _write(self, sandbox: Sandbox) -> tuple[int, dict[str, str]]:
         row = self._live.execute(
-            "INSERT INTO minbil_sandboxes VALUES (%s, %s, %s, 1, %s) ON CONFLICT (token) DO UPDATE SET"
+            "INSERT INTO minbil_sandboxes (token, user_id, schema_version, version, state)"
+            " VALUES (%s, %s, %s, 1, %s) ON CONFLICT (token) DO UPDATE SET"
             " user_id = EXCLUDED.user_id, schema_version = EXCLUDED.schema_version,"
             " state = EXCLUDED.state, version = minbil_sandboxes.version + 1 RETURNING version",
             (sandbox.token, str(sandbox.user_id), SCHEMA_VERSION, _dumps(sandbox_state(sandbox))),

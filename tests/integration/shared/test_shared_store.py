@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import psycopg
 import pytest
 
+from mock_server.domain.limits import SandboxLimits
 from mock_server.settings import Settings
 from tests.image_files import picture
 from tests.integration.controls.conftest import Controls, start_controls
@@ -109,3 +111,22 @@ def test_an_unreachable_database_is_a_503_that_changed_nothing(pair: tuple[Contr
         state.url = url
     assert one.client.get("/__mock/ready").status_code == 200  # back once the database is
     assert one.call("GET", "/api/co/vehicles", "demo-kari").status_code == 200
+
+
+def test_a_sandbox_used_through_another_mock_is_not_idle() -> None:
+    limits = SandboxLimits(idle_expiry_seconds=60)
+    with fresh_database() as url:
+        one, other = (start_controls(Settings(state_url=url, demo=False, limits=limits)) for _ in range(2))
+        with one.client, other.client:
+            used, unused = one.new_sandbox(), one.new_sandbox()
+            assert other.call("GET", "/api/co/vehicles", used).status_code == 200
+            one.sandbox(used).last_used -= 120  # idle as far as this mock saw
+            one.sandbox(unused).last_used -= 120
+            with psycopg.connect(url, autocommit=True) as db:  # and as far as any mock saw
+                db.execute("UPDATE minbil_sandboxes SET used_at = now() - interval '2 minutes'"
+                           " WHERE token = %s", (unused,))  # fmt: skip
+            one.new_sandbox()  # making a sandbox sweeps the idle ones
+            assert one.call("GET", "/api/co/vehicles", used).status_code == 200
+            assert other.call("GET", "/api/co/vehicles", unused).status_code == 401
+        close_state(one.world)
+        close_state(other.world)
