@@ -131,6 +131,7 @@ class SocketServer:
         self.hub = door.hub
         self.session = Session(vsn)
         self.tokens: set[str] = set()
+        self.gone = False  # the client disconnected: nothing more is sent
 
     async def serve(self, receive: Receive, send: Send) -> None:
         message = await receive()
@@ -145,8 +146,10 @@ class SocketServer:
         finally:
             self.session.close(self.session.close_code)
             self.hub.closed(self.session)
-            with contextlib.suppress(Exception):
-                await writer
+            try:
+                await asyncio.wait_for(writer, timeout=5)
+            except (TimeoutError, Exception):
+                writer.cancel()
             for token in self.tokens:
                 self.hub.note(token, f"socket {self.session.id} closed", status=101)
 
@@ -159,7 +162,8 @@ class SocketServer:
                 self.session.close(1000)
                 return
             if message["type"] == "websocket.disconnect":
-                self.session.closed = True
+                self.gone = True
+                self.session.close()
                 return
             data = message.get("text") if message.get("text") is not None else message.get("bytes")
             if data is None:
@@ -199,13 +203,15 @@ class SocketServer:
                 else:
                     await send({"type": "websocket.send", "text": data})
             except Exception:  # the client is gone; the reader sees the disconnect
-                self.session.closed = True
+                self.gone = True
+                self.session.close()
                 break
             if delivery.what is not None:
                 self.hub.note(delivery.scope, f"delivered {delivery.what} (socket {self.session.id})",
                               injected=injected)  # fmt: skip
-        with contextlib.suppress(Exception):
-            await send({"type": "websocket.close", "code": self.session.close_code})
+        if not self.gone:
+            with contextlib.suppress(Exception):
+                await send({"type": "websocket.close", "code": self.session.close_code})
 
     # --- messages from the client ---------------------------------------------------------
 

@@ -240,7 +240,7 @@ class RealtimeHub:
         token: str,
         what: str,
         *,
-        status: int = 101,
+        status: int | None = 101,
         refused: bool = False,
         injected: tuple[str, ...] = (),
     ) -> None:
