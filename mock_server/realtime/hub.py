@@ -247,12 +247,12 @@ class RealtimeHub:
         """A socket session's step in the sandbox's journal (opened, joined, delivered, closed)."""
         if self._journal is None or not token:
             return
-        at = datetime.fromtimestamp(time.time(), UTC)
+        moment = time.time()  # the entry itself is built when the journal is read
         self._journal.record(
             token,
-            JournalEntry(
+            lambda: JournalEntry(
                 request_id=str(uuid.uuid4()),
-                at=at,
+                at=datetime.fromtimestamp(moment, UTC),
                 method="WEBSOCKET",
                 path=WS_PATH,
                 query="",
