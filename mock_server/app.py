@@ -131,7 +131,7 @@ def build_world(
         client = InProcessRegistryClient(registry, settings.registry_api_key)
     # Every served API's credentials name the sandbox (a Navixy hash, say), beside its token.
     journal = RequestJournal(settings.journal_size)
-    realtime = RealtimeHub(journal)
+    realtime = RealtimeHub(journal, settings.planted_faults)
     sandboxes = SandboxRegistry(
         lambda sandbox: [v for p in packs for v in p.credential_values(sandbox)], live=realtime.publish
     )

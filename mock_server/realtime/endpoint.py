@@ -137,7 +137,7 @@ class SocketServer:
         message = await receive()
         if message["type"] != "websocket.connect":
             return
-        self.hub.bind_loop()
+        self.session.bind()
         await send({"type": "websocket.accept"})
         self.hub.opened(self.session, "")
         writer = asyncio.create_task(self._write(send))
@@ -268,7 +268,8 @@ class SocketServer:
             return
         sandbox = who if isinstance(who, Sandbox) else None
         scope = sandbox.token if sandbox is not None else ""
-        if not may_join(name, private, sandbox):
+        planted = "realtime-joins-any-channel" in self.hub.faults
+        if not may_join(name, private, sandbox) and not planted:
             self.reply(frame, "error", {"reason": unauthorized(name)})
             self.hub.note(
                 scope, f"join of {frame.topic} refused: {unauthorized(name)}", refused=True, status=None

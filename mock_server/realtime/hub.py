@@ -6,7 +6,8 @@ of one sandbox reaches a socket joined with another's token, whatever the topic 
 joined without a user's token (the anon key) is in scope "" and sees no sandbox's events.
 
 Deliveries are queued per socket and written by the socket's own writer (endpoint.py), so a
-publication from a handler never waits on a slow client.
+publication from a handler never waits on a slow client; one from another thread (or loop) is
+handed to the socket's loop.
 """
 
 from __future__ import annotations
@@ -48,14 +49,27 @@ class Session:
     closed: bool = False
     close_code: int = 1000
 
+    # The loop serving the socket: a delivery from another thread is handed to it.
+    loop: asyncio.AbstractEventLoop | None = None
+    thread: int | None = None
+
+    def bind(self) -> None:
+        self.loop, self.thread = asyncio.get_running_loop(), threading.get_ident()
+
     def send(self, frame: Frame, scope: str = "", what: str | None = None) -> None:
         if not self.closed:
-            self.queue.put_nowait(Delivery(frame, scope, what))
+            self._put(Delivery(frame, scope, what))
 
     def close(self, code: int = 1000) -> None:
         if not self.closed:
             self.closed, self.close_code = True, code
-            self.queue.put_nowait(None)
+            self._put(None)
+
+    def _put(self, item: Delivery | None) -> None:
+        if self.loop is not None and threading.get_ident() != self.thread:
+            self.loop.call_soon_threadsafe(self.queue.put_nowait, item)
+        else:
+            self.queue.put_nowait(item)
 
     def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
         printer.text(f"Session({self.id}, vsn={self.vsn}, {len(self.channels)} channels)")
@@ -86,21 +100,15 @@ class Channel:
 
 
 class RealtimeHub:
-    def __init__(self, journal: RequestJournal | None = None) -> None:
+    def __init__(self, journal: RequestJournal | None = None, faults: frozenset[str] = frozenset()) -> None:
         self._journal = journal
+        # Planted faults (mock_server/faults): to prove the contract suite's realtime rules.
+        self.faults = faults
         self._rooms: dict[tuple[str, str], list[Channel]] = {}
         self._scopes: dict[str, set[Channel]] = {}
         self._sessions: dict[str, set[Session]] = {}
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._loop_thread: int | None = None
 
     # --- sockets and channels -------------------------------------------------------------
-
-    def bind_loop(self) -> None:
-        """Remember the serving loop: a publication from another thread is handed to it."""
-        if self._loop is None:
-            self._loop = asyncio.get_running_loop()
-            self._loop_thread = threading.get_ident()
 
     def opened(self, session: Session, scope: str) -> None:
         self._sessions.setdefault(scope, set()).add(session)
@@ -153,14 +161,11 @@ class RealtimeHub:
         """The live sink of every sandbox: fan the event out to the channels joined in its scope."""
         if sandbox.token not in self._scopes:
             return  # nobody listens: no work
-        described = describe(sandbox, event)
-        if self._loop is not None and threading.get_ident() != self._loop_thread:
-            self._loop.call_soon_threadsafe(self._fan_out, sandbox.token, sandbox.user_id, described)
-        else:
-            self._fan_out(sandbox.token, sandbox.user_id, described)
+        self._fan_out(sandbox.token, sandbox.user_id, describe(sandbox, event))
 
     def _fan_out(self, token: str, user_id: uuid.UUID, described: Any) -> None:
-        if described.broadcast is not None:
+        dropped = "realtime-drops-booking-events" in self.faults and described.broadcast is not None
+        if described.broadcast is not None and not (dropped and described.broadcast.channel == "bookings"):
             message: Broadcast = described.broadcast
             name = channel_topic(user_id, message.channel)
             body = {"type": "broadcast", "event": message.event, "payload": message.payload}

@@ -131,12 +131,12 @@ def test_a_sandbox_nobody_listens_to_costs_nothing_and_a_left_channel_hears_noth
     assert _drain(session) == []
 
 
-def test_a_publication_from_another_thread_is_handed_to_the_loop() -> None:
+def test_a_publication_from_another_thread_is_handed_to_the_sockets_loop() -> None:
     async def scenario() -> list:
         hub = RealtimeHub()
-        hub.bind_loop()
         sandbox = SandboxRegistry(live=hub.publish).add(_sandbox(0))
         session = Session("2.0.0")
+        session.bind()
         name = f"user:{sandbox.user_id}:bookings"
         hub.join(Channel(session, f"realtime:{name}", name, sandbox.token, "1"))
         event = LiveEvent("booking", "booking.requested", "INSERT", _booking(sandbox))
