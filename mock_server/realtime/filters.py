@@ -62,8 +62,8 @@ def parse_binding(raw: Any, binding_id: int) -> Binding:
         raise BindingError("a postgres_changes binding must be an object {event, schema, table, filter}")
     event = str(raw.get("event", "*"))
     schema = str(raw.get("schema", ""))
-    table = raw.get("table") or ""
-    text = raw.get("filter") or None
+    table = str(raw.get("table") or "")
+    text = str(raw["filter"]) if raw.get("filter") else None
     where = f"[schema: {schema}, table: {table or '*'}, filters: {text or ''}]"
     if event.upper() not in EVENTS:
         raise BindingError(f"Invalid event '{event}': use *, INSERT, UPDATE or DELETE {where}")
@@ -82,7 +82,7 @@ def parse_binding(raw: Any, binding_id: int) -> Binding:
         value = match["value"]
         values = tuple(v.strip() for v in value.strip("()").split(",")) if match["op"] == "in" else (value,)
         condition = (match["column"], match["op"], values)
-    return Binding(binding_id, event, schema, str(table), text, condition)
+    return Binding(binding_id, event, schema, table, text, condition)
 
 
 def _compare(actual: Any, op: str, values: tuple[str, ...]) -> bool:

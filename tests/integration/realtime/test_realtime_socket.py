@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient, WebSocketDenialResponse
 
 from mock_server.realtime.frames import JSON_ENCODING, encode_user_broadcast_push
@@ -385,3 +387,43 @@ def test_rest_broadcast_reaches_the_joined_channel_and_refuses_bad_input(mock: M
         json={"messages": [{"topic": name, "event": "e", "payload": {}}]},
     )
     assert forged.status_code == 401
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(max_size=12),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    frames=st.lists(
+        st.tuples(
+            st.sampled_from(["realtime:", "realtime:lobby", "phoenix", "other", "realtime:user:x:bookings"]),
+            st.sampled_from(
+                ["phx_join", "phx_leave", "broadcast", "presence", "access_token", "heartbeat", "x"]
+            ),
+            st.dictionaries(
+                st.sampled_from(["config", "access_token", "event", "payload", "type"]),
+                json_values,
+                max_size=4,
+            ),
+        ),
+        max_size=6,
+    ),
+    raw=st.lists(st.text(max_size=30) | st.binary(max_size=20), max_size=2),
+)
+def test_whatever_a_client_sends_the_socket_keeps_answering(mock: Mock, frames, raw) -> None:
+    with connect(mock.client, "2.0.0") as ws:
+        socket = Socket(ws, "2.0.0")
+        for item in raw:
+            ws.send_bytes(item) if isinstance(item, bytes) else ws.send_text(item)
+        for topic, event, payload in frames:
+            socket.send(topic, event, payload, join_ref="1")
+        ref = socket.send("phoenix", "heartbeat", {})
+        for _ in range(60):
+            message = socket.receive()
+            if message.get("topic") == "phoenix" and message.get("ref") == ref:
+                break
+        assert message["payload"] == {"status": "ok", "response": {}}
