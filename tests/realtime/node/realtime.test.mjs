@@ -172,6 +172,18 @@ for (const vsn of ['1.0.0', '2.0.0']) {
     const reminder = await arrival(notifications.seen, (m) => m.event === 'rating.reminder', at)
     assert.equal(reminder.payload.service_log_id, serviceLogId)
 
+    // An EU-kontroll notice falls due as the clock passes the deadline (a car ten days from it).
+    const due = await sandbox('eu-control-due')
+    const dueClient = await client(due.config, due.token, vsn)
+    const dueFeed = listen(dueClient, due.config.channels.notifications)
+    await dueFeed.subscribed
+    at = Date.now()
+    assert.equal((await call('POST', '/__mock/sandbox/clock', due.token, { days: 11 })).status, 200)
+    const overdue = await arrival(dueFeed.seen, (m) => m.event === 'eu_control.overdue', at)
+    assert.equal(overdue.payload.registration_number, 'KT30303')
+    assert.ok(overdue.payload.title.length > 0)
+    await dueClient.removeAllChannels()
+
     // A second booking, declined.
     at = Date.now()
     const second = await call('POST', '/__mock/sandbox/workshop-events', owner.token, { type: 'booking.requested', registration_number: plate })
@@ -298,6 +310,14 @@ for (const vsn of ['1.0.0', '2.0.0']) {
     assert.ok(presence, 'no presence join within a second')
     assert.equal(presence.key, 'laptop')
     assert.equal(onLaptop.channel.presenceState().laptop[0].online_at, 'now')
+
+    if (vsn === '2.0.0') {
+      // Raw bytes travel as binary frames both ways (kind 3 from the client, kind 4 to the others).
+      at = Date.now()
+      await onPhone.channel.send({ type: 'broadcast', event: 'bytes', payload: new Uint8Array([1, 2, 3]).buffer })
+      const bytes = await arrival(onLaptop.seen, (m) => m.event === 'bytes', at)
+      assert.deepEqual([...new Uint8Array(bytes.payload)], [1, 2, 3])
+    }
 
     at = Date.now()
     const rest = await fetch(`${BASE}/realtime/v1/api/broadcast`, {
