@@ -35,6 +35,11 @@ _CATALOGUE: tuple[Rule, ...] = (
     Rule("conformance.engine-error", "The conformance engine could run every operation"),
     Rule("conformance.request-id", "Every response carries X-Request-ID equal to the body's request id"),
     Rule("conformance.timezone-aware", "Every timestamp in a response carries a timezone offset"),
+    # --- realtime: with --mock-controls, over the websocket /realtime/config names
+    Rule(
+        "realtime.workshop-events-arrive", "Every workshop event reaches the user's channel within a second"
+    ),
+    Rule("realtime.other-users-channel-refused", "A join of another user's channel is refused"),
     # --- semantics: the server agrees with a plain model after every step
     Rule("semantics.link-new-201", "Linking a vehicle that is not linked answers 201 with its details"),
     Rule("semantics.link-idempotent", "Re-linking a linked vehicle answers 200 and changes nothing"),

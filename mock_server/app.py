@@ -53,6 +53,8 @@ from .packs.base import ApiPack
 from .packs.installed import served_packs
 from .persistence import PersistenceMiddleware
 from .prefer import DocumentedResponses, PreferMiddleware
+from .realtime.endpoint import BROADCAST_PATH, RealtimeAuth, RealtimeMiddleware, broadcast_endpoint
+from .realtime.hub import RealtimeHub
 from .request_body import RequestBodyMiddleware
 from .routes import RouteTable
 from .sandbox_gate import SandboxGate, SandboxGateMiddleware
@@ -96,6 +98,8 @@ class MockWorld:
     workshop: WorkshopSide
     injector: FaultInjector
     journal: RequestJournal
+    # The Realtime server's channels and sockets; every sandbox's live events go there.
+    realtime: RealtimeHub
     state: SqliteState | PostgresState | None = None
     packs: tuple[ApiPack, ...] = ()  # the other APIs served, each with its part of every sandbox
     demo_tokens: tuple[str, ...] = ()  # the seeded demo users' (the landing page lists them)
@@ -132,7 +136,11 @@ def build_world(
     else:
         client = InProcessRegistryClient(registry, settings.registry_api_key)
     # Every served API's credentials name the sandbox (a Navixy hash, say), beside its token.
-    sandboxes = SandboxRegistry(lambda sandbox: [v for p in packs for v in p.credential_values(sandbox)])
+    journal = RequestJournal(settings.journal_size)
+    realtime = RealtimeHub(journal, settings.planted_faults)
+    sandboxes = SandboxRegistry(
+        lambda sandbox: [v for p in packs for v in p.credential_values(sandbox)], live=realtime.publish
+    )
     # Snapshots and uploaded images share one budget; an image is kept while something shows it.
     budget = StorageBudget(settings.limits.storage_budget_bytes)
     images = ImageStore(budget, referenced=lambda: image_ids_in_use(sandboxes))
@@ -153,12 +161,12 @@ def build_world(
         if settings.planted_faults
         else VehicleService(client, images, history, registry_for=registry_for)
     )
-    journal = RequestJournal(settings.journal_size)
     injector = FaultInjector([*settings.fault_rules, *registry_rules], settings.seed, routes.operation_ids)
 
     def forget(token: str) -> None:
         journal.forget(token)
         injector.forget(token)
+        realtime.forget(token)
 
     world = MockWorld(
         settings=settings,
@@ -183,6 +191,7 @@ def build_world(
         workshop=WorkshopSide(workshops),
         injector=injector,
         journal=journal,
+        realtime=realtime,
         state=state,
         packs=packs,
     )
@@ -369,12 +378,26 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
     )
     for pack in world.packs:
         pack.mount(app, world)
+    realtime_auth = RealtimeAuth(settings.realtime.anon_key, world.sandboxes)
+    if settings.realtime.enabled:
+        rest = broadcast_endpoint(world.realtime, realtime_auth)
+        app.add_url_rule(BROADCAST_PATH, "realtime_broadcast", rest, methods=["POST"])
+        app.add_url_rule(BROADCAST_PATH + "/{path:path}", "realtime_broadcast_event", rest, methods=["POST"])
     app.add_url_rule("/media/{filename}", "media", media_route(world.images), methods=["GET"])
     app.add_url_rule("/docs{path:path}", "docs", docs_endpoint(), methods=["GET"])
     app.add_url_rule("/", "landing", landing_endpoint(lambda: _demo_users(world)), methods=["GET"])
     app.add_url_rule(f"{ASSETS_PATH}/{{name}}", "swagger_ui_assets", assets_route(), methods=["GET"])
-    # Inserted before ExceptionMiddleware in the order given, outermost first: request ids wrap
-    # everything, CORS answers preflights before any method or size rule sees them.
+    # Inserted before ExceptionMiddleware in the order given, outermost first: websockets go to
+    # the Realtime server (mock_server/realtime) before any HTTP middleware sees them; request ids
+    # wrap everything else, CORS answers preflights before any method or size rule sees them.
+    app.add_middleware(
+        RealtimeMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        hub=world.realtime,
+        auth=realtime_auth if settings.realtime.enabled else RealtimeAuth("", world.sandboxes),
+        injector=world.injector,
+        idle_timeout_s=settings.realtime.idle_timeout_s,
+    )
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         CORSMiddleware,

@@ -20,7 +20,7 @@ from .injection.config import FaultConfigError, load_fault_file, registry_faults
 from .packs.installed import PACKS  # noqa: E402
 from .seeding import build_seeded_world  # noqa: E402
 from .server import PortError, listening_socket, serve  # noqa: E402
-from .settings import DEFAULT_PORT, Settings  # noqa: E402
+from .settings import DEFAULT_PORT, RealtimeSettings, Settings  # noqa: E402
 from .store.serialise import StateVersionError  # noqa: E402
 from .store.sqlite_state import SqliteState, StateFileError  # noqa: E402
 
@@ -145,6 +145,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "the speed (to rule the direct path in or out when something looks wrong)",
     )
     parser.add_argument(
+        "--realtime-idle-timeout", type=_positive(float), default=60.0, metavar="SECONDS",
+        help="close a Realtime socket that sent nothing, not even a heartbeat, for this long (default 60)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--realtime-url", metavar="URL",
+        help="the supabase_url /api/co/realtime/config names (default: the mock's own origin, "
+        "which serves Realtime at /realtime/v1)",
+    )  # fmt: skip
+    parser.add_argument(
         "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
     )
     return parser.parse_args(argv)
@@ -175,6 +184,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
     return Settings(
         host=args.host,
         port=args.port,
+        realtime=RealtimeSettings(url=args.realtime_url, idle_timeout_s=args.realtime_idle_timeout),
         seed=args.seed,
         demo=not args.no_demo,
         registry_url=args.registry_url,
@@ -241,6 +251,8 @@ def banner(
         f"  Registry:   {base}/ws/no/vegvesen/kjoretoy/felles/datautlevering/enkeltoppslag/kjoretoydata"
         f"  (SVV-Authorization: Apikey {settings.registry_api_key})",
         f"  Controls:   {base}/__mock        Swagger UI: {base}/__mock/ui",
+        f"  Realtime:   ws://{host}:{settings.port}/realtime/v1/websocket"
+        f"  (apikey {settings.realtime.anon_key})",
     ]
     if settings.state_url is not None:
         workers = f"{settings.workers} workers, " if settings.workers > 1 else ""
