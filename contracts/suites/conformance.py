@@ -15,11 +15,12 @@ from schemathesis.engine import events as engine_events
 from schemathesis.engine import from_schema
 
 from ..context import SuiteContext
+from ..events import Setting
 from ..exchange import Exchange
 from ..failures import CheckSkipped, Failure
 from ..target import ASGI_BASE_URL
 from . import links
-from .conformance_config import CHECK_RULES, build_config
+from .conformance_config import CHECK_RULES, build_config, explain
 from .stateful_links import LINK_DEPENDENT_CHECKS, unfollowed_link
 from .user_snapshot import preserved_user_data
 
@@ -30,6 +31,7 @@ def run(ctx: SuiteContext) -> None:
     export_token = _fresh_export_token(ctx)
     base_url = ASGI_BASE_URL if ctx.target.in_process else ctx.target.base_url
     config = build_config(ctx.options, base_url=base_url, export_token=export_token)
+    ctx.configured(explain(ctx.options, export_token_issued=export_token is not None))
     schema = schemathesis.openapi.from_path(ctx.options.spec_path, config=config)
     if ctx.target.in_process:
         schema.app = ctx.target.app
@@ -39,9 +41,25 @@ def run(ctx: SuiteContext) -> None:
         schema = schema.exclude(method=["POST", "PUT", "PATCH", "DELETE"])
     collector = _Collector(ctx)
     with preserved_user_data(ctx) if not ctx.options.read_only else contextlib.nullcontext():
-        for event in from_schema(schema).execute():
-            _translate(ctx, collector, event)
+        try:
+            for event in from_schema(schema).execute():
+                _translate(ctx, collector, event)
+        finally:
+            ctx.configured(_dismissals(collector.dismissed))
         links.run(ctx)
+
+
+def _dismissals(dismissed: list[str]) -> tuple[Setting, ...]:
+    """What the dismissal filter left out of this run's verdicts (the reasons, each once)."""
+    reasons = list(dict.fromkeys(dismissed))
+    shown = "; ".join(reasons[:5]) + (f"; and {len(reasons) - 5} more" if len(reasons) > 5 else "")
+    return (
+        Setting(
+            "dismissed in this run",
+            f"{len(dismissed)} ensure_resource_availability failure(s)",
+            shown or "no stateful step failed without its link's values",
+        ),
+    )
 
 
 def _fresh_export_token(ctx: SuiteContext) -> str | None:
@@ -57,6 +75,8 @@ class _Collector:
 
     def __init__(self, ctx: SuiteContext) -> None:
         self.ctx = ctx
+        # Failures the dismissal filter left out, each as "check: why", over the whole run.
+        self.dismissed: list[str] = []
         self._reset()
 
     def _reset(self) -> None:
@@ -77,7 +97,7 @@ class _Collector:
             self.skips.setdefault(name, event.skip_reason or "not applicable")
             return
         self.ran.add(name)
-        found = list(_failures(self.ctx, name, event))
+        found = list(_failures(self.ctx, name, event, self.dismissed))
         if event.status == EngineStatus.ERROR and not found:
             found = [
                 Failure("conformance.engine-error", "the scenario ended in an error", self.ctx.suite, name)
@@ -126,7 +146,9 @@ def _skip(reason: str) -> None:
     raise CheckSkipped(reason)
 
 
-def _failures(ctx: SuiteContext, name: str, event: engine_events.ScenarioFinished) -> Iterator[Failure]:
+def _failures(
+    ctx: SuiteContext, name: str, event: engine_events.ScenarioFinished, dismissed: list[str]
+) -> Iterator[Failure]:
     recorder = event.recorder
     seen: set[tuple[str, str]] = set()
     for case_id, checks in recorder.checks.items():
@@ -139,6 +161,7 @@ def _failures(ctx: SuiteContext, name: str, event: engine_events.ScenarioFinishe
             dismissal = unfollowed_link(recorder, case_id) if check.name in LINK_DEPENDENT_CHECKS else None
             if dismissal is not None:
                 ctx.progress(f"{name}: {check.name} not counted: {dismissal}")
+                dismissed.append(f"{name}: {dismissal}")
                 continue
             if (rule_id, message) in seen:
                 continue
