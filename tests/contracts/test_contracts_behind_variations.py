@@ -10,15 +10,17 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contracts import Status, Target
+from contracts import PROFILES, Status, Target
 from mock_server.app import create_app
 from mock_server.seeding import build_seeded_world
 from mock_server.settings import Settings
 from tests.contracts.mock_targets import SandboxClock, quick_options, run_in_process
 from tests.contracts.variation import ENTRY_ID, EXPORT_TOKEN, NO_SUCH_ENTRY, Variation, VariationLayer
 
-# Every seed is a different server; CONTRACT_VARIATION_SEEDS=20 runs the full set.
+# Every seed is a different server; CONTRACT_VARIATION_SEEDS=20 runs the full set, and
+# CONTRACT_VARIATION_PROFILE=ci looks as hard as CI does (README: "Proof on twenty seeds").
 SEEDS = range(int(os.environ.get("CONTRACT_VARIATION_SEEDS", "3")))
+VARIATION_PROFILE = os.environ.get("CONTRACT_VARIATION_PROFILE", "quick")
 
 
 def _varied_target(seed: int) -> tuple[Target, SandboxClock]:
@@ -30,7 +32,8 @@ def _varied_target(seed: int) -> tuple[Target, SandboxClock]:
 @pytest.mark.parametrize("seed", SEEDS)
 def test_the_suite_passes_the_mock_behind_a_variation_layer(seed: int) -> None:
     target, clock = _varied_target(seed)
-    report = run_in_process(target, quick_options(tuple(_suites()), clock, seed=seed))
+    options = quick_options(tuple(_suites()), clock, seed=seed, profile=PROFILES[VARIATION_PROFILE])
+    report = run_in_process(target, options)
     assert report.ok, report.explain()
     assert report.count(Status.PASSED) > 0
 
@@ -89,6 +92,32 @@ def _meaning(value):
 
 
 seeds = st.integers(min_value=0, max_value=10_000)
+
+
+def test_a_service_s_items_come_in_an_order_of_the_seed_s_own_the_same_every_time() -> None:
+    items = [{"description": f"Del {n}", "price_nok": 100 * n} for n in range(6)]
+    raw = json.dumps({"data": [{"id": 7, "items": items}], "meta": {}}).encode()
+    orders = set()
+    for seed in range(20):
+        variation = Variation(seed)
+        first, again = (json.loads(variation.body(raw, request_id=n))["data"][0]["items"] for n in (1, 2))
+        assert first == again, "one server lists one entry's items one way"
+        assert sorted(item["description"] for item in first) == [item["description"] for item in items]
+        orders.add(tuple(item["description"] for item in first))
+    assert len(orders) > 5
+
+
+def test_messages_stay_oldest_first_and_only_ties_change_order() -> None:
+    sent = ["2025-11-03T13:42:00Z", "2025-11-03T13:42:00Z", "2025-11-03T13:42:00Z", "2025-11-03T14:00:00Z"]
+    messages = [{"body": f"melding {n}", "sent_at": at} for n, at in enumerate(sent)]
+    raw = json.dumps({"data": {"messages": messages}}).encode()
+    orders = set()
+    for seed in range(20):
+        varied = json.loads(Variation(seed).body(raw, request_id=seed))["data"]["messages"]
+        assert varied[-1]["body"] == "melding 3"
+        assert sorted(message["body"] for message in varied[:3]) == ["melding 0", "melding 1", "melding 2"]
+        orders.add(tuple(message["body"] for message in varied))
+    assert len(orders) > 1
 
 
 @given(seed=seeds, a=st.integers(min_value=1, max_value=10**12), b=st.integers(min_value=1, max_value=10**12))

@@ -4,8 +4,9 @@ The contract suite must pass any correct server, not only the mock's habits. Thi
 rewrites each CarOwner JSON answer into another answer the spec equally allows — object keys in
 another order, other whitespace, the same instant written with another offset (`Z`, `+00:00`,
 `+01:00`) and another number of fractional digits, problem titles and details in other words,
-field errors in another order, and other ids where the spec leaves them to the server — so the
-suite is run against servers that differ from the mock wherever the spec says nothing.
+field errors in another order, a service's items and messages sent at the same instant in an
+order of the seed's own, and other ids where the spec leaves them to the server — so the suite is
+run against servers that differ from the mock wherever the spec says nothing.
 
 Ids are remapped by a bijection per seed (`Ids`), applied to what the server answers and, backwards,
 to what the client sends (the entry id in a path, the export token in a query, a client's own
@@ -194,10 +195,32 @@ class Variation:
                 shuffle.shuffle(varied["errors"])  # the spec gives field errors no order
             return varied
         if isinstance(value, list):
-            return [self._vary(inner, shuffle, None) for inner in value]
+            varied_list = [self._vary(inner, shuffle, None) for inner in value]
+            if key == "items":  # a service's items: the spec gives them no order
+                return sorted(varied_list, key=self._rank)
+            if key == "messages" and all(isinstance(inner, dict) for inner in varied_list):
+                return self._ties_reordered(varied_list, value)
+            return varied_list
         if isinstance(value, str) and INSTANT.match(value):
             return self.instant(value)
         return self.ids.member(key, value)
+
+    def _rank(self, value: Any) -> bytes:
+        """A stable order of this seed's own: the same entries come in the same order every time."""
+        written = json.dumps(value, sort_keys=True, ensure_ascii=False).encode()
+        return hashlib.blake2b(written, key=self.seed.to_bytes(8, "big"), digest_size=8).digest()
+
+    def _ties_reordered(self, varied: list[dict[str, Any]], original: list[Any]) -> list[dict[str, Any]]:
+        """Oldest message first, as the spec says; messages sent at the same instant in an order of
+        this seed's own (the spec orders only by time)."""
+        groups: list[list[int]] = []
+        for index, message in enumerate(original):
+            sent = message.get("sent_at") if isinstance(message, dict) else None
+            if groups and sent is not None and sent == original[groups[-1][0]].get("sent_at"):
+                groups[-1].append(index)
+            else:
+                groups.append([index])
+        return [varied[i] for group in groups for i in sorted(group, key=lambda i: self._rank(original[i]))]
 
     def instant(self, text: str) -> str:
         moment = datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(self.offset)
