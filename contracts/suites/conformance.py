@@ -20,7 +20,8 @@ from ..exchange import Exchange
 from ..failures import CheckSkipped, Failure
 from ..target import ASGI_BASE_URL
 from . import links
-from .conformance_config import CHECK_RULES, build_config, explain
+from .conformance_config import CHECK_RULES, DISMISSAL_FILTERS, build_config, explain
+from .form_wire import WIRE_DEPENDENT_CHECKS, valid_as_sent
 from .stateful_links import LINK_DEPENDENT_CHECKS, unfollowed_link
 from .user_snapshot import preserved_user_data
 
@@ -49,17 +50,15 @@ def run(ctx: SuiteContext) -> None:
         links.run(ctx)
 
 
-def _dismissals(dismissed: list[str]) -> tuple[Setting, ...]:
-    """What the dismissal filter left out of this run's verdicts (the reasons, each once)."""
-    reasons = list(dict.fromkeys(dismissed))
-    shown = "; ".join(reasons[:5]) + (f"; and {len(reasons) - 5} more" if len(reasons) > 5 else "")
-    return (
-        Setting(
-            "dismissed in this run",
-            f"{len(dismissed)} ensure_resource_availability failure(s)",
-            shown or "no stateful step failed without its link's values",
-        ),
-    )
+def _dismissals(dismissed: list[tuple[str, str]]) -> tuple[Setting, ...]:
+    """What the dismissal filters left out of this run's verdicts, per check (the reasons, each once)."""
+    settings = []
+    for check, nothing in DISMISSAL_FILTERS.items():
+        reasons = list(dict.fromkeys(reason for name, reason in dismissed if name == check))
+        shown = "; ".join(reasons[:5]) + (f"; and {len(reasons) - 5} more" if len(reasons) > 5 else "")
+        count = sum(1 for name, _ in dismissed if name == check)
+        settings.append(Setting(f"dismissed in this run: {check}", f"{count} failure(s)", shown or nothing))
+    return tuple(settings)
 
 
 def _fresh_export_token(ctx: SuiteContext) -> str | None:
@@ -75,8 +74,8 @@ class _Collector:
 
     def __init__(self, ctx: SuiteContext) -> None:
         self.ctx = ctx
-        # Failures the dismissal filter left out, each as "check: why", over the whole run.
-        self.dismissed: list[str] = []
+        # Failures the dismissal filters left out, each as (check, "scenario: why"), over the whole run.
+        self.dismissed: list[tuple[str, str]] = []
         self._reset()
 
     def _reset(self) -> None:
@@ -147,7 +146,7 @@ def _skip(reason: str) -> None:
 
 
 def _failures(
-    ctx: SuiteContext, name: str, event: engine_events.ScenarioFinished, dismissed: list[str]
+    ctx: SuiteContext, name: str, event: engine_events.ScenarioFinished, dismissed: list[tuple[str, str]]
 ) -> Iterator[Failure]:
     recorder = event.recorder
     seen: set[tuple[str, str]] = set()
@@ -158,10 +157,10 @@ def _failures(
                 continue
             rule_id = CHECK_RULES.get(check.name, "conformance.engine-error")
             message = _message(info.failure, name)
-            dismissal = unfollowed_link(recorder, case_id) if check.name in LINK_DEPENDENT_CHECKS else None
+            dismissal = _dismissal(check.name, recorder, case_id)
             if dismissal is not None:
                 ctx.progress(f"{name}: {check.name} not counted: {dismissal}")
-                dismissed.append(f"{name}: {dismissal}")
+                dismissed.append((check.name, f"{name}: {dismissal}"))
                 continue
             if (rule_id, message) in seen:
                 continue
@@ -173,6 +172,15 @@ def _failures(
             # Probes the check sent itself are not recorded as cases; schemathesis's own curl line stands in.
             curl = () if steps else (info.code_sample,)
             yield Failure(rule_id, message, ctx.suite, name, steps, curl)
+
+
+def _dismissal(check: str, recorder: object, case_id: str) -> str | None:
+    """Why a failure of `check` says nothing about the server (see the two filters), or None."""
+    if check in LINK_DEPENDENT_CHECKS:
+        return unfollowed_link(recorder, case_id)
+    if check in WIRE_DEPENDENT_CHECKS:
+        return valid_as_sent(recorder, case_id)
+    return None
 
 
 def _rule_of_failure(failure: Exception) -> str:

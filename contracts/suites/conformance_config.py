@@ -183,15 +183,28 @@ def explain(options: RunOptions, *, export_token_issued: bool) -> tuple[Setting,
                 "--read-only: a POST, PUT, PATCH or DELETE (or a probe with one) could change data",
             )
         )
-    settings.append(
+    settings += [
         Setting(
             "dismissal filter: ensure_resource_availability",
             "a failure on a stateful step that did not send its link's values is not counted",
             "schemathesis sometimes sends generated data on a link step; a 404 to that says nothing about "
             "the resource the previous step created, and would fail a correct server",
-        )
-    )
+        ),
+        Setting(
+            "dismissal filter: negative_data_rejection",
+            "a form (multipart, urlencoded) accepted as its fields arrived, valid text, is not counted",
+            "a form field is text: a generated null, true or 5 arrives as that text, and a server that "
+            "accepts the text when it is valid (a nickname 'null') is right",
+        ),
+    ]
     return tuple(settings)
+
+
+# Each check a dismissal filter watches, and what its record says when it dismissed nothing.
+DISMISSAL_FILTERS: dict[str, str] = {
+    "ensure_resource_availability": "no stateful step failed without its link's values",
+    "negative_data_rejection": "no form was accepted that was valid as it arrived",
+}
 
 
 def build_config(options: RunOptions, *, base_url: str, export_token: str | None) -> SchemathesisConfig:

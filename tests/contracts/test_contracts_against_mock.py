@@ -54,7 +54,8 @@ def _expect_configuration_reported(report: Report, markdown: str) -> None:
         assert settings[f"{operation}: positive_data_acceptance"].reason == f"documented 400: {reason}"
     assert settings["downloadServiceLogExport: query.token"].value == "a fresh export token"
     assert "read-only" in settings and "dismissal filter: ensure_resource_availability" in settings
-    assert settings["dismissed in this run"].value.endswith("ensure_resource_availability failure(s)")
+    assert settings["dismissed in this run: ensure_resource_availability"].value.endswith("failure(s)")
+    assert "dismissal filter: negative_data_rejection" in settings
     assert "## How conformance was configured" in markdown
     row = "| check object_level_authorization | on (conformance.object-level-authorization) | "
     assert row + CHECK_NOTES["object_level_authorization"] + " |" in markdown
