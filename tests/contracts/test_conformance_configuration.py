@@ -9,10 +9,12 @@ import schemathesis
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from schemathesis.config import SchemathesisConfig
 
 from contracts import PROFILES, RunOptions
 from contracts.options import DEFAULT_SPEC
 from contracts.suites.conformance_config import (
+    CHECK_NOTES,
     CHECK_RULES,
     CHECKS_OFF,
     EXPORT_DOWNLOAD_OPERATION,
@@ -77,6 +79,17 @@ def test_the_explained_configuration_is_the_one_schemathesis_runs_with(
 
     assert ("read-only" in explained) == read_only
     assert (project.phases.coverage.unexpected_methods == set()) == read_only
+
+
+def test_every_check_schemathesis_has_is_reported_as_on_or_off_with_its_reason() -> None:
+    checks = SchemathesisConfig.from_dict({}).projects.get_default().checks
+    known = {
+        name for name in dir(checks) if not name.startswith("_") and hasattr(getattr(checks, name), "enabled")
+    }
+    assert known == set(CHECK_RULES) | set(CHECKS_OFF), "a schemathesis check the reports do not account for"
+    assert set(CHECK_NOTES) == set(CHECK_RULES)
+    assert not set(CHECKS_OFF) & set(CHECK_RULES)
+    assert all(note.strip() for note in CHECK_NOTES.values())
 
 
 def test_every_documented_400_is_explained_by_the_codes_it_stands_for() -> None:
