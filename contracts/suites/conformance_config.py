@@ -73,9 +73,34 @@ def semantic_400_operations() -> list[dict[str, Any]]:
     ]
 
 
+# Checks a stock schemathesis run leaves off for one operation, where schemathesis itself cannot tell
+# a correct server from a wrong one and the contract suite can (its dismissal filters, see below).
+STOCK_CHECKS_OFF: dict[str, dict[str, str]] = {
+    "setPrimaryVehicle": {
+        "ensure_resource_availability": (
+            "its link from linkVehicle sets the request body, and schemathesis, which now and then sends a "
+            "generated body on a link step, still reads the 404 for that other plate as the linked vehicle "
+            "missing; the contract suite keeps the check and dismisses exactly those steps"
+        ),
+    },
+}
+
+
+def stock_operations() -> list[dict[str, Any]]:
+    """The `[[operations]]` of the repository's schemathesis.toml: the documented 400s, and the checks
+    left off for an operation in a stock run."""
+    entries = {entry["include-operation-id"]: entry for entry in semantic_400_operations()}
+    for operation, checks in STOCK_CHECKS_OFF.items():
+        entry = entries.setdefault(operation, {"include-operation-id": operation, "checks": {}})
+        entry["checks"].update({check: {"enabled": False} for check in checks})
+    return list(entries.values())
+
+
 _TOML_HEADER = """\
 # What a stock `schemathesis run` picks up when started in this folder (or below it):
-#   schemathesis run http://localhost:5000/openapi.json --checks all -H "Authorization: Bearer $TOKEN"
+#   schemathesis run http://localhost:5000/openapi.json -H "Authorization: Bearer $TOKEN"
+# (every check is on by default; `--checks all` on the command line would override the settings for
+# single operations below).
 # The spec's lenient input forms admit values that its rules refuse with a documented 400 — plates
 # that fail the strict rule, organisation numbers with a wrong mod-11 check digit, date_from after
 # date_to, reg and registration_number naming different vehicles, an image sent in two parts or
@@ -88,25 +113,30 @@ _TOML_HEADER = """\
 """
 
 
+def _comment(text: str) -> list[str]:
+    return textwrap.wrap(text, width=98, initial_indent="# ", subsequent_indent="#   ")
+
+
 def stock_schemathesis_toml() -> str:
     """schemathesis.toml for the repository root, from the same table the conformance suite uses."""
     lines = [_TOML_HEADER]
-    for entry in semantic_400_operations():
-        statuses = entry["checks"]["positive_data_acceptance"]["expected-statuses"]
-        lines += [
-            *textwrap.wrap(
-                f"400: {SEMANTIC_400_OPERATIONS[entry['include-operation-id']]}",
-                width=98,
-                initial_indent="# ",
-                subsequent_indent="#   ",
-            ),
-            "[[operations]]",
-            f'include-operation-id = "{entry["include-operation-id"]}"',
-            "checks.positive_data_acceptance.expected-statuses = ["
-            + ", ".join(f'"{status}"' for status in statuses)
-            + "]",
-            "",
-        ]
+    for entry in stock_operations():
+        operation = entry["include-operation-id"]
+        checks = entry["checks"]
+        if operation in SEMANTIC_400_OPERATIONS:
+            lines += _comment(f"400: {SEMANTIC_400_OPERATIONS[operation]}")
+        for check, reason in STOCK_CHECKS_OFF.get(operation, {}).items():
+            lines += _comment(f"{check} off: {reason}")
+        lines += ["[[operations]]", f'include-operation-id = "{operation}"']
+        if "positive_data_acceptance" in checks:
+            statuses = checks["positive_data_acceptance"]["expected-statuses"]
+            lines.append(
+                "checks.positive_data_acceptance.expected-statuses = ["
+                + ", ".join(f'"{status}"' for status in statuses)
+                + "]"
+            )
+        lines += [f"checks.{check}.enabled = false" for check in STOCK_CHECKS_OFF.get(operation, {})]
+        lines.append("")
     return "\n".join(lines)
 
 
