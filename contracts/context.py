@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from .client import ApiClient
-from .events import CheckFinished, Event, Progress
+from .events import CheckFinished, Event, Progress, Setting, SuiteConfigured
 from .exchange import Exchange, Secrets
 from .failures import CheckSkipped, Failure, RuleViolation, Status
 from .options import RunOptions
@@ -37,6 +37,10 @@ class SuiteContext:
 
     def progress(self, message: str) -> None:
         self.emit(Progress(self.suite, message))
+
+    def configured(self, settings: tuple[Setting, ...]) -> None:
+        """Tells the reports how this suite was set up for the run, and why."""
+        self.emit(SuiteConfigured(self.suite, settings))
 
     def skip_if_read_only(self) -> None:
         if self.options.read_only:

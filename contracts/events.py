@@ -33,6 +33,24 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class Setting:
+    """One way a suite was set up for this run, and why."""
+
+    name: str
+    value: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class SuiteConfigured:
+    """How a suite was set up for this run, setting by setting. A suite may send more than one: the
+    conformance suite adds, at its end, what its dismissal filter left out of the verdicts."""
+
+    suite: str
+    settings: tuple[Setting, ...]
+
+
+@dataclass(frozen=True)
 class CheckFinished:
     suite: str
     check: str
@@ -67,7 +85,7 @@ class RunFinished:
     skipped_suites: tuple[SkippedSuite, ...] = field(default_factory=tuple)
 
 
-Event = RunStarted | SuiteStarted | Progress | CheckFinished | SuiteFinished | RunFinished
+Event = RunStarted | SuiteStarted | SuiteConfigured | Progress | CheckFinished | SuiteFinished | RunFinished
 
 
 class Listener(Protocol):

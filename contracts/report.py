@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .events import CheckFinished, Event, RunFinished, RunStarted, SuiteFinished
+from .events import CheckFinished, Event, RunFinished, RunStarted, Setting, SuiteConfigured, SuiteFinished
 from .failures import Failure, Status
 
 
@@ -15,12 +15,16 @@ class Report:
     checks: list[CheckFinished] = field(default_factory=list)
     # Suites that did not run at all, with the reason.
     skipped_suites: dict[str, str] = field(default_factory=dict)
+    # How each suite that says so was set up, and why (the conformance suite's schemathesis checks).
+    configuration: dict[str, list[Setting]] = field(default_factory=dict)
 
     def handle(self, event: Event) -> None:
         if isinstance(event, RunStarted):
             self.started = event
         elif isinstance(event, CheckFinished):
             self.checks.append(event)
+        elif isinstance(event, SuiteConfigured):
+            self.configuration.setdefault(event.suite, []).extend(event.settings)
         elif isinstance(event, SuiteFinished) and event.skipped_reason:
             self.skipped_suites[event.suite] = event.skipped_reason
         elif isinstance(event, RunFinished):

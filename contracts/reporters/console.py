@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from ..events import CheckFinished, Event, Progress, RunFinished, RunStarted, SuiteFinished, SuiteStarted
+from ..events import (
+    CheckFinished,
+    Event,
+    Progress,
+    RunFinished,
+    RunStarted,
+    SuiteConfigured,
+    SuiteFinished,
+    SuiteStarted,
+)
 from ..exchange import Secrets
 from ..failures import Failure, Status
 from .counts import not_run_by_reason, totals, verdict
@@ -33,6 +42,11 @@ class ConsoleReporter:
             )
         elif isinstance(event, SuiteStarted):
             self._write(f"\n== {event.suite}: {event.description}")
+        elif isinstance(event, SuiteConfigured):
+            if self._show_passed:
+                for setting in event.settings:
+                    reason = self._secrets.redact(setting.reason)
+                    self._write(f"   set  {setting.name}: {setting.value} — {reason}")
         elif isinstance(event, Progress):
             self._write(f"   .. {event.message}")
         elif isinstance(event, CheckFinished):

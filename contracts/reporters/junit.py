@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 from collections import defaultdict
 from pathlib import Path
 
-from ..events import CheckFinished, Event, RunFinished
+from ..events import CheckFinished, Event, RunFinished, Setting, SuiteConfigured
 from ..exchange import Secrets
 from ..failures import Status
 from .reproduction import describe, reproduction_steps
@@ -17,9 +17,13 @@ class JUnitReporter:
         self._path = path
         self._secrets = secrets or Secrets()
         self._checks: dict[str, list[CheckFinished]] = defaultdict(list)
+        self._configuration: dict[str, list[Setting]] = defaultdict(list)
 
     def handle(self, event: Event) -> None:
-        if isinstance(event, CheckFinished):
+        if isinstance(event, SuiteConfigured):
+            self._configuration[event.suite] += event.settings
+            self._checks.setdefault(event.suite, [])  # the suite's testsuite carries them, checks or not
+        elif isinstance(event, CheckFinished):
             self._checks[event.suite].append(event)
         elif isinstance(event, RunFinished):
             self._path.parent.mkdir(parents=True, exist_ok=True)
@@ -30,6 +34,7 @@ class JUnitReporter:
         totals = {"tests": 0, "failures": 0, "skipped": 0}
         for suite, checks in self._checks.items():
             element = ET.SubElement(root, "testsuite", name=suite)
+            self._properties(element, suite)
             counts = {
                 "tests": len(checks),
                 "failures": sum(1 for check in checks if check.status is Status.FAILED),
@@ -62,6 +67,15 @@ class JUnitReporter:
             root.set(key, str(value))
         root.set("errors", "0")
         return root
+
+    def _properties(self, element: ET.Element, suite: str) -> None:
+        """How the suite was set up, as testsuite properties: `setting` = `value — why`."""
+        if not self._configuration[suite]:
+            return
+        properties = ET.SubElement(element, "properties")
+        for setting in self._configuration[suite]:
+            value = f"{setting.value} — {self._secrets.redact(setting.reason)}"
+            ET.SubElement(properties, "property", name=setting.name, value=value)
 
     def _testcase(self, parent: ET.Element, check: CheckFinished) -> None:
         case = ET.SubElement(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
-from ..events import CheckFinished, Event, RunFinished, RunStarted
+from ..events import CheckFinished, Event, RunFinished, RunStarted, Setting, SuiteConfigured
 from ..exchange import Secrets
 from ..failures import Status
 from .counts import totals, verdict
@@ -18,10 +18,13 @@ class MarkdownReporter:
         self._secrets = secrets or Secrets()
         self._started: RunStarted | None = None
         self._checks: dict[str, list[CheckFinished]] = defaultdict(list)
+        self._configuration: dict[str, list[Setting]] = defaultdict(list)
 
     def handle(self, event: Event) -> None:
         if isinstance(event, RunStarted):
             self._started = event
+        elif isinstance(event, SuiteConfigured):
+            self._configuration[event.suite] += event.settings
         elif isinstance(event, CheckFinished):
             self._checks[event.suite].append(event)
         elif isinstance(event, RunFinished):
@@ -52,6 +55,7 @@ class MarkdownReporter:
             )
         for skipped in finished.skipped_suites:
             lines.append(f"| {skipped.suite} | – | – | not run: {skipped.reason} | |")
+        lines += self._configured()
         failures = [
             failure for checks in self._checks.values() for check in checks for failure in check.failures
         ]
@@ -74,6 +78,20 @@ class MarkdownReporter:
         for note in finished.notes:
             lines += ["", f"> {note}"]
         return "\n".join(lines) + "\n"
+
+    def _configured(self) -> list[str]:
+        """How the suites that say so were set up: each setting, its value and why."""
+        lines: list[str] = []
+        for suite, settings in self._configuration.items():
+            lines += ["", f"## How {suite} was configured", "", "| setting | value | why |", "|---|---|---|"]
+            for setting in settings:
+                cells = (setting.name, setting.value, self._secrets.redact(setting.reason))
+                lines.append("| " + " | ".join(_cell(cell) for cell in cells) + " |")
+        return lines
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def _count(checks: list[CheckFinished], status: Status) -> int:

@@ -15,11 +15,13 @@ from schemathesis.engine import events as engine_events
 from schemathesis.engine import from_schema
 
 from ..context import SuiteContext
+from ..events import Setting
 from ..exchange import Exchange
 from ..failures import CheckSkipped, Failure
 from ..target import ASGI_BASE_URL
 from . import links
-from .conformance_config import CHECK_RULES, build_config
+from .conformance_config import CHECK_RULES, DISMISSAL_FILTERS, build_config, explain
+from .form_wire import WIRE_DEPENDENT_CHECKS, valid_as_sent
 from .stateful_links import LINK_DEPENDENT_CHECKS, unfollowed_link
 from .user_snapshot import preserved_user_data
 
@@ -30,6 +32,7 @@ def run(ctx: SuiteContext) -> None:
     export_token = _fresh_export_token(ctx)
     base_url = ASGI_BASE_URL if ctx.target.in_process else ctx.target.base_url
     config = build_config(ctx.options, base_url=base_url, export_token=export_token)
+    ctx.configured(explain(ctx.options, export_token_issued=export_token is not None))
     schema = schemathesis.openapi.from_path(ctx.options.spec_path, config=config)
     if ctx.target.in_process:
         schema.app = ctx.target.app
@@ -39,9 +42,23 @@ def run(ctx: SuiteContext) -> None:
         schema = schema.exclude(method=["POST", "PUT", "PATCH", "DELETE"])
     collector = _Collector(ctx)
     with preserved_user_data(ctx) if not ctx.options.read_only else contextlib.nullcontext():
-        for event in from_schema(schema).execute():
-            _translate(ctx, collector, event)
+        try:
+            for event in from_schema(schema).execute():
+                _translate(ctx, collector, event)
+        finally:
+            ctx.configured(_dismissals(collector.dismissed))
         links.run(ctx)
+
+
+def _dismissals(dismissed: list[tuple[str, str]]) -> tuple[Setting, ...]:
+    """What the dismissal filters left out of this run's verdicts, per check (the reasons, each once)."""
+    settings = []
+    for check, nothing in DISMISSAL_FILTERS.items():
+        reasons = list(dict.fromkeys(reason for name, reason in dismissed if name == check))
+        shown = "; ".join(reasons[:5]) + (f"; and {len(reasons) - 5} more" if len(reasons) > 5 else "")
+        count = sum(1 for name, _ in dismissed if name == check)
+        settings.append(Setting(f"dismissed in this run: {check}", f"{count} failure(s)", shown or nothing))
+    return tuple(settings)
 
 
 def _fresh_export_token(ctx: SuiteContext) -> str | None:
@@ -57,6 +74,8 @@ class _Collector:
 
     def __init__(self, ctx: SuiteContext) -> None:
         self.ctx = ctx
+        # Failures the dismissal filters left out, each as (check, "scenario: why"), over the whole run.
+        self.dismissed: list[tuple[str, str]] = []
         self._reset()
 
     def _reset(self) -> None:
@@ -77,7 +96,7 @@ class _Collector:
             self.skips.setdefault(name, event.skip_reason or "not applicable")
             return
         self.ran.add(name)
-        found = list(_failures(self.ctx, name, event))
+        found = list(_failures(self.ctx, name, event, self.dismissed))
         if event.status == EngineStatus.ERROR and not found:
             found = [
                 Failure("conformance.engine-error", "the scenario ended in an error", self.ctx.suite, name)
@@ -126,7 +145,9 @@ def _skip(reason: str) -> None:
     raise CheckSkipped(reason)
 
 
-def _failures(ctx: SuiteContext, name: str, event: engine_events.ScenarioFinished) -> Iterator[Failure]:
+def _failures(
+    ctx: SuiteContext, name: str, event: engine_events.ScenarioFinished, dismissed: list[tuple[str, str]]
+) -> Iterator[Failure]:
     recorder = event.recorder
     seen: set[tuple[str, str]] = set()
     for case_id, checks in recorder.checks.items():
@@ -136,9 +157,10 @@ def _failures(ctx: SuiteContext, name: str, event: engine_events.ScenarioFinishe
                 continue
             rule_id = CHECK_RULES.get(check.name, "conformance.engine-error")
             message = _message(info.failure, name)
-            dismissal = unfollowed_link(recorder, case_id) if check.name in LINK_DEPENDENT_CHECKS else None
+            dismissal = _dismissal(check.name, recorder, case_id)
             if dismissal is not None:
                 ctx.progress(f"{name}: {check.name} not counted: {dismissal}")
+                dismissed.append((check.name, f"{name}: {dismissal}"))
                 continue
             if (rule_id, message) in seen:
                 continue
@@ -150,6 +172,15 @@ def _failures(ctx: SuiteContext, name: str, event: engine_events.ScenarioFinishe
             # Probes the check sent itself are not recorded as cases; schemathesis's own curl line stands in.
             curl = () if steps else (info.code_sample,)
             yield Failure(rule_id, message, ctx.suite, name, steps, curl)
+
+
+def _dismissal(check: str, recorder: object, case_id: str) -> str | None:
+    """Why a failure of `check` says nothing about the server (see the two filters), or None."""
+    if check in LINK_DEPENDENT_CHECKS:
+        return unfollowed_link(recorder, case_id)
+    if check in WIRE_DEPENDENT_CHECKS:
+        return valid_as_sent(recorder, case_id)
+    return None
 
 
 def _rule_of_failure(failure: Exception) -> str:

@@ -111,11 +111,29 @@ def download_matches_list(api: ApiClient, anonymous: ApiClient, walk: Walk, chos
         )
 
 
+def forgeries(token: str) -> tuple[str, ...]:
+    """Tokens no server issued: the token with one character changed in each dot-separated segment
+    (payload and signature alike), a made-up one, and its first half.
+
+    The character changed is inside its segment, not at the segment's end: in base64url every
+    character but a segment's last carries six whole bits, so the decoded bytes change too. The last
+    one's low bits may be padding, which a lenient decoder ignores (a server comparing decoded
+    signature bytes would rightly accept such a "changed" token as the one it issued)."""
+    changed = []
+    start = 0
+    for segment in token.split("."):
+        if segment:
+            position = start + (len(segment) - 1) // 2  # never the last of two or more
+            replacement = "A" if token[position] != "A" else "B"
+            changed.append(token[:position] + replacement + token[position + 1 :])
+        start += len(segment) + 1
+    return (*changed, "not-a-real-export-token", token[: len(token) // 2])
+
+
 def tampered_tokens_are_refused(api: ApiClient, anonymous: ApiClient) -> None:
     grant, _ = issue(api, Filter())
     token = str(grant["token"])
-    flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
-    for forged in (flipped, "not-a-real-export-token", token[: len(token) // 2]):
+    for forged in forgeries(token):
         response = download(anonymous, {"download_url": f"{DOWNLOAD}?token={forged}"})
         expect(
             response.status == 403 and response.problem_code == "EXPORT_TOKEN_INVALID",

@@ -25,10 +25,11 @@ MAX_IMAGE_PIXELS = 40_000_000
 # Pillow's format name for each content type the API accepts.
 FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 MEDIA_PREFIX = "/media/"
-# The spec's ImageReference pattern (a test keeps them equal): a URL that is a valid URI, or
-# well-formed base64 of a JPEG, PNG or WebP data URI.
+# The spec's ImageReference pattern (a test keeps them equal): a URL that is a valid URI (a `%` only
+# before two hex digits), or well-formed base64 of a JPEG, PNG or WebP data URI.
 IMAGE_REFERENCE = re.compile(
-    r"^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?(/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*)?(\?[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*)?"
+    r"^(https?://[A-Za-z0-9.-]+(:[0-9]{1,5})?"
+    r"(/([A-Za-z0-9._~!$&'()*+,;=:@/-]|%[0-9A-Fa-f]{2})*)?(\?([A-Za-z0-9._~!$&'()*+,;=:@/?-]|%[0-9A-Fa-f]{2})*)?"
     r"|data:image/(jpeg|png|webp);base64,([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=|[A-Za-z0-9+/]{4}))$"
 )
 

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from contracts import PROFILES, RegistryOptions, Report, RunOptions, Target, run_suite
+from contracts import PROFILES, Listener, RegistryOptions, Report, RunOptions, Target, run_suite
 from mock_server.app import create_app
 from mock_server.seeding import build_seeded_world
 from mock_server.settings import Settings
@@ -157,10 +158,10 @@ def quick_options(suites: tuple[str, ...], clock: SandboxClock, **overrides: Any
     return RunOptions(**{**base, **overrides})
 
 
-def run_in_process(target: Target, options: RunOptions) -> Report:
+def run_in_process(target: Target, options: RunOptions, listeners: Iterable[Listener] = ()) -> Report:
     with warnings.catch_warnings():
         # The in-process server leaves multipart upload spools to the garbage collector (they are
         # freed unclosed inside its request handling, on its own event-loop thread). That is the
         # server's resource handling, invisible over HTTP and no part of the contract under test.
         warnings.simplefilter("ignore", ResourceWarning)
-        return run_suite(target, options)
+        return run_suite(target, options, listeners)

@@ -6,7 +6,16 @@ import io
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
-from contracts.events import CheckFinished, RunFinished, RunStarted, SkippedSuite, SuiteFinished, SuiteStarted
+from contracts.events import (
+    CheckFinished,
+    RunFinished,
+    RunStarted,
+    Setting,
+    SkippedSuite,
+    SuiteConfigured,
+    SuiteFinished,
+    SuiteStarted,
+)
 from contracts.exchange import Exchange, Secrets
 from contracts.failures import Failure, Status
 from contracts.reporters import ConsoleReporter, JUnitReporter, MarkdownReporter
@@ -118,3 +127,65 @@ def test_every_report_counts_and_names_a_suite_that_did_not_run(tmp_path: Path) 
     text = markdown.read_text(encoding="utf-8")
     assert "- Checks: 1 passed, 0 failed, 0 skipped; 1 suite not run in" in text
     assert "| registry | – | – | not run: no registry given | |" in text
+
+
+CONFIGURED = (
+    RunStarted("http://localhost:5000", ("conformance",), "quick", 7, False),
+    SuiteStarted("conformance", "schemathesis"),
+    SuiteConfigured(
+        "conformance",
+        (
+            Setting("check not_a_server_error", "on (conformance.server-error)", "every check applies"),
+            Setting(
+                "listServiceLogs: positive_data_acceptance", "accepts 2xx, 400", "documented 400 | mod-11"
+            ),
+            Setting("downloadServiceLogExport: query.token", "a fresh export token", f"minted with {TOKEN}"),
+        ),
+    ),
+    CheckFinished("conformance", "examples: GET /api/co/vehicles", Status.PASSED, 0.1),
+    SuiteConfigured("conformance", (Setting("dismissed in this run", "0 failure(s)", "none"),)),
+    SuiteFinished("conformance", 0.2),
+    RunFinished(duration=0.3, seed=7, failed_checks=0, passed_checks=1, skipped_checks=0),
+)
+
+
+def test_every_report_says_how_a_suite_was_configured_and_why(tmp_path: Path) -> None:
+    stream = io.StringIO()
+    junit, markdown = tmp_path / "contracts.xml", tmp_path / "contracts.md"
+    reporters = [
+        ConsoleReporter(stream, SECRETS),
+        JUnitReporter(junit, SECRETS),
+        MarkdownReporter(markdown, SECRETS),
+    ]
+    for event in CONFIGURED:
+        for reporter in reporters:
+            reporter.handle(event)
+    console = stream.getvalue()
+    assert "set  check not_a_server_error: on (conformance.server-error) — every check applies" in console
+    assert "set  dismissed in this run: 0 failure(s) — none" in console
+    properties = {
+        prop.get("name"): prop.get("value")
+        for prop in ET.parse(junit).getroot().findall("./testsuite[@name='conformance']/properties/property")
+    }
+    assert (
+        properties["listServiceLogs: positive_data_acceptance"]
+        == "accepts 2xx, 400 — documented 400 | mod-11"
+    )
+    assert properties["dismissed in this run"] == "0 failure(s) — none"
+    text = markdown.read_text(encoding="utf-8")
+    assert "## How conformance was configured" in text
+    assert (
+        "| listServiceLogs: positive_data_acceptance | accepts 2xx, 400 | documented 400 \\| mod-11 |" in text
+    )
+    assert "| dismissed in this run | 0 failure(s) | none |" in text
+    for written in (console, junit.read_text(encoding="utf-8"), text):
+        assert TOKEN not in written
+
+
+def test_a_quiet_console_leaves_the_configuration_to_the_files() -> None:
+    stream = io.StringIO()
+    reporter = ConsoleReporter(stream, SECRETS, show_passed=False)
+    for event in CONFIGURED:
+        reporter.handle(event)
+    assert "set  " not in stream.getvalue()
+    assert "PASSED" in stream.getvalue()

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from contracts import SUITE_NAMES, Status
+from contracts import SUITE_NAMES, Report, Status
+from contracts.reporters import MarkdownReporter
+from contracts.suites.conformance_config import CHECK_NOTES, CHECK_RULES, SEMANTIC_400_OPERATIONS
 from tests.contracts.mock_targets import (
     FAULTS,
     GROUPED,
@@ -24,17 +28,38 @@ def test_clean_mock_passes_every_suite(suite: str) -> None:
     assert report.count(Status.PASSED) > 0
 
 
-def test_read_only_mode_sends_nothing_that_changes_data_and_still_passes() -> None:
+def test_read_only_mode_sends_nothing_that_changes_data_and_still_passes(tmp_path: Path) -> None:
     target, clock = mock_target()
     suites = ("auth", "read-model", "isolation", "semantics", "conformance")
-    report = run_in_process(target, quick_options(suites, clock, read_only=True))
+    markdown = tmp_path / "contracts.md"
+    report = run_in_process(
+        target, quick_options(suites, clock, read_only=True), [MarkdownReporter(markdown)]
+    )
     assert report.ok, report.explain()
+    _expect_configuration_reported(report, markdown.read_text(encoding="utf-8"))
     skipped = {check.check for check in report.checks if check.status is Status.SKIPPED}
     assert "semantics" in skipped
     conformance = [check.check for check in report.checks if check.suite == "conformance"]
     assert conformance and not [
         name for name in conformance if any(m in name for m in (" POST ", " PUT ", " DELETE "))
     ]
+
+
+def _expect_configuration_reported(report: Report, markdown: str) -> None:
+    """The run says which schemathesis checks it configured and why, in the report and its Markdown."""
+    settings = {setting.name: setting for setting in report.configuration["conformance"]}
+    for check, rule in CHECK_RULES.items():
+        assert settings[f"check {check}"].value == f"on ({rule})"
+    for operation, reason in SEMANTIC_400_OPERATIONS.items():
+        assert settings[f"{operation}: positive_data_acceptance"].reason == f"documented 400: {reason}"
+    assert settings["downloadServiceLogExport: query.token"].value == "a fresh export token"
+    assert "read-only" in settings and "dismissal filter: ensure_resource_availability" in settings
+    assert settings["dismissed in this run: ensure_resource_availability"].value.endswith("failure(s)")
+    assert "dismissal filter: negative_data_rejection" in settings
+    assert "## How conformance was configured" in markdown
+    row = "| check object_level_authorization | on (conformance.object-level-authorization) | "
+    assert row + CHECK_NOTES["object_level_authorization"] + " |" in markdown
+    assert set(report.configuration) == {"conformance"}, "only the conformance suite has settings to tell"
 
 
 def _fault_param(fault: PlantedFault) -> object:

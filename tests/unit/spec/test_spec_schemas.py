@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import re
 
-import jsonschema_rs
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from tests.unit.spec.spec_support import (
@@ -277,15 +276,3 @@ def test_the_input_plate_pattern_accepts_exactly_what_normalises_to_a_valid_plat
     except DomainError:
         accepted = False
     assert bool(_INPUT_PLATE.fullmatch(raw)) == accepted
-
-
-@settings(max_examples=300, deadline=None)
-@given(st.data())
-def test_every_url_the_image_reference_accepts_is_a_valid_uri(data: st.DataObject) -> None:
-    # The mock stores such a URL as given and answers it as `image_url` (format: uri): a reference
-    # the request accepts must be one the response schema accepts too (e.g. no lone "%").
-    pattern = SCHEMAS["ImageReference"]["pattern"]
-    url = data.draw(st.from_regex(pattern, fullmatch=True).filter(lambda value: value.startswith("http")))
-    assert jsonschema_rs.validator_for({"type": "string", "format": "uri"}, validate_formats=True).is_valid(
-        url
-    )
