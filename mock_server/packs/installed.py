@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
+from . import navixy
 from .base import ApiPack, register
 
-PACKS: tuple[ApiPack, ...] = tuple(
-    register(pack)
-    for pack in (
-        # one line per pack, e.g. navixy.PACK,
-    )
-)
+PACKS: tuple[ApiPack, ...] = tuple(register(pack) for pack in (navixy.PACK,))
 
 
 def served_packs(names: frozenset[str] | None) -> tuple[ApiPack, ...]:
