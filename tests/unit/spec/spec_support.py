@@ -20,7 +20,10 @@ from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
-SPEC_PATH = Path(__file__).resolve().parents[3] / "openapi.yaml"
+REPO = Path(__file__).resolve().parents[3]
+SPEC_PATH = REPO / "openapi.yaml"
+# The API packs' specs (mock_server/packs/<name>/openapi.yaml): the document rules hold for them too.
+PACK_SPEC_PATHS = tuple(sorted((REPO / "mock_server" / "packs").glob("*/openapi.yaml")))
 SPEC_URI = "urn:minbil:carowner-openapi"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 SCHEMA_COMPOSITIONS = ("oneOf", "anyOf", "allOf")
@@ -28,14 +31,14 @@ REQUEST_ID_HEADER = "X-Request-ID"
 
 
 @functools.cache
-def _load_spec_once() -> dict[str, Any]:
-    with SPEC_PATH.open(encoding="utf-8") as fh:
+def _load_spec_once(path: Path) -> dict[str, Any]:
+    with path.open(encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
 
-def load_spec() -> dict[str, Any]:
-    """A fresh copy of the spec, so no test can change what another sees."""
-    return copy.deepcopy(_load_spec_once())
+def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
+    """A fresh copy of the spec (the CarOwner one unless told), so no test can change what another sees."""
+    return copy.deepcopy(_load_spec_once(path))
 
 
 # ---------------------------------------------------------------- JSON pointers and $refs
@@ -180,6 +183,8 @@ def iter_example_cases(spec: dict[str, Any]) -> Iterator[ExampleCase]:
         for param, pointer in iter_parameters(spec, op):
             label = f"{op.label} parameter {param['in']}.{param['name']}"
             yield from _examples_of(spec, param, label, child(pointer, "schema"))
+            for media_type, media in param.get("content", {}).items():  # a JSON-encoded parameter
+                yield from _examples_of(spec, media, label, child(pointer, "content", media_type, "schema"))
         body = request_body(spec, op)
         if body is not None:
             definition, pointer = body

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from openapi_spec_validator import validate
 from openapi_spec_validator.validation import OpenAPIV30SpecValidator
 
-from tests.unit.spec.spec_support import is_secured, iter_operations, load_spec, operations_by_id
+from tests.unit.spec.spec_support import (
+    PACK_SPEC_PATHS,
+    is_secured,
+    iter_operations,
+    load_spec,
+    operations_by_id,
+)
 
 # method, path, operationId, tag — binding names of the CarOwner API.
 DOCUMENTED_OPERATIONS = [
@@ -125,3 +133,23 @@ def test_openapi_core_loads_the_spec_and_checks_a_documented_response(spec: dict
     broken = {**example, "data": [{**example["data"][0], "colour": 3}]}
     with pytest.raises(InvalidData):
         api.validate_response(request, response(broken))
+
+
+@pytest.mark.parametrize("path", PACK_SPEC_PATHS, ids=[path.parent.name for path in PACK_SPEC_PATHS])
+def test_pack_spec_is_valid_openapi_3_0_3_with_unique_operation_ids_named_after_the_pack(path: Path) -> None:
+    pack_spec = load_spec(path)
+    validate(pack_spec, cls=OpenAPIV30SpecValidator)
+    assert pack_spec["openapi"] == "3.0.3"
+    ids = [op.operation_id for op in iter_operations(pack_spec)]
+    assert None not in ids and len(ids) == len(set(ids))
+    assert all(str(op_id).startswith(path.parent.name) for op_id in ids), ids
+
+
+@pytest.mark.parametrize("path", PACK_SPEC_PATHS, ids=[path.parent.name for path in PACK_SPEC_PATHS])
+def test_pack_spec_describes_itself_and_every_operation_and_tag(path: Path) -> None:
+    pack_spec = load_spec(path)
+    assert len(pack_spec["info"]["description"]) > 200
+    assert all(tag.get("description") for tag in pack_spec["tags"])
+    for op in iter_operations(pack_spec):
+        assert op.definition.get("description") and op.definition.get("summary"), op.label
+        assert set(op.definition.get("tags", [])) <= {tag["name"] for tag in pack_spec["tags"]}

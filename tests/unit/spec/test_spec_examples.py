@@ -10,9 +10,11 @@ import pytest
 from jsonschema.exceptions import ValidationError
 
 from tests.unit.spec.spec_support import (
+    PACK_SPEC_PATHS,
     ExampleCase,
     iter_example_cases,
     iter_named_example_values,
+    iter_operations,
     iter_responses,
     load_spec,
     org_nr_is_valid,
@@ -21,6 +23,8 @@ from tests.unit.spec.spec_support import (
 
 SPEC = load_spec()
 CASES = list(iter_example_cases(SPEC))
+# The packs' examples, each with its own spec: (spec, case).
+PACK_CASES = [(spec, case) for spec in map(load_spec, PACK_SPEC_PATHS) for case in iter_example_cases(spec)]
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -39,6 +43,28 @@ def _values(node: Any, key: str | None = None) -> Iterator[tuple[str | None, Any
 @pytest.mark.parametrize("case", CASES, ids=[case.label for case in CASES])
 def test_example_satisfies_its_schema(case: ExampleCase) -> None:
     schema_validator(SPEC, case.schema_pointer).validate(case.value)
+
+
+@pytest.mark.parametrize(
+    ("spec", "case"), PACK_CASES, ids=[f"{spec['info']['title']}: {case.label}" for spec, case in PACK_CASES]
+)
+def test_pack_example_satisfies_its_schema(spec: dict[str, Any], case: ExampleCase) -> None:
+    schema_validator(spec, case.schema_pointer).validate(case.value)
+
+
+def test_every_pack_operation_has_a_request_example_and_every_answer_an_example() -> None:
+    for path in PACK_SPEC_PATHS:
+        spec = load_spec(path)
+        labels = {case.label for case in iter_example_cases(spec)}
+        for op in iter_operations(spec):
+            if op.method == "post":
+                assert f"{op.label} request application/json (example)" in labels, op.label
+            for status, raw in op.definition["responses"].items():
+                media = spec["components"]["responses"][raw["$ref"].rsplit("/", 1)[1]]["content"][
+                    "application/json"
+                ]
+                schema = spec["components"]["schemas"][media["schema"]["$ref"].rsplit("/", 1)[1]]
+                assert "example" in media or "example" in schema, (op.label, status)
 
 
 def test_examples_are_found_for_parameters_bodies_responses_and_headers() -> None:
