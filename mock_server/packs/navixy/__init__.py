@@ -24,7 +24,7 @@ FAULTS: dict[str, str] = {
     "navixy-ended-hash-code-3": "a well-formed hash that names no session answers code 3, not 4",
     "navixy-read-any-sandbox": "vehicle/read serves another sandbox's vehicle of an id this one lacks",
     "navixy-force-reassign-ignored": "create and update take a bound tracker even with force_reassign false",
-    "navixy-errors-http-200": "refusals are answered with HTTP 200 (success: false)",
+    "navixy-not-found-http-404": "code 201 (not found) is answered with HTTP 404, not the documented 400",
 }
 
 PACK = ApiPack(

@@ -203,7 +203,9 @@ class _Handlers:
                 current_notes().changed = True  # persisted like any other change
             return _success(result)
         except NavixyError as refusal:
-            status = 200 if "navixy-errors-http-200" in self.faults else refusal.status
+            status = refusal.status
+            if refusal.code == e.NOT_FOUND and "navixy-not-found-http-404" in self.faults:
+                status = 404
             return _response(refusal.body(), status)
 
     def _auth(self, schema: str, params: dict[str, Any]) -> dict[str, Any]:
