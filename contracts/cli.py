@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from .apis import API_PACKAGES, CAROWNER, REGISTRY, api_names, api_suites, render_rules
 from .events import Listener
 from .options import (
     DEFAULT_PLATES,
@@ -40,14 +41,20 @@ def build_parser() -> argparse.ArgumentParser:
     run = commands.add_parser("run", help="run the contract suites against a server")
     run.add_argument("--base-url", required=True, help="the server under test, e.g. http://localhost:5000")
     run.add_argument(
+        "--api",
+        choices=api_names(),
+        default=CAROWNER,
+        help="which API to check (default: carowner; registry: the registry suite only)",
+    )
+    run.add_argument(
         "--token",
         default=os.environ.get("MINBIL_ACCESS_TOKEN"),
-        help="bearer token of user A (default: $MINBIL_ACCESS_TOKEN)",
+        help="user A's credential: a bearer token (Navixy: a session hash) (default: $MINBIL_ACCESS_TOKEN)",
     )
     run.add_argument(
         "--second-token",
         default=os.environ.get("MINBIL_SECOND_TOKEN"),
-        help="bearer token of user B, for the isolation suite (default: $MINBIL_SECOND_TOKEN)",
+        help="user B's credential, for the isolation suite (default: $MINBIL_SECOND_TOKEN)",
     )
     run.add_argument(
         "--plates",
@@ -61,8 +68,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--seed", type=int, help="seed for generated data (default: random, printed)")
     run.add_argument(
         "--suite",
-        default=",".join(SUITE_NAMES),
-        help=f"comma-separated suites to run (default: all: {','.join(SUITE_NAMES)})",
+        help=f"comma-separated suites to run (default: all the API's; CarOwner's: {','.join(SUITE_NAMES)})",
     )
     run.add_argument("--read-only", action="store_true", help="skip every check that changes data")
     run.add_argument(
@@ -86,12 +92,13 @@ def build_parser() -> argparse.ArgumentParser:
         f"({DEFAULT_CLOCK_PATH}) to test export-token expiry",
     )
     run.add_argument(
-        "--spec", type=Path, default=DEFAULT_SPEC, help="the OpenAPI document to hold the server to"
+        "--spec", type=Path, help="the OpenAPI document to hold the server to (default: the API's own)"
     )
     run.add_argument("--junit", type=Path, help="write a JUnit XML report here")
     run.add_argument("--report", type=Path, help="write a Markdown report here")
     run.add_argument("--quiet", action="store_true", help="print only failures and the summary")
-    commands.add_parser("rules", help="list the rule ids and what each one means")
+    rules = commands.add_parser("rules", help="list the rule ids and what each one means")
+    rules.add_argument("--api", choices=api_names(), default=CAROWNER, help="whose rules (default: carowner)")
     return parser
 
 
@@ -99,6 +106,13 @@ def options_from(args: argparse.Namespace) -> RunOptions:
     check_base_url("--base-url", args.base_url)
     if args.registry_url:
         check_base_url("--registry-url", args.registry_url)
+    other = api_suites(args.api) if args.api in API_PACKAGES else None
+    if args.spec is None:
+        args.spec = other.spec_path if other is not None else DEFAULT_SPEC
+    if args.suite is None:
+        args.suite = ",".join(other.suite_names if other is not None else SUITE_NAMES)
+    if args.api == REGISTRY:
+        args.suite = "registry"
     check_spec(args.spec)
     for flag, path in (("--junit", args.junit), ("--report", args.report)):
         if path is not None:
@@ -129,6 +143,7 @@ def options_from(args: argparse.Namespace) -> RunOptions:
         spec_path=args.spec,
         registry=registry,
         time_control=HttpTimeControl(args.base_url) if args.mock_controls else None,
+        api=args.api,
     )
 
 
@@ -213,7 +228,7 @@ class UsageError(Exception):
 
 def _command(args: argparse.Namespace) -> int:
     if args.command == "rules":
-        sys.stdout.write(render_matrix())
+        sys.stdout.write(render_rules(api_suites(args.api)) if args.api in API_PACKAGES else render_matrix())
         sys.stdout.flush()
         return EXIT_PASSED
     try:

@@ -99,12 +99,17 @@ class RunOptions:
     spec_path: Path = DEFAULT_SPEC
     registry: RegistryOptions | None = None
     time_control: TimeControl | None = None
+    # Which API: "carowner" (with the registry suite), or one of contracts/apis/ (its suites).
+    api: str = "carowner"
 
     def __post_init__(self) -> None:
-        unknown = set(self.suites) - set(SUITE_NAMES)
+        known = SUITE_NAMES
+        if self.api not in ("carowner", "registry"):
+            from .apis import api_suites  # the API's own suites, imported only when asked for
+
+            known = api_suites(self.api).suite_names
+        unknown = set(self.suites) - set(known)
         if unknown:
-            raise ValueError(
-                f"unknown suite(s): {', '.join(sorted(unknown))}; known: {', '.join(SUITE_NAMES)}"
-            )
+            raise ValueError(f"unknown suite(s): {', '.join(sorted(unknown))}; known: {', '.join(known)}")
         if len(set(self.plates)) < 4:
             raise ValueError("at least four different plates are needed to exercise the primary fallback")

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 import httpx
 
+from .apis import API_PACKAGES, CAROWNER, api_suites
 from .client import ApiClient
 from .context import SuiteContext
 from .events import (
@@ -42,21 +43,38 @@ def secrets_for(options: RunOptions) -> Secrets:
 
 
 def run_suite(target: Target, options: RunOptions, listeners: Iterable[Listener] = ()) -> Report:
+    if options.api in API_PACKAGES:
+        api = api_suites(options.api)
+        chosen = tuple(api.suite(name) for name in api.suite_names if name in options.suites)
+        return _run(target, options, listeners, chosen, api.setup)
+    chosen = tuple(SUITES[name] for name in SUITE_NAMES if name in options.suites)
+    return _run(target, options, listeners, chosen, _tokens_are_accepted)
+
+
+def _run(
+    target: Target,
+    options: RunOptions,
+    listeners: Iterable[Listener],
+    chosen: tuple[SuiteSpec, ...],
+    setup: Callable[[SuiteContext], None],
+) -> Report:
     report = Report()
     emit = Broadcast([report, *listeners])
-    chosen = tuple(name for name in SUITE_NAMES if name in options.suites)
     notes: list[str] = []
     options = _with_working_time_control(options, notes)
-    emit(RunStarted(target.describe(), chosen, options.profile.name, options.seed, options.read_only))
+    names = tuple(spec.name for spec in chosen)
+    emit(RunStarted(target.describe(), names, options.profile.name, options.seed, options.read_only))
     started = time.monotonic()
     skipped: list[SkippedSuite] = []
     ran: list[str] = []
     with target.connect() as http:
         api_ready = True
-        if any(not SUITES[name].registry_only for name in chosen):
-            api_ready = _check_setup(_context("setup", target, options, http, emit)) is Status.PASSED
-        for name in chosen:
-            spec = SUITES[name]
+        if any(not spec.registry_only for spec in chosen):
+            context = _context("setup", target, options, http, emit)
+            check = context.run_check("target reachable and tokens accepted", lambda: setup(context))
+            api_ready = check is Status.PASSED
+        for spec in chosen:
+            name = spec.name
             reason = _reason_to_skip(spec, api_ready, options)
             if reason is not None:
                 skipped.append(SkippedSuite(name, reason))
@@ -73,7 +91,7 @@ def run_suite(target: Target, options: RunOptions, listeners: Iterable[Listener]
                 context.report_crash("suite could not finish", error)
             emit(SuiteFinished(name, time.monotonic() - suite_started))
     # Notes only about suites that ran: after a failed setup there is nothing to qualify.
-    if options.time_control is None and "read-model" in ran:
+    if options.time_control is None and "read-model" in ran and options.api == CAROWNER:
         notes.append("export-token expiry was checked from expires_at only; --mock-controls lets time pass")
     emit(
         RunFinished(
@@ -116,25 +134,22 @@ def _context(
     return SuiteContext(suite, target, options, http, send, secrets_for(options))
 
 
-def _check_setup(ctx: SuiteContext) -> Status:
-    def tokens_are_accepted() -> None:
-        tokens = [("--token", ctx.options.token)]
-        if ctx.options.second_token:
-            tokens.append(("--second-token", ctx.options.second_token))
-        for flag, token in tokens:
-            try:
-                response = ApiClient(ctx.http, token, journal=ctx.journal, check_invariants=False).get(
-                    "/api/co/vehicles"
-                )
-            except httpx.HTTPError as error:
-                raise RuleViolation(
-                    "contracts.setup", f"cannot reach {ctx.target.describe()}: {error}"
-                ) from error
-            expect(
-                response.status == 200,
-                "contracts.setup",
-                f"GET /api/co/vehicles with {flag} answered {response.status}, not 200",
-                response.exchange,
+def _tokens_are_accepted(ctx: SuiteContext) -> None:
+    tokens = [("--token", ctx.options.token)]
+    if ctx.options.second_token:
+        tokens.append(("--second-token", ctx.options.second_token))
+    for flag, token in tokens:
+        try:
+            response = ApiClient(ctx.http, token, journal=ctx.journal, check_invariants=False).get(
+                "/api/co/vehicles"
             )
-
-    return ctx.run_check("target reachable and tokens accepted", tokens_are_accepted)
+        except httpx.HTTPError as error:
+            raise RuleViolation(
+                "contracts.setup", f"cannot reach {ctx.target.describe()}: {error}"
+            ) from error
+        expect(
+            response.status == 200,
+            "contracts.setup",
+            f"GET /api/co/vehicles with {flag} answered {response.status}, not 200",
+            response.exchange,
+        )

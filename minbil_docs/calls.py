@@ -130,7 +130,13 @@ class CallPlanner:
             method=op.method,
             path_template=op.path,
             path_values=tuple(values("path")),
-            query=tuple(values("query")),
+            # A credential sent in the query is written as the variable that holds it.
+            query=tuple(values("query"))
+            + (
+                ((credential.query, ChainValue(credential.variable)),)
+                if credential and credential.query
+                else ()
+            ),
             headers=tuple(headers),
             credential=credential,
             body=self._body(op, config),

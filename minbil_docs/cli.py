@@ -29,11 +29,21 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=defaults.control,
         help="control API spec (default: mock_server/control/control.yaml when it exists)",
     )
-    return parser.parse_args(argv)
+    build.add_argument(
+        "--pack-spec",
+        type=Path,
+        action="append",
+        dest="pack_specs",
+        help="an API pack's spec, one page each (default: mock_server/packs/*/openapi.yaml); repeatable",
+    )
+    args = parser.parse_args(argv)
+    if args.command == "build" and args.pack_specs is None:
+        args.pack_specs = list(defaults.packs)
+    return args
 
 
 def build(out: Path, paths: SpecPaths) -> list[Path]:
-    files = render_site(paths.carowner, paths.registry, paths.control)
+    files = render_site(paths.carowner, paths.registry, paths.control, paths.packs)
     written = []
     for name, content in files.items():
         target = out / name
@@ -45,11 +55,12 @@ def build(out: Path, paths: SpecPaths) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    for spec in (args.spec, args.registry_spec, args.control_spec):
+    for spec in (args.spec, args.registry_spec, args.control_spec, *args.pack_specs):
         if spec is not None and not spec.is_file():
             sys.stderr.write(f"minbil-docs: no such spec file: {spec}\n")
             return 2
-    written = build(args.out, SpecPaths(args.spec, args.registry_spec, args.control_spec))
+    paths = SpecPaths(args.spec, args.registry_spec, args.control_spec, tuple(args.pack_specs))
+    written = build(args.out, paths)
     sys.stdout.write(f"Wrote {len(written)} files to {args.out} (open {args.out / 'index.html'})\n")
     return 0
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from importlib import resources
 
 from jinja2 import Environment, FunctionLoader, StrictUndefined, Template
@@ -25,6 +25,8 @@ class DemoUser:
     token: str
     name: str
     about: str  # what the sandbox holds, e.g. "3 vehicles, 120 service-log entries"
+    # How the other APIs reach the same sandbox, by API: e.g. {"Trimble": "Authorization: bearer demo-fleet"}.
+    credentials: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

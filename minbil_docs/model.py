@@ -19,13 +19,15 @@ ExtraExamples = Mapping[str, Mapping[str, Mapping[str, Mapping[str, Mapping[str,
 
 @dataclass(frozen=True)
 class Credential:
-    """How a snippet authenticates: a header whose value is read from an environment variable."""
+    """How a snippet authenticates: a header (or a query parameter: Navixy's session `hash`) whose
+    value is read from an environment variable."""
 
     env: str
     default: str
     variable: str
-    header: str
-    prefix: str
+    header: str = ""
+    prefix: str = ""
+    query: str = ""  # set: the credential goes in this query parameter, not in a header
 
     def header_value(self, secret: str) -> str:
         return f"{self.prefix}{secret}"
@@ -281,6 +283,9 @@ class OperationReader:
                 if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
                     credential = self.credentials.get(str(scheme["name"]))
                     return Auth(f"API key in the `{scheme['name']}` header", credential)
+                if scheme.get("type") == "apiKey" and scheme.get("in") == "query":
+                    credential = self.credentials.get(str(scheme["name"]))
+                    return Auth(f"API key in the `{scheme['name']}` query parameter", credential)
         for parameter in parameters:
             if parameter.location == "header" and parameter.name in self.credentials:
                 return Auth(f"API key in the `{parameter.name}` header", self.credentials[parameter.name])

@@ -18,7 +18,7 @@ from .schemas import SchemaView, schema_views
 from .snippets import Snippet, snippets_for
 from .spec import SpecDocument
 
-CAROWNER, MOCK = "CarOwner API", "Mock"  # sidebar sections
+CAROWNER, FLEET, MOCK = "CarOwner API", "Fleet APIs", "Mock"  # sidebar sections
 
 
 @dataclass(frozen=True)
@@ -159,6 +159,28 @@ def registry_page(source: ApiSource) -> Page:
         "registry the CarOwner API fetches vehicle data from.",
         notes=content_text("registry-notes.md").rstrip() + "\n\n" + quoted,
         groups=(Group(None, "", source.endpoints()),),
+        api_title=source.spec.title,
+    )
+
+
+def pack_page(source: ApiSource, slug: str) -> Page:
+    """One page for an API pack's spec (mock_server/packs/<slug>/openapi.yaml): its own words,
+    its operations grouped by tag."""
+    groups = tuple(
+        Group(tag["name"], str(tag.get("description", "")).strip(), source.endpoints(tag["name"]))
+        for tag in source.spec.tags()
+    )
+    untagged = tuple(e for e in source.endpoints() if not e.operation.tags)
+    groups = tuple(g for g in groups if g.endpoints) + ((Group("Other", "", untagged),) if untagged else ())
+    description = str(source.spec.info.get("description", "")).strip()
+    return Page(
+        slug=slug,
+        title=source.spec.title,
+        kind="api",
+        section=FLEET,
+        lead=first_sentence(description),
+        intro=description,
+        groups=groups,
         api_title=source.spec.title,
     )
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from .calls import load_call_settings
 from .pages import (
     CAROWNER,
+    FLEET,
     MOCK,
     ApiSource,
     Page,
@@ -19,6 +20,7 @@ from .pages import (
     code_anchor,
     control_pages,
     mock_facts,
+    pack_page,
     problem_glossary,
     registry_examples,
     registry_page,
@@ -35,6 +37,7 @@ class SpecPaths:
     carowner: Path
     registry: Path | None = None
     control: Path | None = None
+    packs: tuple[Path, ...] = ()  # the API packs' specs: mock_server/packs/<name>/openapi.yaml
 
     @classmethod
     def of_project(cls, root: Path = PROJECT_ROOT) -> SpecPaths:
@@ -44,6 +47,7 @@ class SpecPaths:
             root / "openapi.yaml",
             root / "mock_server" / "vegvesen" / "vegvesen.yaml",
             control if control.is_file() else None,
+            tuple(sorted((root / "mock_server" / "packs").glob("*/openapi.yaml"))),
         )
 
 
@@ -52,6 +56,7 @@ def build_pages(paths: SpecPaths) -> list[Page]:
     api_pages = carowner_pages(carowner)
     if paths.registry is not None:
         api_pages.append(registry_page(ApiSource.load(paths.registry, registry_examples())))
+    api_pages += [pack_page(ApiSource.load(path), path.parent.name) for path in paths.packs]
     if paths.control is not None:
         api_pages += control_pages(ApiSource.load(paths.control))
 
@@ -89,7 +94,7 @@ def build_pages(paths: SpecPaths) -> list[Page]:
 
 
 def navigation(pages: list[Page]) -> list[tuple[str, list[Page]]]:
-    sections: list[tuple[str, list[Page]]] = [(START, []), (CAROWNER, []), (MOCK, [])]
+    sections: list[tuple[str, list[Page]]] = [(START, []), (CAROWNER, []), (FLEET, []), (MOCK, [])]
     for page in pages:
         next(items for name, items in sections if name == page.section).append(page)
     return [(name, items) for name, items in sections if items]
@@ -103,10 +108,10 @@ def tidy_markdown(text: str) -> str:
 
 
 def render_site(
-    carowner: Path, registry: Path | None = None, control: Path | None = None
+    carowner: Path, registry: Path | None = None, control: Path | None = None, packs: tuple[Path, ...] = ()
 ) -> dict[str, bytes]:
     """Every file of the site by relative path; `index.html` is the entry point."""
-    pages = build_pages(SpecPaths(carowner, registry, control))
+    pages = build_pages(SpecPaths(carowner, registry, control, packs))
     nav = navigation(pages)
     css = asset_text("style.css") + "\n" + code_style_css()
     script = asset_text("site.js")
@@ -123,4 +128,4 @@ def render_site(
 
 def render_project_site(root: Path = PROJECT_ROOT) -> dict[str, bytes]:
     paths = SpecPaths.of_project(root)
-    return render_site(paths.carowner, paths.registry, paths.control)
+    return render_site(paths.carowner, paths.registry, paths.control, paths.packs)

@@ -103,9 +103,11 @@ def build_world(
     *,
     scenarios: Callable[[RegistryService], ScenarioSource] | None = None,
     workshops: WorkshopCatalogue | None = None,
+    packs: tuple[ApiPack, ...] | None = None,
 ) -> MockWorld:
-    """The world of one mock. With settings.state_path, the sandboxes kept there are restored."""
-    packs = served_packs(settings.apis)
+    """The world of one mock. With settings.state_path, the sandboxes kept there are restored.
+    `packs`: the other APIs to serve (default: the installed ones `settings.apis` names)."""
+    packs = served_packs(settings.apis) if packs is None else packs
     pack_faults = {name: does for pack in packs for name, does in (pack.faults or {}).items()}
     check_fault_names(settings.planted_faults, pack_faults)
     registry = RegistryService()
@@ -225,7 +227,10 @@ def _demo_users(world: MockWorld) -> list[DemoUser]:
             cars, entries = len(sandbox.links), len(sandbox.service_log)
             vehicles = f"{cars} vehicle" + ("" if cars == 1 else "s")
             about = f"{vehicles}, {entries} service-log entr" + ("y" if entries == 1 else "ies")
-            users.append(DemoUser(token, sandbox.display_name, about))
+            if sandbox.packs and not sandbox.links:  # a fleet owner: its data is in the other APIs
+                vehicles = max(len(state.to_json().get("vehicles", [])) for state in sandbox.packs.values())
+                about = f"{vehicles} vehicles in the fleet APIs"
+            users.append(DemoUser(token, sandbox.display_name, about, pack_credentials(world, sandbox)))
     return users
 
 
@@ -236,6 +241,21 @@ def _spec_routes(world: MockWorld) -> list[tuple[str, frozenset[str]]]:
         + [route for pack in world.packs for route in routes_of(load_yaml(pack.spec_path), pack.base_path)]
         + routes_of(load_control_spec(), CONTROL_BASE_PATH)
     )
+
+
+def pack_credentials(world: MockWorld, sandbox: Sandbox) -> dict[str, str]:
+    """How each other API reaches a sandbox that holds data in it, in words, by API name ("Trimble")."""
+    told = {}
+    every = credentials_of(world, sandbox)
+    for pack in world.packs:
+        if pack.name in sandbox.packs:
+            given = every[pack.name]
+            told[pack.name.title()] = (
+                f"Authorization: bearer {given['token']}"
+                if set(given) == {"token"}
+                else " ".join(f"{key}={value}" for key, value in given.items())
+            )
+    return told
 
 
 def credentials_of(world: MockWorld, sandbox: Sandbox) -> dict[str, dict[str, str]]:

@@ -12,11 +12,12 @@ from pathlib import Path
 # Connexion imports Starlette's test client, which warns on every start; not the user's concern.
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
-from .app import create_app  # noqa: E402
+from .app import create_app, pack_credentials  # noqa: E402
 from .domain.limits import MIB, SandboxLimits  # noqa: E402
 from .faults import FAULTS  # noqa: E402
 from .injection import RuleError  # noqa: E402
 from .injection.config import FaultConfigError, load_fault_file, registry_faults  # noqa: E402
+from .packs.installed import PACKS  # noqa: E402
 from .seeding import build_seeded_world  # noqa: E402
 from .server import PortError, listening_socket, serve  # noqa: E402
 from .settings import DEFAULT_PORT, Settings  # noqa: E402
@@ -43,7 +44,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=[],
         metavar="NAME",
         help="make the mock wrong in one known way, to check a contract suite catches it (repeatable): "
-        + ", ".join(sorted(FAULTS)),
+        + ", ".join(sorted({*FAULTS, *(name for pack in PACKS for name in pack.faults or {})})),
+    )
+    parser.add_argument(
+        "--apis",
+        metavar="NAMES",
+        help="comma-separated fleet APIs to serve beside CarOwner and the registry (default: all: "
+        + (",".join(pack.name for pack in PACKS) or "none installed")
+        + ")",
     )
     controls = parser.add_argument_group("mock controls (see README: Mock controls)")
     controls.add_argument(
@@ -152,6 +160,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         registry_url=args.registry_url,
         registry_api_key=args.registry_api_key,
         planted_faults=frozenset(args.plant_fault),
+        apis=_apis(args.apis),
         # A planted fault must reach the client; self-validation would turn it into a 500.
         validate_responses=not args.plant_fault,
         direct_path=not args.no_direct_path,
@@ -172,6 +181,17 @@ def settings_from(args: argparse.Namespace) -> Settings:
     )
 
 
+def _apis(value: str | None) -> frozenset[str] | None:
+    if value is None:
+        return None
+    names = frozenset(name.strip() for name in value.split(",") if name.strip())
+    known = {"carowner", "registry", *(pack.name for pack in PACKS)}  # the first two are always served
+    unknown = sorted(names - known)
+    if unknown:
+        raise ValueError(f"unknown API(s) in --apis: {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    return names
+
+
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 
 
@@ -187,7 +207,10 @@ def _duration(text: str) -> float | None:
     return seconds or None
 
 
-def banner(settings: Settings, tokens: list[tuple[str, str]]) -> str:
+def banner(
+    settings: Settings, tokens: list[tuple[str, str]], credentials: dict[str, dict[str, str]] | None = None
+) -> str:
+    """`credentials`: by demo token, how the other APIs (Trimble, Navixy) reach that sandbox."""
     host = "localhost" if settings.host in ("127.0.0.1", "0.0.0.0") else settings.host
     base = f"http://{host}:{settings.port}"
     lines = [
@@ -205,7 +228,9 @@ def banner(settings: Settings, tokens: list[tuple[str, str]]) -> str:
         "",
         "Demo users (Authorization: Bearer <token>):",
     ]
-    lines += [f"  {token:<12} {who}" for token, who in tokens]
+    for token, who in tokens:
+        lines.append(f"  {token:<12} {who}")
+        lines += [f"  {'':<12}   {api}: {told}" for api, told in (credentials or {}).get(token, {}).items()]
     if tokens:
         lines += [
             "",
@@ -232,7 +257,9 @@ def main(argv: list[str] | None = None) -> int:
         sys.stderr.write(f"minbil-mock: {error}\n")
         return 2
     app = create_app(settings, world)
-    print(banner(settings, tokens), flush=True)  # listening, and about to serve what waits
+    sandboxes = [world.sandboxes.by_token(token) for token, _ in tokens]
+    credentials = {s.token: pack_credentials(world, s) for s in sandboxes if s is not None}
+    print(banner(settings, tokens, credentials), flush=True)  # listening, and about to serve what waits
     # Access lines only when asked for (info/debug): otherwise each request pays for a logger call.
     access_log = args.log_level in ("info", "debug")
     # The world and the specs are built: exempt them from the cyclic collector, whose full passes

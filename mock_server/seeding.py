@@ -15,6 +15,7 @@ from uuid import UUID
 
 from fixtures.car_profile import CarProfile, profile_for, profile_from_fuel_type
 from fixtures.demo import KARI_CARS, KARI_TOKEN, OLA_TOKEN, DemoUser, build_demo_world, demo_cars
+from fixtures.fleet_owner import FLEET, FLEET_SCENARIO, FLEET_TOKEN, FLEET_USER_ID, TRUCKS, VANS
 from fixtures.history import earlier_owner_history_for_plate, plate_seed
 from fixtures.providers import make_faker, vehicle_data
 from fixtures.scenarios import ScenarioWorld, describe, load_scenario, scenario_names
@@ -25,8 +26,11 @@ from .domain.control_models import RegistryFaults
 from .domain.models import HistoryEntry, RegistryData, ServiceItem, VehicleLink, VehicleRecord, Workshop
 from .domain.notifications import update_preferences
 from .domain.sandboxes import ScenarioInfo
+from .packs.base import ApiPack, FleetCar, pack_state
+from .packs.installed import served_packs
 from .settings import Settings
 from .store.sandbox import Sandbox
+from .vegvesen.commercial import CommercialVehicle, commercial_record
 from .vegvesen.mapping import to_registry_data
 from .vegvesen.record_edits import (
     deregistered,
@@ -38,7 +42,7 @@ from .vegvesen.record_edits import (
 from .vegvesen.service import RegistryService
 
 DEMO_PLATES = tuple(car.plate for car in KARI_CARS)
-DEMO_TOKENS = (KARI_TOKEN, OLA_TOKEN)
+DEMO_TOKENS = (KARI_TOKEN, OLA_TOKEN, FLEET_TOKEN)
 START_SNAPSHOT = "start"
 _STATUS_EDITS = {"scrapped": scrapped, "deregistered": deregistered, "owner_changed": with_new_owner}
 
@@ -147,9 +151,10 @@ class FixtureWorkshops:
 class FixtureScenarios:
     """The scenarios of fixtures/scenarios/, built into sandboxes with the world's registry."""
 
-    def __init__(self, registry: RegistryService, seed: int) -> None:
+    def __init__(self, registry: RegistryService, seed: int, packs: tuple[ApiPack, ...] = ()) -> None:
         self._registry = registry
         self._seed = seed
+        self._packs = packs  # the fleet APIs served: a fleet scenario seeds each
 
     def scenarios(self) -> list[ScenarioInfo]:
         return [ScenarioInfo(name, *describe(name)) for name in scenario_names()]
@@ -157,7 +162,9 @@ class FixtureScenarios:
     def build(self, name: str, token: str, user_id: UUID) -> Sandbox:
         if name not in scenario_names():
             raise KeyError(name)
-        return scenario_sandbox(self._registry, self._seed, name, token, user_id, datetime.now(UTC))
+        return scenario_sandbox(
+            self._registry, self._seed, name, token, user_id, datetime.now(UTC), packs=self._packs
+        )
 
 
 def scenario_sandbox(
@@ -168,10 +175,11 @@ def scenario_sandbox(
     user_id: UUID,
     now: datetime,
     identity: tuple[str, str] | None = None,
+    packs: tuple[ApiPack, ...] = (),
 ) -> Sandbox:
     """A sandbox filled from scenario `name`; `identity` (name, e-mail) keeps a demo user's own."""
     with paused_garbage_collection():
-        return _scenario_sandbox(registry, seed, name, token, user_id, now, identity)
+        return _scenario_sandbox(registry, seed, name, token, user_id, now, identity, packs)
 
 
 def _scenario_sandbox(
@@ -182,12 +190,16 @@ def _scenario_sandbox(
     user_id: UUID,
     now: datetime,
     identity: tuple[str, str] | None,
+    packs: tuple[ApiPack, ...] = (),
 ) -> Sandbox:
     today = now.date()
     cars = RegistryCars(registry, today)
     scenario = load_scenario(name, seed=seed, today=today, cars=cars)
     display_name, email = identity or (scenario.display_name, scenario.email)
-    if scenario.base == "demo":
+    if scenario.base == "fleet":
+        sandbox = Sandbox(token=token, user_id=user_id, display_name=display_name, email=email)
+        seed_fleet_packs(sandbox, packs, fleet_cars(registry, today))
+    elif scenario.base == "demo":
         kari = build_demo_world(seed, today=today, cars=cars)[0]
         sandbox = _demo_sandbox(cars, kari, now, token, user_id)
         sandbox.display_name, sandbox.email = identity or (kari.display_name, kari.email)
@@ -281,14 +293,17 @@ def build_seeded_world(settings: Settings) -> tuple[MockWorld, list[tuple[str, s
 
     With a state file that already holds a world, that world is restored instead of seeding anew."""
     history = SeededHistory(settings.seed)
+    packs = served_packs(settings.apis)
     world = build_world(
         settings,
         history=history,
-        scenarios=lambda registry: FixtureScenarios(registry, settings.seed),
+        scenarios=lambda registry: FixtureScenarios(registry, settings.seed, packs),
         workshops=FixtureWorkshops(settings.seed),
     )
     if settings.registry_url is None:  # the fake's records are the ones vehicles are linked from
         history.registry = world.registry
+    # The fleet's vans and trucks are the registry's from the start, a restored world's too.
+    register_fleet_records(world.registry, datetime.now(UTC).date())
     if settings.demo:
         # Shared by everyone: reset and restored by anyone, deleted or made anew only by the operator.
         for token in DEMO_TOKENS:
@@ -307,7 +322,14 @@ def build_seeded_world(settings: Settings) -> tuple[MockWorld, list[tuple[str, s
             world.sandboxes.add(_scenario_demo_user(world, settings, kari, now))
         else:
             seed_demo_user(world, kari, now)
-        for sandbox in (world.sandboxes.by_token(kari.token), seed_demo_user(world, ola, now)):
+        fleet = scenario_sandbox(
+            world.registry, settings.seed, FLEET_SCENARIO, FLEET_TOKEN, FLEET_USER_ID, now, packs=world.packs
+        )
+        fleet.origin = FLEET_SCENARIO  # a reset builds the fleet again
+        fleet.extras.checked_until = now
+        world.sandboxes.add(fleet)
+        seeded = (world.sandboxes.by_token(kari.token), seed_demo_user(world, ola, now), fleet)
+        for sandbox in seeded:
             assert sandbox is not None
             # The seeded world under a name: POST /__mock/sandbox/snapshots/start/restore goes back.
             world.lifecycle.snapshot(sandbox, START_SNAPSHOT, operator=True)
@@ -338,7 +360,53 @@ def _scenario_demo_user(world: MockWorld, settings: Settings, kari: DemoUser, no
     return sandbox
 
 
+def register_fleet_records(registry: RegistryService, today: date) -> None:
+    """The demo fleet's vans and trucks as explicit registry records (the fake makes cars only)."""
+    for spec in (*TRUCKS, *VANS):
+        vehicle = CommercialVehicle(
+            plate=spec.plate,
+            vin=spec.vin,
+            make=spec.make,
+            make_code=spec.make_code,
+            manufacturer=spec.manufacturer,
+            model=spec.model,
+            type_code=spec.type_code,
+            technical_code=spec.technical_code,
+            first_registered=spec.first_registered,
+            fuel=spec.fuel,
+            power_kw=spec.power_kw,
+            curb_weight_kg=spec.curb_weight_kg,
+            total_weight_kg=spec.total_weight_kg,
+            trailer_weight_kg=spec.trailer_weight_kg,
+            seats=spec.seats,
+        )
+        registry.register_record(commercial_record(vehicle, today))
+
+
+def fleet_cars(registry: RegistryService, today: date) -> list[FleetCar]:
+    """The demo fleet as the registry describes it: each plate's VIN, make, model, year and fuel."""
+    cars = []
+    for vehicle in FLEET:
+        record = registry.record_for_plate(vehicle.plate, today)
+        if record is None:
+            raise ValueError(f"the registry has no vehicle {vehicle.plate} of the demo fleet")
+        data = to_registry_data(record)
+        year = data.first_registration_date.year if data.first_registration_date else today.year
+        cars.append(
+            FleetCar(vehicle.plate, data.vin, data.make, data.model, vehicle.kind, year, data.fuel_name or "")
+        )
+    return cars
+
+
+def seed_fleet_packs(sandbox: Sandbox, packs: tuple[ApiPack, ...], cars: list[FleetCar]) -> None:
+    """Every fleet API's part of the sandbox filled with the same cars."""
+    for pack in packs:
+        pack.seed_fleet(pack_state(sandbox, pack), cars)
+
+
 def _who(sandbox: Sandbox) -> str:
+    if sandbox.origin == FLEET_SCENARIO:
+        return f"{sandbox.display_name}: the demo fleet owner, {len(FLEET)} vehicles in the fleet APIs"
     scenario = "" if sandbox.origin in ("demo", "empty") else f" [scenario {sandbox.origin}]"
     return (
         f"{sandbox.display_name}: {len(sandbox.links)} vehicle(s), "

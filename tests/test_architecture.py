@@ -86,3 +86,25 @@ def test_nothing_that_runs_reads_the_shared_folder() -> None:
 def test_the_docs_are_built_from_the_specs_alone() -> None:
     assert _offending("minbil_docs", "mock_server") == []
     assert _offending("minbil_docs", "fixtures") == []
+
+
+def _pack_folders() -> list[Path]:
+    return sorted(
+        path for path in (ROOT / "mock_server" / "packs").iterdir() if (path / "__init__.py").is_file()
+    )
+
+
+def test_api_packs_depend_on_the_engine_never_the_reverse() -> None:
+    """Only the one registration (packs/installed.py) names a pack; a pack names no other pack."""
+    packs = {f"mock_server.packs.{folder.name}" for folder in _pack_folders()}
+    bad = []
+    for path in _files("mock_server"):
+        relative = path.relative_to(ROOT)
+        own = next((p for p in packs if relative.parts[:3] == tuple(p.split("."))), None)
+        if relative == Path("mock_server/packs/installed.py"):
+            continue
+        for name in _imports(path):
+            pack = next((p for p in packs if name == p or name.startswith(p + ".")), None)
+            if pack is not None and pack != own:
+                bad.append(f"{relative} imports {name}")
+    assert bad == []

@@ -15,10 +15,11 @@ class SuiteSpec:
     module: str
     # Suites that talk to the registry, not to the CarOwner API.
     registry_only: bool = False
+    package: str = __name__  # another API's suites live in contracts/apis/<name>/
 
     def load(self) -> tuple[str, Callable[[SuiteContext], None]]:
         # Imported on demand: a registry-only run does not pay for loading schemathesis.
-        module = importlib.import_module(f"{__name__}.{self.module}")
+        module = importlib.import_module(f"{self.package}.{self.module}")
         return module.DESCRIPTION, module.run
 
 

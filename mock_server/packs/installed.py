@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
-from . import navixy
+from . import navixy, trimble
 from .base import ApiPack, register
 
-PACKS: tuple[ApiPack, ...] = tuple(register(pack) for pack in (navixy.PACK,))
+PACKS: tuple[ApiPack, ...] = tuple(
+    register(pack)
+    for pack in (
+        trimble.PACK,
+        navixy.PACK,
+    )
+)
 
 
 def served_packs(names: frozenset[str] | None) -> tuple[ApiPack, ...]:

@@ -154,3 +154,17 @@ WEIGHT_REMARK = {
     "merknad": "Egenvekt og nyttelast er veiledende - avhengig av utstyr",
     "merknadtypeKode": "TYPEGODKJENNINGSMERKNAD",
 }
+
+# Commercial vehicles (vans and trucks), for the explicit records of a fleet (commercial.py).
+CLASS_N1 = code("N1", "Varebil", "Bil for godstransport med tillatt totalvekt ikke over 3 500 kg (Varebil)")
+CLASS_N2 = code(
+    "N2",
+    "Lastebil",
+    "Bil for godstransport med tillatt totalvekt over 3 500 kg, ikke over 12 000 kg (Lastebil)",
+)
+CLASS_N3 = code("N3", "Lastebil", "Bil for godstransport med tillatt totalvekt over 12 000 kg (Lastebil)")
+COMMERCIAL_CLASSES = {"N1": CLASS_N1, "N2": CLASS_N2, "N3": CLASS_N3}
+TAX_VAN = code("106", "Varebil klasse 2", "Varebil klasse 2")
+TAX_TRUCK = code("201", "Lastebil", "Lastebil med tillatt totalvekt over 3 500 kg")
+BODY_VAN = code("BB", "Varebil (BB)", "Varebil ISO-standard 3833:1977", "TEKNISKEDATA.KAROSSERITYPE")
+BODY_TRUCK = code("BA", "Lastebil (BA)", "Lastebil ISO-standard 3833:1977", "TEKNISKEDATA.KAROSSERITYPE")

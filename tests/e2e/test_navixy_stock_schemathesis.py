@@ -1,7 +1,8 @@
 """A stock `schemathesis run --checks all` of the Navixy spec against the real mock: no failures.
 
-The pack's schemathesis.toml puts the sandbox's session hash into every query's `hash` and lets a
-schema-valid request be refused with 400, as Navixy answers every refusal (201, 247, 234, 4, ...).
+The pack's schemathesis.toml sends the sandbox's session hash as the spec's `sessionHash` scheme and
+lets a schema-valid request be refused with 400, as Navixy answers every refusal (201, 247, 234, 4).
+`ignored_auth` is left out: it wants 401 or 403 without a hash, and Navixy documents code 3 with 400.
 """
 
 from __future__ import annotations
@@ -26,7 +27,16 @@ def test_stock_schemathesis_with_every_check_finds_no_failure_in_the_navixy_api(
         sandbox = httpx.get(f"{url}/__mock/sandbox", headers={"Authorization": f"Bearer {token}"}).json()
         session = sandbox["credentials"]["navixy"]["hash"]
         command = [str(SCHEMATHESIS), "--config-file", str(CONFIG), "run", f"{url}/v2/openapi.json"]
-        command += ["--checks", "all", "--max-examples", "5", "--seed", "2"]
+        command += [
+            "--checks",
+            "all",
+            "--exclude-checks",
+            "ignored_auth",
+            "--max-examples",
+            "5",
+            "--seed",
+            "2",
+        ]
         run = subprocess.run(
             command,
             cwd=REPO,

@@ -36,7 +36,7 @@ def test_the_front_page_answers_json_with_absolute_urls_of_the_origin_asked_for(
     body = response.json()
     assert body["docs"] == "http://mock.example.test:8080/docs/"
     assert body["control_ui"] == "http://mock.example.test:8080/__mock/ui/"
-    assert [user["token"] for user in body["demo_tokens"]] == [KARI, OLA]
+    assert [user["token"] for user in body["demo_tokens"]] == [KARI, OLA, "demo-fleet"]
     assert '", "' not in response.text and '": ' not in response.text  # compact
 
 
@@ -54,7 +54,7 @@ def test_a_deleted_demo_sandbox_is_no_longer_offered(mock: Mock) -> None:
     tokens = [
         u["token"] for u in mock.client.get("/", headers={"Accept": "application/json"}).json()["demo_tokens"]
     ]
-    assert tokens == [KARI]
+    assert tokens == [KARI, "demo-fleet"]
 
 
 def test_both_swagger_uis_have_a_viewport_tag_and_their_files_come_from_the_mock(shared_mock: Mock) -> None:

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from mock_server.app import create_app
+from mock_server.faults import FAULTS
 from mock_server.json_depth import MAX_JSON_DEPTH
 from mock_server.seeding import build_seeded_world
 from mock_server.settings import Settings
@@ -39,6 +40,13 @@ def both_paths(request: pytest.FixtureRequest) -> Iterator[TestClient]:
     started = start_mock(Settings(direct_path=request.param))
     with started.client:
         yield started.client  # the client alone: hypothesis prints its arguments
+
+
+@pytest.fixture(scope="module")
+def with_planted_faults() -> Iterator[TestClient]:
+    started = start_mock(Settings(planted_faults=frozenset(FAULTS), validate_responses=False))
+    with started.client:
+        yield started.client
 
 
 def _nested(depth: int, shape: str) -> str:
@@ -81,6 +89,20 @@ def test_deeply_nested_json_is_refused_with_400(
     answer = both_paths.request(*route, content=body.encode(), headers=headers)
     _assert_problem(answer, 400, "INVALID_JSON")
     assert str(MAX_JSON_DEPTH) in answer.json()["detail"]
+
+
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(depth=st.integers(MAX_JSON_DEPTH + 1, 3000), route=st.sampled_from(JSON_ROUTES))
+def test_deeply_nested_json_is_refused_before_any_planted_fault_reads_it(
+    with_planted_faults: TestClient, depth: int, route: tuple[str, str]
+) -> None:
+    # The planted faults' middleware parse bodies themselves; the nesting limit comes before them.
+    answer = with_planted_faults.request(
+        *route,
+        content=_nested(depth, "array").encode(),
+        headers={"Authorization": f"Bearer {KARI}", "Content-Type": "application/json"},
+    )
+    _assert_problem(answer, 400, "INVALID_JSON")
 
 
 @settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -53,6 +53,20 @@ class Action:
     name: str  # "vehicle/list"
     body_schema: str  # its POST body's component schema
     query_kinds: dict[str, str]  # GET parameter -> "json" | "integer" | "number" | "boolean" | "string"
+    query_schema: dict[str, Any]  # the GET parameters' own rules, as one object schema
+
+
+def _query_schema(parameters: list[Mapping[str, Any]]) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    required = []
+    for parameter in parameters:
+        if "$ref" in parameter:
+            parameter = spec()["components"]["parameters"][parameter["$ref"].rsplit("/", 1)[1]]
+        content = parameter.get("content", {}).get("application/json", {})
+        properties[parameter["name"]] = content.get("schema", parameter.get("schema", {}))
+        if parameter.get("required"):
+            required.append(parameter["name"])
+    return {"type": "object", "properties": properties, **({"required": required} if required else {})}
 
 
 def _query_kinds(parameters: list[Mapping[str, Any]]) -> dict[str, str]:
@@ -77,25 +91,27 @@ def actions() -> dict[str, Action]:
     for path, item in spec()["paths"].items():
         post, get = item["post"], item["get"]
         ref = post["requestBody"]["content"]["application/json"]["schema"]["$ref"]
-        action = Action(path.strip("/"), ref.rsplit("/", 1)[1], _query_kinds(get.get("parameters", [])))
+        parameters = get.get("parameters", [])
+        action = Action(
+            path.strip("/"), ref.rsplit("/", 1)[1], _query_kinds(parameters), _query_schema(parameters)
+        )
         found[post["operationId"]] = found[get["operationId"]] = action
     return found
 
 
 @functools.cache
-def validator(schema_name: str) -> Any:
-    """The compiled check of one component schema, as Connexion would read a request body."""
-    document = {
-        "allOf": [{"$ref": f"#/components/schemas/{schema_name}"}],
-        "components": {"schemas": dict(_schemas())},
-    }
+def validator(schema_name: str, query_of: str | None = None) -> Any:
+    """The compiled check of one component schema, as Connexion would read a request body; with
+    `query_of` (an operationId), of that GET operation's query parameters instead."""
+    schema = actions()[query_of].query_schema if query_of else {"$ref": f"#/components/schemas/{schema_name}"}
+    document = {"allOf": [schema], "components": {"schemas": dict(_schemas())}}
     return jsonschema_rs.Draft4Validator(to_draft4(document, REQUEST_BODY))
 
 
-def schema_errors(schema_name: str, value: Any) -> list[dict[str, str]]:
+def schema_errors(schema_name: str, value: Any, query_of: str | None = None) -> list[dict[str, str]]:
     """Each broken rule as {parameter, error}, the parameter a dotted path ("vehicle.label")."""
     errors = []
-    for error in validator(schema_name).iter_errors(value):
+    for error in validator(schema_name, query_of).iter_errors(value):
         path = ".".join(str(part) for part in error.instance_path) or "request"
         errors.append({"parameter": path, "error": error.message})
     unique = {(e["parameter"], e["error"]): e for e in errors}

@@ -28,7 +28,7 @@ def project_paths() -> SpecPaths:
 @functools.cache
 def project_site() -> dict[str, bytes]:
     paths = project_paths()
-    return render_site(paths.carowner, paths.registry, paths.control)
+    return render_site(paths.carowner, paths.registry, paths.control, paths.packs)
 
 
 @functools.cache
@@ -50,7 +50,7 @@ def plain_text(name: str) -> str:
 def spec_for(title: str) -> SpecDocument:
     """The spec of a page's API, by its title."""
     paths = project_paths()
-    for path in (paths.carowner, paths.registry, paths.control):
+    for path in (paths.carowner, paths.registry, paths.control, *paths.packs):
         if path is not None:
             spec = SpecDocument.load(path)
             if spec.title == title:

@@ -16,7 +16,7 @@ PROJECT = Path(__file__).resolve().parents[3]
 
 def test_rendering_twice_gives_identical_bytes() -> None:
     paths = project_paths()
-    assert render_site(paths.carowner, paths.registry, paths.control) == project_site()
+    assert render_site(paths.carowner, paths.registry, paths.control, paths.packs) == project_site()
 
 
 def test_cli_builds_the_same_bytes_in_fresh_processes(tmp_path: Path) -> None:

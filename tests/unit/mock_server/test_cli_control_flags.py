@@ -70,3 +70,12 @@ def test_a_limit_that_is_no_number_is_refused_in_one_line(flags: list[str], caps
         parse_args(flags)
     assert exit_.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_apis_names_the_fleet_apis_to_serve_and_refuses_unknown_ones() -> None:
+    assert settings_from(parse_args([])).apis is None  # all of them
+    assert settings_from(parse_args(["--apis", "carowner, registry"])).apis == frozenset(
+        {"carowner", "registry"}
+    )
+    with pytest.raises(ValueError, match="unknown API"):
+        settings_from(parse_args(["--apis", "carowner,prism"]))

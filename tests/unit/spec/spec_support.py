@@ -20,10 +20,9 @@ from openapi_schema_validator import OAS30Validator, oas30_format_checker
 from referencing import Registry
 from referencing.jsonschema import DRAFT4
 
-REPO = Path(__file__).resolve().parents[3]
-SPEC_PATH = REPO / "openapi.yaml"
-# The API packs' specs (mock_server/packs/<name>/openapi.yaml): the document rules hold for them too.
-PACK_SPEC_PATHS = tuple(sorted((REPO / "mock_server" / "packs").glob("*/openapi.yaml")))
+SPEC_PATH = Path(__file__).resolve().parents[3] / "openapi.yaml"
+# The API packs' specs (mock_server/packs/<name>/openapi.yaml): the generic spec tests run over them too.
+PACK_SPEC_PATHS = tuple(sorted((SPEC_PATH.parent / "mock_server" / "packs").glob("*/openapi.yaml")))
 SPEC_URI = "urn:minbil:carowner-openapi"
 HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 SCHEMA_COMPOSITIONS = ("oneOf", "anyOf", "allOf")
@@ -31,7 +30,7 @@ REQUEST_ID_HEADER = "X-Request-ID"
 
 
 @functools.cache
-def _load_spec_once(path: Path) -> dict[str, Any]:
+def _load_spec_once(path: Path = SPEC_PATH) -> dict[str, Any]:
     with path.open(encoding="utf-8") as fh:
         return yaml.safe_load(fh)
 
@@ -39,6 +38,10 @@ def _load_spec_once(path: Path) -> dict[str, Any]:
 def load_spec(path: Path = SPEC_PATH) -> dict[str, Any]:
     """A fresh copy of the spec (the CarOwner one unless told), so no test can change what another sees."""
     return copy.deepcopy(_load_spec_once(path))
+
+
+def pack_name(path: Path) -> str:
+    return path.parent.name
 
 
 # ---------------------------------------------------------------- JSON pointers and $refs

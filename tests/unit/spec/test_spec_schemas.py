@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import re
 
+import jsonschema_rs
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.unit.spec.spec_support import (
@@ -235,7 +236,7 @@ def test_problem_codes_are_the_stable_catalogue() -> None:
         "INVALID_IMAGE", "UNAUTHENTICATED", "EXPORT_TOKEN_EXPIRED", "EXPORT_TOKEN_INVALID",
         "VEHICLE_NOT_LINKED", "VEHICLE_NOT_FOUND_IN_REGISTRY", "SERVICE_LOG_NOT_FOUND",
         "NO_PRIMARY_VEHICLE", "NOT_FOUND", "METHOD_NOT_ALLOWED", "PAYLOAD_TOO_LARGE",
-        "UNSUPPORTED_MEDIA_TYPE", "REGISTRY_UNAVAILABLE",
+        "UNSUPPORTED_MEDIA_TYPE", "REGISTRY_UNAVAILABLE", "REQUEST_TIMEOUT", "SERVER_BUSY", "INTERNAL_ERROR",
     }  # fmt: skip
 
 
@@ -276,3 +277,15 @@ def test_the_input_plate_pattern_accepts_exactly_what_normalises_to_a_valid_plat
     except DomainError:
         accepted = False
     assert bool(_INPUT_PLATE.fullmatch(raw)) == accepted
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.data())
+def test_every_url_the_image_reference_accepts_is_a_valid_uri(data: st.DataObject) -> None:
+    # The mock stores such a URL as given and answers it as `image_url` (format: uri): a reference
+    # the request accepts must be one the response schema accepts too (e.g. no lone "%").
+    pattern = SCHEMAS["ImageReference"]["pattern"]
+    url = data.draw(st.from_regex(pattern, fullmatch=True).filter(lambda value: value.startswith("http")))
+    assert jsonschema_rs.validator_for({"type": "string", "format": "uri"}, validate_formats=True).is_valid(
+        url
+    )

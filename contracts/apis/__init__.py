@@ -1,0 +1,76 @@
+"""The APIs the suite can check beside CarOwner: one package each (contracts/apis/<name>/).
+
+A package exposes `API = ApiSuites(...)`: its spec, its suites (modules with DESCRIPTION and
+run(ctx), as in contracts/suites/), the check that the target and credentials work, and its rules
+with where each is stated, its checks and the planted faults that prove them. `--token` and
+`--second-token` carry that API's credentials (a bearer token, a Navixy session hash).
+Adding an API is a package and one line in API_PACKAGES.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..rule_matrix import Coverage
+from ..rules import RULES, Rule
+
+if TYPE_CHECKING:
+    from ..context import SuiteContext
+    from ..suites import SuiteSpec
+
+CAROWNER = "carowner"
+REGISTRY = "registry"
+# name -> package; imported only when that API is run.
+API_PACKAGES: dict[str, str] = {
+    # one line per API, e.g. "navixy": "contracts.apis.navixy",
+    "trimble": "contracts.apis.trimble",
+}
+
+
+@dataclass(frozen=True)
+class ApiSuites:
+    name: str
+    title: str
+    spec_path: Path  # the OpenAPI document the server is held to (read as a file)
+    suites: tuple[SuiteSpec, ...]  # in run order
+    # Raises RuleViolation("contracts.setup", ...) unless the target answers the credentials.
+    setup: Callable[[SuiteContext], None]
+    rules: tuple[tuple[Rule, Coverage], ...]
+
+    @property
+    def suite_names(self) -> tuple[str, ...]:
+        return tuple(suite.name for suite in self.suites)
+
+    def suite(self, name: str) -> SuiteSpec:
+        return next(suite for suite in self.suites if suite.name == name)
+
+
+def api_names() -> tuple[str, ...]:
+    return (CAROWNER, REGISTRY, *API_PACKAGES)
+
+
+def api_suites(name: str) -> ApiSuites:
+    """The suites of an API other than CarOwner and the registry; their rules join the catalogue."""
+    if name not in API_PACKAGES:
+        raise ValueError(f"unknown API {name!r}; known: {', '.join(api_names())}")
+    api: ApiSuites = importlib.import_module(API_PACKAGES[name]).API
+    for rule, _ in api.rules:
+        RULES.setdefault(rule.id, rule)
+    return api
+
+
+def render_rules(api: ApiSuites) -> str:
+    """An API's rule matrix for a terminal, like `minbil-contracts rules` for CarOwner."""
+    blocks = [
+        f"{rule.id}\n    {rule.summary}\n    stated  {coverage.stated or '—'}\n"
+        f"    checks  {', '.join(coverage.checks) or '—'}\n    faults  {', '.join(coverage.faults) or '—'}\n"
+        for rule, coverage in api.rules
+    ]
+    proven = sum(1 for _, coverage in api.rules if coverage.faults)
+    return (
+        "\n".join(blocks) + f"\n{len(blocks)} rules of the {api.title}, {proven} proven by planted faults\n"
+    )

@@ -1,0 +1,93 @@
+"""The Trimble vehicles operations, by operationId, bound to one world.
+
+Connexion has checked the token (a sandbox token), the query and the body against the spec
+before a handler runs; refusals it makes are turned into the API's error shape by
+errors.TrimbleErrorsMiddleware. The handlers change the fleet with no await between reading and
+writing, so two requests of one sandbox never interleave half-way.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+from connexion import request
+
+from ...domain.errors import DomainError
+from ..base import pack_state
+from .faults import fleet_faults
+from .fleet import TrimbleState, add_vehicles, delete_vehicle, sorted_vehicles, update_vehicles
+
+if TYPE_CHECKING:
+    from ...app import MockWorld
+    from ...store.sandbox import Sandbox
+    from ..base import ApiPack
+
+
+class TrimbleHandlers:
+    def __init__(self, world: MockWorld, pack: ApiPack) -> None:
+        self._world = world
+        self._pack = pack
+        self._planted = world.settings.planted_faults
+        self._faults = fleet_faults(self._planted)
+        self._shared = TrimbleState()  # only with the planted fault trimble-shared-fleet
+
+    def _sandbox(self, user: str) -> Sandbox:
+        sandbox = self._world.sandboxes.by_token(user)
+        if sandbox is None:  # valid when checked, gone since: as if unknown
+            raise DomainError("UNAUTHENTICATED", "Unknown bearer token.")
+        return sandbox
+
+    def _state(self, sandbox: Sandbox) -> TrimbleState:
+        if "trimble-shared-fleet" in self._planted:
+            return self._shared
+        return pack_state(sandbox, self._pack)
+
+    async def trimbleGetVehicles(
+        self,
+        user: str,
+        offset: int = 0,
+        limit: int = 20,
+        sortExpression: str = "vehicleName",
+        sortDirection: str = "ASC",
+        **_: Any,
+    ) -> dict[str, Any]:
+        sandbox = self._sandbox(user)
+        direction = "ASC" if "trimble-desc-ignored" in self._planted else sortDirection
+        vehicles = sorted_vehicles(self._state(sandbox).vehicles.values(), sortExpression, direction)
+        size = len(vehicles)
+        page = vehicles[offset : offset + limit]
+        url = str(request.url)
+        sort = {k: v for k, v in request.query_params.items() if k in ("sortExpression", "sortDirection")}
+
+        def link(at: int) -> dict[str, str]:
+            parts = urlsplit(url)
+            query = urlencode({"offset": at, "limit": limit, **sort})
+            return {"href": urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))}
+
+        body: dict[str, Any] = {"href": url, "offset": offset, "limit": limit}
+        body["size"] = len(page) if "trimble-size-counts-page" in self._planted else size
+        body["first"] = link(0)
+        if offset > 0:
+            body["previous"] = link(max(0, offset - limit))
+        if offset + limit < size:
+            step = limit + 1 if "trimble-next-skips-one" in self._planted else limit
+            body["next"] = link(offset + step)
+        if size > limit:
+            body["last"] = link((size - 1) // limit * limit)
+        body["data"] = [vehicle.listed() for vehicle in page]
+        return body
+
+    async def trimbleAddVehicles(self, user: str, body: list[dict[str, str]], **_: Any) -> dict[str, Any]:
+        sandbox = self._sandbox(user)
+        return add_vehicles(self._state(sandbox), body, sandbox.clock.now(), self._faults).body()
+
+    async def trimbleUpdateVehicles(self, user: str, body: list[dict[str, str]], **_: Any) -> dict[str, Any]:
+        sandbox = self._sandbox(user)
+        return update_vehicles(self._state(sandbox), body, sandbox.clock.now(), self._faults).body()
+
+    async def trimbleDeleteVehicle(self, user: str, vehicleId: str, **_: Any) -> tuple[dict[str, str], int]:
+        sandbox = self._sandbox(user)
+        if delete_vehicle(self._state(sandbox), vehicleId) or "trimble-delete-unknown-200" in self._planted:
+            return {"message": f"Successfully deleted vehicle with Id: {vehicleId}"}, 200
+        return {"message": f"No vehicle found with Id: {vehicleId}"}, 404
