@@ -1,71 +1,72 @@
-"""The Navixy contract checks: the clean mock passes them, and each planted fault is caught by its rule."""
+"""The Navixy contract suites (contracts/apis/navixy): the clean mock passes them all, and each
+planted fault of the Navixy pack is caught under its own rule."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import pytest
 
-from contracts.apis.navixy import auth, isolation, model
-from contracts.apis.navixy.client import NavixyClient
-from contracts.failures import RuleViolation
+from contracts.apis import api_suites
+from contracts.apis.navixy.auth import SUB_USER_ENV
+from contracts.failures import Status
+from contracts.options import PROFILES, RunOptions
+from contracts.target import Target
+from mock_server.app import create_app
 from mock_server.packs.navixy import FAULTS, api
+from mock_server.seeding import build_seeded_world
 from mock_server.settings import Settings
-from tests.integration.conftest import Mock, start_mock
+from tests.contracts.mock_targets import run_in_process
+
+API = api_suites("navixy")
+# The fleet owner's account has twelve vehicles on eight trackers; Ola's has none.
+TOKENS = {"token": api.session_hash("demo-fleet"), "second_token": api.session_hash("demo-ola")}
 
 
-def _mock(*faults: str) -> Mock:
-    return start_mock(Settings(planted_faults=frozenset(faults)))
+@pytest.fixture(autouse=True)
+def sub_user(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(SUB_USER_ENV, api.sub_user_hash("demo-fleet"))
 
 
-def _clients(mock: Mock) -> tuple[NavixyClient, NavixyClient, NavixyClient]:
-    """(owner, the owner's sub-user, another account)."""
-    one, two = mock.new_sandbox(), mock.new_sandbox()
-    http = mock.client
-    return (
-        NavixyClient(http, api.session_hash(one)),
-        NavixyClient(http, api.sub_user_hash(one)),
-        NavixyClient(http, api.session_hash(two)),
+def _target(faults: frozenset[str] = frozenset()) -> Target:
+    settings = Settings(planted_faults=faults, validate_responses=False) if faults else Settings()
+    world, _ = build_seeded_world(settings)
+    return Target.asgi(create_app(settings, world))
+
+
+def _run(faults: frozenset[str] = frozenset(), suites: tuple[str, ...] | None = None):
+    options = RunOptions(api="navixy", suites=suites or API.suite_names, profile=PROFILES["quick"], **TOKENS)
+    return run_in_process(_target(faults), options)
+
+
+def test_the_clean_mock_passes_every_navixy_suite() -> None:
+    report = _run()
+    assert report.ok, report.explain()
+    passed = {(check.suite, check.check) for check in report.checks if check.status is Status.PASSED}
+    assert set(API.suite_names) <= {suite for suite, _ in passed}
+    assert ("auth", "the sub-user without vehicle_update cannot write") in passed
+
+
+def test_without_the_sub_user_hash_its_check_is_skipped(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(SUB_USER_ENV)
+    report = _run(suites=("auth",))
+    skipped = [check.check for check in report.checks if check.status is Status.SKIPPED]
+    assert report.ok and skipped == ["the sub-user without vehicle_update cannot write"]
+
+
+def test_every_planted_fault_is_named_by_a_rule_and_there_are_at_least_six() -> None:
+    proven = {fault for _, coverage in API.rules for fault in coverage.faults}
+    assert proven == set(FAULTS) and len(FAULTS) >= 6
+
+
+@pytest.mark.parametrize(
+    ("fault", "rule_id"),
+    [(fault, rule.id) for rule, coverage in API.rules for fault in coverage.faults],
+    ids=[fault for _, coverage in API.rules for fault in coverage.faults],
+)
+def test_a_planted_fault_is_caught_under_its_rule(fault: str, rule_id: str) -> None:
+    suites = tuple(
+        dict.fromkeys(
+            suite for _, coverage in API.rules if fault in coverage.faults for suite in coverage.checks
+        )
     )
-
-
-CHECKS: dict[str, Callable[[NavixyClient, NavixyClient, NavixyClient], None]] = {
-    "wrong hash": lambda owner, sub, other: auth.wrong_hash_is_3(owner),
-    "ended session": lambda owner, sub, other: auth.ended_session_is_4(owner),
-    "sub-user": lambda owner, sub, other: auth.sub_user_cannot_write(sub),
-    "isolation": lambda owner, sub, other: isolation.separate(owner, other),
-    "model": lambda owner, sub, other: model.check_model(owner, max_examples=12, steps=10, shrink=False),
-}
-# planted fault -> (the check that must catch it, the rule it must be caught under)
-CAUGHT_BY: dict[str, tuple[str, str]] = {
-    "navixy-list-offset-off-by-one": ("model", "navixy.list-paging"),
-    "navixy-sort-ignores-desc": ("model", "navixy.list-sort"),
-    "navixy-filter-label-only": ("model", "navixy.list-filter"),
-    "navixy-update-keeps-old-tags": ("model", "navixy.read-after-write"),
-    "navixy-delete-ids-refuses-unknown": ("model", "navixy.delete"),
-    "navixy-force-reassign-ignored": ("model", "navixy.tracker-reassign"),
-    "navixy-sub-user-may-write": ("sub-user", "navixy.auth-sub-user-rights"),
-    "navixy-ended-hash-code-3": ("ended session", "navixy.auth-ended-session"),
-    "navixy-read-any-sandbox": ("isolation", "navixy.isolation"),
-    "navixy-not-found-http-404": ("isolation", "navixy.error-envelope"),
-}
-
-
-def test_every_planted_fault_has_the_check_that_catches_it() -> None:
-    assert set(CAUGHT_BY) == set(FAULTS) and len(FAULTS) >= 6
-
-
-@pytest.mark.parametrize("name", CHECKS)
-def test_the_clean_mock_passes_the_check(name: str) -> None:
-    mock = _mock()
-    with mock.client:
-        CHECKS[name](*_clients(mock))
-
-
-@pytest.mark.parametrize("fault", CAUGHT_BY)
-def test_a_planted_fault_is_caught_under_its_rule(fault: str) -> None:
-    check, rule_id = CAUGHT_BY[fault]
-    mock = _mock(fault)
-    with mock.client, pytest.raises(RuleViolation) as caught:
-        CHECKS[check](*_clients(mock))
-    assert caught.value.rule_id == rule_id, caught.value
+    report = _run(frozenset({fault}), suites)
+    assert rule_id in report.failed_rule_ids, report.explain()

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+
 from ...context import SuiteContext
 from ...failures import CheckSkipped
 from .client import NavixyClient, expect_refusal
 
+SUB_USER_ENV = "MINBIL_NAVIXY_SUB_USER_HASH"
 DESCRIPTION = "a missing, malformed or ended hash and a sub-user without vehicle_update are refused"
 VEHICLE = {
     "label": "Kontroll",
@@ -42,14 +45,15 @@ def sub_user_cannot_write(client: NavixyClient) -> None:
         expect_refusal(answer, 11, "navixy.auth-sub-user-rights", f"{action} by the sub-user")
 
 
-def run(ctx: SuiteContext, sub_user_hash: str | None = None) -> None:
+def run(ctx: SuiteContext) -> None:
     client = NavixyClient(ctx.http, ctx.options.token)
+    sub_user_hash = os.environ.get(SUB_USER_ENV)
     ctx.run_check("a missing or malformed hash answers 3", lambda: wrong_hash_is_3(client))
     ctx.run_check("an ended session answers 4", lambda: ended_session_is_4(client))
 
     def sub_user() -> None:
         if not sub_user_hash:
-            raise CheckSkipped("needs the sub-user's hash")
+            raise CheckSkipped(f"needs the sub-user's hash in {SUB_USER_ENV}")
         sub_user_cannot_write(NavixyClient(ctx.http, sub_user_hash))
 
     ctx.run_check("the sub-user without vehicle_update cannot write", sub_user)

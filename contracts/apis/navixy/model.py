@@ -6,7 +6,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from hypothesis import HealthCheck, Phase, settings
+from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
     RuleBasedStateMachine,
@@ -18,6 +18,8 @@ from hypothesis.stateful import (
 
 from ...context import SuiteContext
 from ...failures import expect
+from ...machines.recording import machine_settings
+from ...options import PROFILES, Profile
 from .client import NavixyClient, expect_refusal
 
 DESCRIPTION = (
@@ -85,8 +87,18 @@ class VehicleMachine(RuleBasedStateMachine):
             self.model[holder]["tracker_id"] = None
         self.model[vehicle_id] = {**{name: vehicle[name] for name in WRITTEN}, "tracker_id": tracker_id}
 
-    @rule(vehicle=vehicles, force=st.sampled_from([None, True, False]), by_get=st.booleans())
-    def create(self, vehicle: dict[str, Any], force: bool | None, by_get: bool) -> None:
+    @rule(
+        vehicle=vehicles,
+        force=st.sampled_from([None, True, False]),
+        by_get=st.booleans(),
+        on_a_bound_tracker=st.booleans(),
+    )
+    def create(
+        self, vehicle: dict[str, Any], force: bool | None, by_get: bool, on_a_bound_tracker: bool = False
+    ) -> None:
+        held = sorted({v["tracker_id"] for v in self.model.values() if v["tracker_id"] in TRACKERS})
+        if on_a_bound_tracker and held:
+            vehicle = {**vehicle, "tracker_id": held[len(self.model) % len(held)]}
         extra = {} if force is None else {"force_reassign": force}
         answer = self.client.call(
             "vehicle/create", method="GET" if by_get else "POST", vehicle=vehicle, **extra
@@ -131,9 +143,25 @@ class VehicleMachine(RuleBasedStateMachine):
         )
 
     @precondition(lambda self: any(i in self.model for i in self.made))
-    @rule(data=st.data())
-    def delete_one(self, data: st.DataObject) -> None:
-        vehicle_id = data.draw(st.sampled_from([i for i in self.made if i in self.model]), label="vehicle_id")
+    @rule(data=st.data(), several=st.booleans())
+    def delete(self, data: st.DataObject, several: bool) -> None:
+        known = [i for i in self.made if i in self.model]
+        if several:
+            chosen = data.draw(
+                st.lists(st.sampled_from(known), min_size=1, max_size=2, unique=True), label="ids"
+            )
+            unknown = max([*self.model, *self.made]) + 1000
+            answer = self.client.call("vehicle/delete", vehicle_ids=[*chosen, unknown])
+            expect(
+                answer.ok,
+                "navixy.delete",
+                f"vehicle_ids with an unknown id refused: {answer.body!r}",
+                answer.exchange,
+            )
+            for vehicle_id in chosen:
+                del self.model[vehicle_id]
+            return
+        vehicle_id = data.draw(st.sampled_from(known), label="vehicle_id")
         answer = self.client.call("vehicle/delete", vehicle_id=vehicle_id)
         expect(
             answer.ok, "navixy.delete", f"delete of {vehicle_id} refused: {answer.body!r}", answer.exchange
@@ -141,22 +169,6 @@ class VehicleMachine(RuleBasedStateMachine):
         del self.model[vehicle_id]
         again = self.client.call("vehicle/delete", vehicle_id=vehicle_id)
         expect_refusal(again, 201, "navixy.delete", f"deleting the deleted vehicle {vehicle_id}")
-
-    @precondition(lambda self: any(i in self.model for i in self.made))
-    @rule(data=st.data())
-    def delete_several_with_unknown_ids(self, data: st.DataObject) -> None:
-        known = [i for i in self.made if i in self.model]
-        chosen = data.draw(st.lists(st.sampled_from(known), min_size=1, max_size=2, unique=True), label="ids")
-        unknown = max([*self.model, *self.made]) + 1000
-        answer = self.client.call("vehicle/delete", vehicle_ids=[*chosen, unknown])
-        expect(
-            answer.ok,
-            "navixy.delete",
-            f"vehicle_ids with an unknown id refused: {answer.body!r}",
-            answer.exchange,
-        )
-        for vehicle_id in chosen:
-            del self.model[vehicle_id]
 
     @rule(sort=sorts, limit=st.integers(1, 3))
     def list_pages(self, sort: list[tuple[str, str]], limit: int) -> None:
@@ -220,26 +232,15 @@ class VehicleMachine(RuleBasedStateMachine):
             self.client.call("vehicle/delete", vehicle_ids=left)
 
 
-def check_model(client: NavixyClient, *, max_examples: int = 8, steps: int = 8, shrink: bool = True) -> None:
-    """Runs the machine; `shrink=False` reports the first failing run as found (quicker, longer steps)."""
+def check_model(client: NavixyClient, profile: Profile = PROFILES["quick"]) -> None:
+    """Runs the machine as the profile says (runs, steps); a failing run is reported as found."""
     machine = type("NavixyVehicles", (VehicleMachine,), {"client": client})
-    run_state_machine_as_test(
-        machine,
-        settings=settings(
-            max_examples=max_examples,
-            stateful_step_count=steps,
-            deadline=None,
-            derandomize=True,
-            database=None,
-            suppress_health_check=list(HealthCheck),
-            phases=[phase for phase in Phase if shrink or phase is not Phase.shrink],
-        ),
-    )
+    run_state_machine_as_test(machine, settings=settings(machine_settings(profile), derandomize=True))
 
 
 def run(ctx: SuiteContext) -> None:
     def check() -> None:
         ctx.skip_if_read_only()
-        check_model(NavixyClient(ctx.http, ctx.options.token))
+        check_model(NavixyClient(ctx.http, ctx.options.token), ctx.options.profile)
 
     ctx.run_check("vehicles behave as the model says", check)
