@@ -302,3 +302,21 @@ def test_the_filter_keeps_exactly_the_vehicles_whose_vin_plate_or_label_contains
         if any(needle.casefold() in f.casefold() for f in (label, plate, vin))
     }
     assert found == wanted
+
+
+def test_the_hash_may_come_in_the_query_of_a_post_and_the_body_wins(navixy: Navixy) -> None:
+    client = navixy.mock.client
+    by_query = client.post(f"/v2/vehicle/list?hash={navixy.hash}", json={"limit": 1})
+    assert by_query.status_code == 200 and by_query.json()["success"] is True
+    without_body = client.post(
+        f"/v2/vehicle/list?hash={navixy.hash}", headers={"Content-Type": "application/x-www-form-urlencoded"}
+    )
+    assert without_body.status_code == 200
+    overridden = client.post(f"/v2/vehicle/list?hash={navixy.hash}", json={"hash": "0" * 32})
+    assert error_of(overridden) == (400, 4)
+
+
+def test_a_query_keeps_its_own_limits(navixy: Navixy) -> None:
+    long_batch = "\t".join(["Bil"] * 600)
+    assert error_of(navixy.get("vehicle/batch_convert", batch=long_batch)) == (400, 7)
+    assert navixy.post("vehicle/batch_convert", batch=long_batch).status_code == 200
