@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..rule_matrix import Coverage
-from ..rules import RULES, Rule
+from ..rules import API_RULES, Rule
 
 if TYPE_CHECKING:
     from ..context import SuiteContext
@@ -59,7 +59,7 @@ def api_suites(name: str) -> ApiSuites:
         raise ValueError(f"unknown API {name!r}; known: {', '.join(api_names())}")
     api: ApiSuites = importlib.import_module(API_PACKAGES[name]).API
     for rule, _ in api.rules:
-        RULES.setdefault(rule.id, rule)
+        API_RULES.setdefault(rule.id, rule)
     return api
 
 

@@ -22,7 +22,11 @@ RULES: tuple[tuple[Rule, Coverage], ...] = (
             "navixy.error-envelope",
             'A refusal is {"success": false, "status": {code, description}} at its documented HTTP status',
         ),
-        Coverage("info.description Answers", ("auth", "isolation", "model"), ("navixy-not-found-http-404",)),
+        Coverage(
+            "info.description Answers",
+            ("auth", "isolation", "model", "conformance"),
+            ("navixy-not-found-http-404",),
+        ),
     ),
     (
         Rule("navixy.auth-wrong-hash", "A missing or malformed hash answers code 3"),
@@ -100,6 +104,7 @@ def _api():
             SuiteSpec("auth", "auth", package=__name__),
             SuiteSpec("model", "model", package=__name__),
             SuiteSpec("isolation", "isolation", package=__name__),
+            SuiteSpec("conformance", "conformance", package=__name__),
         ),
         setup=_setup,
         rules=RULES,
