@@ -144,7 +144,7 @@ NAVIXY_SNIPPETS = [
 
 @pytest.mark.parametrize("snippet", NAVIXY_SNIPPETS, ids=lambda s: s.language)
 def test_a_credential_kept_in_the_query_goes_in_the_query_not_in_a_header(snippet: Any) -> None:
-    """Navixy's session hash (an apiKey scheme `in: query`) is read from the environment and sent as `hash`."""
+    """Navixy's session hash (an apiKey `in: query`) is read from the environment and sent as `hash`."""
     code = snippet.code
     assert "MINBIL_NAVIXY_HASH" in code and "NAVIXY_HASH" in code
     assert "hash=$NAVIXY_HASH" in code or "hash: NAVIXY_HASH" in code or '"hash": NAVIXY_HASH' in code
