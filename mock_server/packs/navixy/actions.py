@@ -235,7 +235,11 @@ def _cell(name: str, text: str) -> tuple[Any, str | None]:
 
 def batch_convert(state: NavixyState, params: Mapping[str, Any], faults: frozenset[str]) -> dict[str, Any]:
     if params.get("file_id") is not None:
-        raise NavixyError(e.NOT_FOUND, f"file {params['file_id']}")
+        raise NavixyError(
+            e.INVALID_DATA_FORMAT,
+            f"no preloaded file {params['file_id']}",
+            [{"parameter": "file_id", "error": "no such file"}],
+        )
     fields = list(params.get("fields") or DEFAULT_BATCH_FIELDS)
     rows = [line.rstrip("\r") for line in params.get("batch", "").split("\n") if line.strip()]
     if not rows:

@@ -196,10 +196,8 @@ def test_batch_convert_limits_rows_and_refuses_an_empty_batch_or_a_missing_file(
     ).json()
     assert many["limit_exceeded"] is True and len(many["list"]) == 100
     assert error_of(navixy.post("vehicle/batch_convert", batch="\n \n")) == (400, 234)
-    assert error_of(navixy.post("vehicle/batch_convert", file_id="f4c1e2", batch="Bil\tVW\tEL 1\t95")) == (
-        400,
-        201,
-    )
+    missing = navixy.post("vehicle/batch_convert", file_id="f4c1e2", batch="Bil\tVW\tEL 1\t95")
+    assert error_of(missing) == (400, 234) and missing.json()["errors"][0]["parameter"] == "file_id"
 
 
 def test_a_post_body_that_is_not_json_answers_234_in_the_envelope(navixy: Navixy) -> None:
