@@ -72,6 +72,7 @@ class Parameter:
     pattern: str | None
     example: Any
     schema_pointer: str
+    json_encoded: bool = False  # `content: application/json`: the value travels as JSON text
 
 
 @dataclass(frozen=True)
@@ -213,19 +214,25 @@ class OperationReader:
     def _parameter(self, raw: Any, pointer: str) -> Parameter:
         located = self.spec.locate(raw, pointer)
         param = located.node
-        schema = self.spec.locate(param.get("schema", {}), join_pointer(located.pointer, "schema"))
+        holder, holder_pointer = param, located.pointer
+        media = param.get("content", {}).get("application/json")
+        if media is not None:  # an array or object sent as JSON text (Navixy's GET parameters)
+            holder, holder_pointer = media, join_pointer(located.pointer, "content", "application/json")
+        schema = self.spec.locate(holder.get("schema", {}), join_pointer(holder_pointer, "schema"))
         default = schema.node.get("default")
+        label = type_label(self.spec, schema.node)
         return Parameter(
             name=str(param["name"]),
             location=str(param["in"]),
             required=bool(param.get("required", False)),
             description=str(param.get("description", "")).strip(),
-            type_label=type_label(self.spec, schema.node),
+            type_label=f"{label} (JSON text)" if media is not None else label,
             default=None if default is None else json.dumps(default, ensure_ascii=False),
             bounds=bounds_label(schema.node),
             pattern=schema.node.get("pattern"),
-            example=param.get("example", schema.node.get("example")),
+            example=param.get("example", holder.get("example", schema.node.get("example"))),
             schema_pointer=schema.pointer,
+            json_encoded=media is not None,
         )
 
     def _response(self, operation_id: str, status: str, raw: Any, pointer: str) -> Response:
