@@ -87,18 +87,20 @@ def _well_formed(value: Any) -> bool:
 
 
 def credential_in(scope: Scope, body: bytes) -> str | None:
-    """The hash (or for user/auth, the login) a request names its sandbox by: query, then body."""
-    for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1")):
-        if name in ("hash", "login"):
-            return value
+    """The hash (or for user/auth, the login) a request names its sandbox by: a JSON body's, as the
+    handler reads it, else the query's."""
     if body:
         try:
             parsed = json.loads(body)
         except ValueError:
-            return None
+            parsed = None
         if isinstance(parsed, dict):
             value = parsed.get("hash", parsed.get("login"))
-            return value if isinstance(value, str) else None
+            if isinstance(value, str):
+                return value
+    for name, value in parse_qsl(scope.get("query_string", b"").decode("latin-1")):
+        if name in ("hash", "login"):
+            return value
     return None
 
 

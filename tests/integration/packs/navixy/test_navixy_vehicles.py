@@ -318,3 +318,19 @@ def test_a_query_keeps_its_own_limits(navixy: Navixy) -> None:
     long_batch = "\t".join(["Bil"] * 600)
     assert error_of(navixy.get("vehicle/batch_convert", batch=long_batch)) == (400, 7)
     assert navixy.post("vehicle/batch_convert", batch=long_batch).status_code == 200
+
+
+def test_a_request_is_journaled_for_the_sandbox_its_hash_names(navixy: Navixy) -> None:
+    """The body's hash wins over the query's, for the journal as for the answer."""
+    other = navixy_of(navixy.mock)
+    navixy.mock.client.post(f"/v2/vehicle/list?hash={other.hash}", json={"hash": navixy.hash})
+
+    def journal(token: str) -> list[dict]:
+        answer = navixy.mock.client.get(
+            "/__mock/sandbox/journal", headers={"Authorization": f"Bearer {token}"}
+        )
+        return answer.json()["entries"]
+
+    (entry,) = journal(navixy.token)
+    assert (entry["operation_id"], entry["status"]) == ("navixyVehicleList", 200)
+    assert journal(other.token) == []
