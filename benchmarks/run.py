@@ -35,6 +35,11 @@ from benchmarks.scenarios import DEMO_TOKEN, READY_PROBE, Scenario, select
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
 REGISTRY_SPEC = ROOT / "mock_server" / "vegvesen" / "vegvesen.yaml"
+# The other APIs' specs, by Scenario.service: each needs a Prism of its own.
+SERVICE_SPECS = {
+    "registry": REGISTRY_SPEC,
+    "trimble": ROOT / "mock_server" / "packs" / "trimble" / "openapi.yaml",
+}
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 
 
@@ -95,11 +100,10 @@ class Peer:
     """One side of the comparison: the servers answering its API and its registry."""
 
     name: str
-    api: servers.RunningServer
-    registry: servers.RunningServer
+    services: dict[str, servers.RunningServer]  # by Scenario.service; ours serves them all
 
     def server_for(self, scenario: Scenario) -> servers.RunningServer:
-        return self.registry if scenario.service == "registry" else self.api
+        return self.services[scenario.service]
 
     def url_for(self, scenario: Scenario) -> str:
         return self.server_for(scenario).base_url + scenario.path_on(self.name)
@@ -153,8 +157,12 @@ def dry_run(args: argparse.Namespace, scenarios: Sequence[Scenario], layout: Lay
         lines += [
             f"- Prism install (first run): (cd benchmarks && {shlex.join(prism.install_command())})",
             f"- Prism: {shlex.join([*pin, *prism.mock_argv(SPEC, 4010)])}",
-            f"- Prism registry: {shlex.join([*pin, *prism.mock_argv(REGISTRY_SPEC, 4011)])}",
         ]
+        needed = [service for service in SERVICE_SPECS if any(s.service == service for s in scenarios)]
+        for port, service in enumerate(needed, start=4011):
+            lines.append(
+                f"- Prism {service}: {shlex.join([*pin, *prism.mock_argv(SERVICE_SPECS[service], port)])}"
+            )
     lines.append(f"- {args.rounds} round(s) x {len(scenarios)} scenario(s) x {args.duration:g} s per peer")
     for scenario in scenarios:
         script = Path("<lua>") if wrk.lua_script(scenario) else None
@@ -304,9 +312,9 @@ def run_load(
             "ours", lambda port: mock_argv(port, args.mock_flag), layout, workdir, args.startup_samples
         )
         running.append(("ours", ours))
-        peers = [Peer("ours", ours, ours)]
+        peers = [Peer("ours", {service: ours for service in {s.service for s in scenarios} | {"api"}})]
         startup_rows: list[tuple[str, float | None, float | None]] = [
-            ("MinBil mock (ours, CarOwner API + registry)", median(ours_startups), ours.rss_after_startup_mb)
+            ("MinBil mock (ours, every API in one process)", median(ours_startups), ours.rss_after_startup_mb)
         ]
         if prism_version:
             api, prism_startups = start_timed(
@@ -316,22 +324,21 @@ def run_load(
             startup_rows.append(
                 ("Prism -v silent (openapi.yaml)", median(prism_startups), api.rss_after_startup_mb)
             )
-            registry = api
-            registry_scenario = next((s for s in scenarios if s.service == "registry"), None)
-            if registry_scenario is not None:
-                registry, _ = start_timed(
-                    "prism",
-                    lambda port: prism.mock_argv(REGISTRY_SPEC, port),
-                    layout,
-                    workdir,
-                    1,
-                    registry_scenario,
+            services = {"api": api}
+            # Prism serves one spec per process: one more for each other API a scenario needs.
+            for service, spec in SERVICE_SPECS.items():
+                first = next((s for s in scenarios if s.service == service), None)
+                if first is None:
+                    continue
+                other, _ = start_timed(
+                    "prism", lambda port, spec=spec: prism.mock_argv(spec, port), layout, workdir, 1, first
                 )
-                running.append(("Prism registry", registry))
+                running.append((f"Prism {service}", other))
                 startup_rows.append(
-                    ("Prism -v silent (vegvesen.yaml, second process)", None, registry.rss_mb())
+                    (f"Prism -v silent ({spec.name} of {service}, another process)", None, other.rss_mb())
                 )
-            peers.append(Peer("prism", api, registry))
+                services[service] = other
+            peers.append(Peer("prism", services))
         sizes = {(s.name, peer.name): servers.answer(peer.url_for(s), s) for s in scenarios for peer in peers}
         for (name, peer_name), (status, _) in sizes.items():
             if status is None or not 200 <= status < 300:

@@ -7,7 +7,11 @@ from dataclasses import dataclass
 
 DEMO_TOKEN = "demo-kari"
 REGISTRY_API_KEY = "minbil-demo-apikey"
+FLEET_TOKEN = "demo-fleet"  # the demo fleet owner, whose fleet the Trimble and Navixy APIs show
 REGISTRY_BASE_PATH = "/ws/no/vegvesen/kjoretoy/felles/datautlevering"
+TRIMBLE_BASE_PATH = "/api/assets/v1"
+# The base path each service's spec is served under by the mock (Prism serves the spec's paths bare).
+BASE_PATHS = {"api": "", "registry": REGISTRY_BASE_PATH, "trimble": TRIMBLE_BASE_PATH}
 BEARER = (("Authorization", f"Bearer {DEMO_TOKEN}"),)
 NOTIFICATIONS_BODY = json.dumps({"message.new": {"email": False, "push": True}}).encode()
 
@@ -17,7 +21,7 @@ class Scenario:
     name: str
     method: str
     path: str
-    service: str = "api"  # "api": the CarOwner API; "registry": the Vegvesen fake
+    service: str = "api"  # "api": the CarOwner API; "registry": the Vegvesen fake; or a fleet API
     headers: tuple[tuple[str, str], ...] = BEARER
     body: bytes | None = None
 
@@ -27,8 +31,8 @@ class Scenario:
 
     def path_on(self, peer: str) -> str:
         """Prism serves a spec's paths without the server URL's base path; the mock keeps it."""
-        if peer == "prism" and self.service == "registry":
-            return self.path.removeprefix(REGISTRY_BASE_PATH)
+        if peer == "prism":
+            return self.path.removeprefix(BASE_PATHS[self.service])
         return self.path
 
     def all_headers(self) -> tuple[tuple[str, str], ...]:
@@ -48,6 +52,13 @@ SCENARIOS: tuple[Scenario, ...] = (
         f"{REGISTRY_BASE_PATH}/enkeltoppslag/kjoretoydata?kjennemerke=EK39085",
         service="registry",
         headers=(("SVV-Authorization", f"Apikey {REGISTRY_API_KEY}"),),
+    ),
+    Scenario(
+        "Trimble vehicles page",
+        "GET",
+        f"{TRIMBLE_BASE_PATH}/vehicles?offset=0&limit=10&sortExpression=vehicleName&sortDirection=ASC",
+        service="trimble",
+        headers=(("Authorization", f"Bearer {FLEET_TOKEN}"),),  # Prism wants this spelling
     ),
 )
 

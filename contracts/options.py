@@ -12,7 +12,9 @@ DEFAULT_PLATES: tuple[str, ...] = ("CV12345", "DN54321", "EL34567", "KH10293", "
 DEFAULT_SPEC = Path(__file__).resolve().parent.parent / "openapi.yaml"
 DEFAULT_REGISTRY_KEY = "minbil-demo-apikey"
 # Ordered so read-only properties see the server's data before the mutating suites change it.
-SUITE_NAMES: tuple[str, ...] = ("auth", "read-model", "isolation", "semantics", "conformance", "registry")
+SUITE_NAMES: tuple[str, ...] = (
+    "auth", "read-model", "isolation", "semantics", "conformance", "registry", "realtime"
+)  # fmt: skip
 
 
 @dataclass(frozen=True)

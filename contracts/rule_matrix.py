@@ -272,6 +272,13 @@ COVERAGE: dict[str, Coverage] = {
         "suites.input_rules:history_hides_earlier_owners",
         "history-leaks-earlier-owner",
     ),
+    # --- realtime
+    "realtime.workshop-events-arrive": _c(
+        "openapi.yaml getRealtimeConfig (Broadcasts)", "suites.realtime:run", "realtime-drops-booking-events"
+    ),
+    "realtime.other-users-channel-refused": _c(
+        "openapi.yaml getRealtimeConfig (Connecting)", "suites.realtime:run", "realtime-joins-any-channel"
+    ),
     # --- the harness
     "contracts.setup": _c("(the harness)", "runner:run_suite"),
     "contracts.unexpected-error": _c("(the harness)", "context:SuiteContext.run_check"),

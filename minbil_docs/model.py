@@ -286,7 +286,9 @@ class OperationReader:
             for name in requirement:
                 scheme = schemes.get(name, {})
                 if scheme.get("type") == "http" and scheme.get("scheme") == "bearer":
-                    return Auth("Bearer token in the `Authorization` header", self.credentials.get("bearer"))
+                    # A scheme of its own name (another API's token) before the CarOwner token.
+                    credential = self.credentials.get(name) or self.credentials.get("bearer")
+                    return Auth("Bearer token in the `Authorization` header", credential)
                 if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
                     credential = self.credentials.get(str(scheme["name"]))
                     return Auth(f"API key in the `{scheme['name']}` header", credential)

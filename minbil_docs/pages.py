@@ -178,7 +178,7 @@ def pack_page(source: ApiSource, slug: str) -> Page:
         title=source.spec.title,
         kind="api",
         section=FLEET,
-        lead=first_sentence(description),
+        lead=first_sentence(description).replace("`", ""),  # a card's plain text
         intro=description,
         groups=groups,
         api_title=source.spec.title,

@@ -75,6 +75,20 @@ def build_pages(paths: SpecPaths) -> list[Page]:
             base=carowner.settings.base_url,
         ),
     )
+    realtime = Page(
+        slug="realtime",
+        title="Realtime: live events in the app",
+        kind="article",
+        section=START,
+        lead="Subscribe with supabase-js and see workshop events, messages and reminders arrive live.",
+        body=render_template(
+            "realtime.md.j2",
+            base=carowner.settings.base_url.default,
+            realtime_description=_after_decision(
+                carowner.spec.document["paths"]["/api/co/realtime/config"]["get"]["description"]
+            ),
+        ),
+    )
     index = Page(
         slug="index",
         title="MinBil API docs",
@@ -88,9 +102,15 @@ def build_pages(paths: SpecPaths) -> list[Page]:
             glossary=problem_glossary(api_pages, carowner.spec),
             code_anchor=code_anchor,
         ),
-        extra={"cards": [getting_started, *api_pages]},
+        extra={"cards": [getting_started, realtime, *api_pages]},
     )
-    return [index, getting_started, *api_pages]
+    return [index, getting_started, realtime, *api_pages]
+
+
+def _after_decision(description: str) -> str:
+    """The event catalogue of the realtime operation's description: from its Broadcasts on."""
+    start = description.find("**Broadcasts**")
+    return description[start:].strip() if start >= 0 else description.strip()
 
 
 def navigation(pages: list[Page]) -> list[tuple[str, list[Page]]]:

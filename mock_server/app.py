@@ -6,7 +6,7 @@ import logging
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
@@ -24,6 +24,7 @@ from .control.api import add_control_api
 from .control.api import load_spec as load_control_spec
 from .control.operator import Operator
 from .control.sandbox_handlers import SandboxHandlers
+from .control.service_handlers import ServiceHandlers
 from .control.world_handlers import WorldHandlers
 from .direct import DirectPathMiddleware, prepare_operations
 from .domain.export_tokens import ExportTokenSigner
@@ -52,12 +53,17 @@ from .packs.base import ApiPack
 from .packs.installed import served_packs
 from .persistence import PersistenceMiddleware
 from .prefer import DocumentedResponses, PreferMiddleware
+from .realtime.endpoint import BROADCAST_PATH, RealtimeAuth, RealtimeMiddleware, broadcast_endpoint
+from .realtime.hub import RealtimeHub
 from .request_body import RequestBodyMiddleware
 from .routes import RouteTable
 from .sandbox_gate import SandboxGate, SandboxGateMiddleware
 from .settings import SPEC_PATH, Settings
 from .store.sandbox import Sandbox, SandboxRegistry
 from .store.sqlite_state import SqliteState
+
+if TYPE_CHECKING:
+    from .store.postgres_state import PostgresState
 from .swagger_ui import ASSETS_PATH, assets_route, swagger_ui_options
 from .validation import validator_map
 from .vegvesen.api import BASE_PATH as REGISTRY_BASE_PATH
@@ -92,9 +98,12 @@ class MockWorld:
     workshop: WorkshopSide
     injector: FaultInjector
     journal: RequestJournal
-    state: SqliteState | None = None
+    # The Realtime server's channels and sockets; every sandbox's live events go there.
+    realtime: RealtimeHub
+    state: SqliteState | PostgresState | None = None
     packs: tuple[ApiPack, ...] = ()  # the other APIs served, each with its part of every sandbox
     demo_tokens: tuple[str, ...] = ()  # the seeded demo users' (the landing page lists them)
+    shared: SharedWiring | None = None  # with a store several processes share (state_url)
 
 
 def build_world(
@@ -105,7 +114,8 @@ def build_world(
     workshops: WorkshopCatalogue | None = None,
     packs: tuple[ApiPack, ...] | None = None,
 ) -> MockWorld:
-    """The world of one mock. With settings.state_path, the sandboxes kept there are restored.
+    """The world of one mock. With settings.state_path (or state_url), the sandboxes kept there are
+    restored.
     `packs`: the other APIs to serve (default: the installed ones `settings.apis` names)."""
     packs = served_packs(settings.apis) if packs is None else packs
     pack_faults = {name: does for pack in packs for name, does in (pack.faults or {}).items()}
@@ -126,7 +136,11 @@ def build_world(
     else:
         client = InProcessRegistryClient(registry, settings.registry_api_key)
     # Every served API's credentials name the sandbox (a Navixy hash, say), beside its token.
-    sandboxes = SandboxRegistry(lambda sandbox: [v for p in packs for v in p.credential_values(sandbox)])
+    journal = RequestJournal(settings.journal_size)
+    realtime = RealtimeHub(journal, settings.planted_faults)
+    sandboxes = SandboxRegistry(
+        lambda sandbox: [v for p in packs for v in p.credential_values(sandbox)], live=realtime.publish
+    )
     # Snapshots and uploaded images share one budget; an image is kept while something shows it.
     budget = StorageBudget(settings.limits.storage_budget_bytes)
     images = ImageStore(budget, referenced=lambda: image_ids_in_use(sandboxes))
@@ -134,7 +148,7 @@ def build_world(
     def registry_for(sandbox: Sandbox, inner: RegistryClient) -> RegistryClient:
         return per_sandbox_client(inner, sandbox.extras.registry_faults, sandbox.clock.now)
 
-    state = SqliteState(settings.state_path) if settings.state_path else None
+    state = _open_state(settings)
     vehicles = (
         FaultyVehicleService(
             client,
@@ -147,12 +161,12 @@ def build_world(
         if settings.planted_faults
         else VehicleService(client, images, history, registry_for=registry_for)
     )
-    journal = RequestJournal(settings.journal_size)
     injector = FaultInjector([*settings.fault_rules, *registry_rules], settings.seed, routes.operation_ids)
 
     def forget(token: str) -> None:
         journal.forget(token)
         injector.forget(token)
+        realtime.forget(token)
 
     world = MockWorld(
         settings=settings,
@@ -177,6 +191,7 @@ def build_world(
         workshop=WorkshopSide(workshops),
         injector=injector,
         journal=journal,
+        realtime=realtime,
         state=state,
         packs=packs,
     )
@@ -187,7 +202,55 @@ def build_world(
             images.put(image)
         images.collect()  # a file written before images were freed may keep some nobody shows
         world.lifecycle.snapshot_bytes()  # weigh the stored snapshots now, not on a later request
+    if settings.state_url is not None:
+        _share(world)
     return world
+
+
+def _open_state(settings: Settings) -> SqliteState | PostgresState | None:
+    if settings.state_url is not None:
+        from .store.postgres_state import PostgresState  # psycopg only for those who use it
+
+        return PostgresState(settings.state_url)
+    return SqliteState(settings.state_path) if settings.state_path else None
+
+
+def _share(world: MockWorld) -> None:
+    """Another process may make, change or delete any sandbox: ask the store for what is not here."""
+    state, sandboxes, images = world.state, world.sandboxes, world.images
+    assert state is not None and not isinstance(state, SqliteState)
+
+    def missing(token: str) -> Sandbox | None:
+        if state.pending_delete(token, sandboxes):  # deleted here, the commit still to come
+            return None
+        sandbox = state.load_sandbox(token)
+        if sandbox is not None:
+            sandboxes.add(sandbox)
+            shown_images(token)
+        return sandbox
+
+    def unknown_credential() -> None:
+        for token in state.unknown_tokens(sandbox.token for sandbox in sandboxes):
+            sandboxes.by_token(token)
+
+    def shown_images(token: str) -> None:
+        sandbox = sandboxes.peek(token)
+        for image in image_ids_in_use([sandbox] if sandbox is not None else []):
+            images.fetch(image)
+
+    sandboxes.on_miss = missing
+    sandboxes.on_unknown_credential = unknown_credential
+    images.on_miss = state.load_image
+    world.lifecycle.used_elsewhere = state.used_within
+    world.shared = SharedWiring(shown_images, world.lifecycle.forget_held)
+
+
+@dataclass(frozen=True)
+class SharedWiring:
+    """What the shared-state middleware calls: a sandbox loaded anew, one deleted elsewhere."""
+
+    refreshed: Callable[[str], None]
+    dropped: Callable[[str], None]
 
 
 def _operations(world: MockWorld) -> dict[str, Callable[..., Any]]:
@@ -201,6 +264,14 @@ def _operations(world: MockWorld) -> dict[str, Callable[..., Any]]:
         vehicles = VehicleHandlers(world.sandboxes, world.vehicles)
         service_log = ServiceLogHandlers(world.sandboxes, world.export_signer, world.settings.realtime)
     return operations(vehicles, service_log)
+
+
+def _service_handlers(world: MockWorld) -> ServiceHandlers:
+    if world.state is None:
+        return ServiceHandlers("memory")
+    if isinstance(world.state, SqliteState):
+        return ServiceHandlers("sqlite")
+    return ServiceHandlers("postgresql", world.state.ready)
 
 
 def _token_info(sandboxes: SandboxRegistry) -> Callable[[str], dict[str, str] | None]:
@@ -303,15 +374,30 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         ),
         WorldHandlers(world.sandboxes, world.workshop, world.injector, world.journal),
         validate_responses=settings.validate_responses,
+        service_handlers=_service_handlers(world),
     )
     for pack in world.packs:
         pack.mount(app, world)
+    realtime_auth = RealtimeAuth(settings.realtime.anon_key, world.sandboxes)
+    if settings.realtime.enabled:
+        rest = broadcast_endpoint(world.realtime, realtime_auth)
+        app.add_url_rule(BROADCAST_PATH, "realtime_broadcast", rest, methods=["POST"])
+        app.add_url_rule(BROADCAST_PATH + "/{path:path}", "realtime_broadcast_event", rest, methods=["POST"])
     app.add_url_rule("/media/{filename}", "media", media_route(world.images), methods=["GET"])
     app.add_url_rule("/docs{path:path}", "docs", docs_endpoint(), methods=["GET"])
     app.add_url_rule("/", "landing", landing_endpoint(lambda: _demo_users(world)), methods=["GET"])
     app.add_url_rule(f"{ASSETS_PATH}/{{name}}", "swagger_ui_assets", assets_route(), methods=["GET"])
-    # Inserted before ExceptionMiddleware in the order given, outermost first: request ids wrap
-    # everything, CORS answers preflights before any method or size rule sees them.
+    # Inserted before ExceptionMiddleware in the order given, outermost first: websockets go to
+    # the Realtime server (mock_server/realtime) before any HTTP middleware sees them; request ids
+    # wrap everything else, CORS answers preflights before any method or size rule sees them.
+    app.add_middleware(
+        RealtimeMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        hub=world.realtime,
+        auth=realtime_auth if settings.realtime.enabled else RealtimeAuth("", world.sandboxes),
+        injector=world.injector,
+        idle_timeout_s=settings.realtime.idle_timeout_s,
+    )
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         CORSMiddleware,
@@ -343,6 +429,19 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         resolvers=[(pack.base_path, pack.credential_in) for pack in world.packs if pack.credential_in],
         sandboxes=world.sandboxes,
     )
+    if world.shared is not None:
+        # Several processes on one store: the caller's sandbox is made the stored one, a change
+        # holds its lock across processes (shared_state.py). Outside the gate, which is per process.
+        from .shared_state import SharedStateMiddleware
+
+        app.add_middleware(
+            SharedStateMiddleware,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            state=world.state,
+            sandboxes=world.sandboxes,
+            refreshed=world.shared.refreshed,
+            dropped=world.shared.dropped,
+        )
     # A snapshot is written out while no other request of its sandbox is in flight (sandbox_gate.py).
     app.add_middleware(SandboxGateMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, gate=gate)
     if world.state is not None:

@@ -20,9 +20,15 @@ from .injection.config import FaultConfigError, load_fault_file, registry_faults
 from .packs.installed import PACKS  # noqa: E402
 from .seeding import build_seeded_world  # noqa: E402
 from .server import PortError, listening_socket, serve  # noqa: E402
-from .settings import DEFAULT_PORT, Settings  # noqa: E402
+from .settings import DEFAULT_PORT, RealtimeSettings, Settings  # noqa: E402
 from .store.serialise import StateVersionError  # noqa: E402
-from .store.sqlite_state import StateFileError  # noqa: E402
+from .store.sqlite_state import SqliteState, StateFileError  # noqa: E402
+
+STORE_ERRORS: tuple[type[Exception], ...] = (StateVersionError, StateFileError)
+
+
+def is_database_url(value: str) -> bool:
+    return value.startswith(("postgresql://", "postgres://"))
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -77,7 +83,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "slow=DURATION, unavailable=PLATE, scrapped=PLATE, deregistered=PLATE, owner-change=PLATE",
     )
     controls.add_argument(
-        "--state", type=Path, metavar="FILE", help="keep every sandbox in this SQLite file across restarts"
+        "--state",
+        metavar="FILE|URL",
+        help="keep every sandbox in this SQLite file across restarts, or in the PostgreSQL database of "
+        "a postgresql:// URL that several mock processes share",
     )
     controls.add_argument(
         "--journal-size", type=int, default=200, metavar="N", help="requests kept per sandbox (default 200)"
@@ -124,12 +133,26 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="delete a sandbox no request has used for this long, e.g. 30m, 24h, 7d; 0 keeps them all "
         "(default 24h; the demo users never expire)",
     )  # fmt: skip
+    shared.add_argument(
+        "--workers", type=_positive(int), default=1, metavar="N",
+        help="processes serving the port, all of this machine's cores for one mock; needs --state "
+        "postgresql://… (default 1)",
+    )  # fmt: skip
     parser.add_argument(
         "--no-direct-path",
         action="store_true",
         help="serve every request through Connexion's full pipeline: the same answers, about half "
         "the speed (to rule the direct path in or out when something looks wrong)",
     )
+    parser.add_argument(
+        "--realtime-idle-timeout", type=_positive(float), default=60.0, metavar="SECONDS",
+        help="close a Realtime socket that sent nothing, not even a heartbeat, for this long (default 60)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--realtime-url", metavar="URL",
+        help="the supabase_url /api/co/realtime/config names (default: the mock's own origin, "
+        "which serves Realtime at /realtime/v1)",
+    )  # fmt: skip
     parser.add_argument(
         "--log-level", default="warning", choices=["critical", "error", "warning", "info", "debug"]
     )
@@ -152,9 +175,16 @@ def _positive(kind: type[int] | type[float]) -> Callable[[str], int | float]:
 def settings_from(args: argparse.Namespace) -> Settings:
     """Settings from the parsed flags; FaultConfigError when a fault flag or file cannot be read."""
     rules, registry = load_fault_file(args.faults) if args.faults else ([], {})
+    state_url = args.state if args.state and is_database_url(args.state) else None
+    if args.workers > 1 and state_url is None:
+        raise ValueError(
+            f"--workers {args.workers} needs --state postgresql://… : the workers share their sandboxes "
+            "there (in memory or in a SQLite file each would keep a world of its own)."
+        )
     return Settings(
         host=args.host,
         port=args.port,
+        realtime=RealtimeSettings(url=args.realtime_url, idle_timeout_s=args.realtime_idle_timeout),
         seed=args.seed,
         demo=not args.no_demo,
         registry_url=args.registry_url,
@@ -167,7 +197,9 @@ def settings_from(args: argparse.Namespace) -> Settings:
         scenario=args.scenario,
         fault_rules=(*rules, *args.fault),
         registry_faults=registry_faults(registry, args.registry_fault),
-        state_path=args.state,
+        state_path=Path(args.state) if args.state and state_url is None else None,
+        state_url=state_url,
+        workers=args.workers,
         journal_size=args.journal_size,
         request_timeout=args.request_timeout,
         max_connections=args.max_connections,
@@ -219,8 +251,13 @@ def banner(
         f"  Registry:   {base}/ws/no/vegvesen/kjoretoy/felles/datautlevering/enkeltoppslag/kjoretoydata"
         f"  (SVV-Authorization: Apikey {settings.registry_api_key})",
         f"  Controls:   {base}/__mock        Swagger UI: {base}/__mock/ui",
+        f"  Realtime:   ws://{host}:{settings.port}/realtime/v1/websocket"
+        f"  (apikey {settings.realtime.anon_key})",
     ]
-    if settings.state_path is not None:
+    if settings.state_url is not None:
+        workers = f"{settings.workers} workers, " if settings.workers > 1 else ""
+        lines.append(f"  State:      PostgreSQL ({workers}every process serves the same sandboxes)")
+    elif settings.state_path is not None:
         lines.append(f"  State:      {settings.state_path} (every sandbox survives a restart)")
     if settings.fault_rules:
         lines.append(f"  Faults:     {len(settings.fault_rules)} rule(s) on every request")
@@ -252,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         world, tokens = build_seeded_world(settings)
-    except (FaultConfigError, RuleError, StateVersionError, StateFileError, ValueError) as error:
+    except (FaultConfigError, RuleError, *_store_errors(settings), ValueError) as error:
         sock.close()
         sys.stderr.write(f"minbil-mock: {error}\n")
         return 2
@@ -270,17 +307,34 @@ def main(argv: list[str] | None = None) -> int:
     # waits up to this long for the GIL at each hand-over: 1 ms instead of 5 keeps a cheap GET
     # meanwhile at a few milliseconds. With one thread running it costs nothing.
     sys.setswitchinterval(0.001)
-    serve(
-        app,
-        sock,
-        request_timeout=settings.request_timeout,
-        max_connections=settings.max_connections,
-        # Stopped (Ctrl+C, SIGTERM): the -wal file is folded back, the state file alone holds the world.
-        on_stop=world.state.close if world.state is not None else lambda: None,
-        log_level=args.log_level,
-        access_log=access_log,
-    )
+
+    def run() -> None:
+        serve(
+            app,
+            sock,
+            request_timeout=settings.request_timeout,
+            max_connections=settings.max_connections,
+            # Stopped (Ctrl+C, SIGTERM): the -wal file is folded back, the state file alone holds the world.
+            on_stop=world.state.close if world.state is not None else lambda: None,
+            log_level=args.log_level,
+            access_log=access_log,
+        )
+
+    if settings.workers > 1:
+        from .workers import serve_workers
+
+        assert world.state is not None and not isinstance(world.state, SqliteState)
+        return serve_workers(settings.workers, world.state, run)
+    run()
     return 0
+
+
+def _store_errors(settings: Settings) -> tuple[type[Exception], ...]:
+    if settings.state_url is None:
+        return STORE_ERRORS
+    from .store.postgres_state import StateStoreError
+
+    return (*STORE_ERRORS, StateStoreError)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
-"""Acknowledged means persisted: with `--state FILE`, a successful request that may change state is
-written to the file before its answer starts going out.
+"""Acknowledged means persisted: with `--state FILE` (or a PostgreSQL URL), a successful request that
+may change state is written to the store before its answer starts going out.
 
 Middleware inside the request journal and outside fault injection: when the status line of a
 non-GET answer below 400 passes by (or of a GET whose handler noted a change: Navixy's actions may
@@ -10,6 +10,8 @@ rely on it surviving a restart. Prefer answers change nothing and are not writte
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .asgi_tools import caller_token, current_notes
@@ -17,12 +19,15 @@ from .domain.images import ImageStore
 from .store.sandbox import SandboxRegistry
 from .store.sqlite_state import SqliteState
 
+if TYPE_CHECKING:
+    from .store.postgres_state import PostgresState
+
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class PersistenceMiddleware:
     def __init__(
-        self, app: ASGIApp, state: SqliteState, sandboxes: SandboxRegistry, images: ImageStore
+        self, app: ASGIApp, state: SqliteState | PostgresState, sandboxes: SandboxRegistry, images: ImageStore
     ) -> None:
         self.app = app
         self.state = state

@@ -10,6 +10,8 @@ from typing import Any
 
 from starlette.requests import Request
 
+from minbil_docs.origin import request_origin
+
 _request_id: ContextVar[str | None] = ContextVar("request_id", default=None)
 # The clock of the sandbox being served, so meta.generated_at tells the sandbox's time.
 _clock: ContextVar[Callable[[], datetime] | None] = ContextVar("sandbox_clock", default=None)
@@ -39,6 +41,15 @@ def current_base_url() -> str:
     if scope is None:
         raise LookupError("no request is being served")
     return str(Request(scope).base_url)
+
+
+def current_origin() -> str:
+    """`scheme://host[:port]` the client reached the server at (behind a proxy too)."""
+    scope = _scope.get()
+    if scope is None:
+        raise LookupError("no request is being served")
+    headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
+    return request_origin(scope.get("scheme", "http"), headers)
 
 
 def current_header(name: bytes) -> str | None:

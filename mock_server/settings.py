@@ -15,10 +15,14 @@ DEFAULT_PORT = 5000  # the seeds' snippets default to http://localhost:5000
 
 @dataclass(frozen=True)
 class RealtimeSettings:
-    # The mock runs no realtime server; point these at a local Supabase (its CLI serves :54321).
-    url: str = "http://127.0.0.1:54321"
+    # The mock serves Supabase Realtime itself (mock_server/realtime); `url` None names the mock's
+    # own origin as the caller reached it. Set it to point apps at a real Supabase instead.
+    url: str | None = None
     anon_key: str = "mock-anon-key-not-a-secret"
-    enabled: bool = False
+    enabled: bool = True
+    # A socket that sends nothing (not even a heartbeat) for this long is closed; the client
+    # heartbeats every 25 s by default.
+    idle_timeout_s: float = 60.0
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,10 @@ class Settings:
     registry_faults: RegistryFaults = field(default_factory=RegistryFaults)
     # SQLite file that keeps every sandbox across restarts; None keeps everything in memory.
     state_path: Path | None = None
+    # PostgreSQL URL of a store several mock processes share (store/postgres_state.py); beats state_path.
+    state_url: str | None = None
+    # Processes serving one port (`--workers N`); more than one needs state_url.
+    workers: int = 1
     journal_size: int = 200
     # --- protocol ---
     # Seconds a request's head, and then its body, may take to arrive before it is dropped (408).

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..rule_matrix import Coverage
-from ..rules import API_RULES, Rule
+from ..rules import Rule, add_api_rules
 
 if TYPE_CHECKING:
     from ..context import SuiteContext
@@ -58,8 +58,7 @@ def api_suites(name: str) -> ApiSuites:
     if name not in API_PACKAGES:
         raise ValueError(f"unknown API {name!r}; known: {', '.join(api_names())}")
     api: ApiSuites = importlib.import_module(API_PACKAGES[name]).API
-    for rule, _ in api.rules:
-        API_RULES.setdefault(rule.id, rule)
+    add_api_rules(rule for rule, _ in api.rules)
     return api
 
 

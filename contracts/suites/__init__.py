@@ -1,4 +1,4 @@
-"""The five suites, by name. Each module has DESCRIPTION and run(ctx)."""
+"""The suites, by name. Each module has DESCRIPTION and run(ctx)."""
 
 from __future__ import annotations
 
@@ -32,5 +32,6 @@ SUITES: dict[str, SuiteSpec] = {
         SuiteSpec("semantics", "semantics"),
         SuiteSpec("conformance", "conformance"),
         SuiteSpec("registry", "registry", registry_only=True),
+        SuiteSpec("realtime", "realtime"),
     )
 }

@@ -16,6 +16,7 @@ from ..handlers.resolution import operations
 from ..swagger_ui import swagger_ui_options
 from ..yaml_files import load_yaml
 from .sandbox_handlers import SandboxHandlers
+from .service_handlers import ServiceHandlers
 from .world_handlers import WorldHandlers
 
 SPEC_PATH = Path(__file__).with_name("control.yaml")
@@ -32,8 +33,9 @@ def add_control_api(
     world_handlers: WorldHandlers,
     *,
     validate_responses: bool,
+    service_handlers: ServiceHandlers | None = None,
 ) -> None:
-    table = operations(sandbox_handlers, world_handlers)
+    table = operations(sandbox_handlers, world_handlers, service_handlers or ServiceHandlers("memory"))
     app.add_api(
         load_spec(),
         base_path=BASE_PATH,

@@ -144,6 +144,8 @@ class ImageStore:
         self._images: dict[str, StoredImage] = {}
         self._budget = budget
         self._referenced = referenced
+        # With a store shared by several processes: an image another process stored, by id.
+        self.on_miss: Callable[[str], StoredImage | None] | None = None
         if budget is not None:
             budget.count(self.stored_bytes)
 
@@ -160,6 +162,15 @@ class ImageStore:
         """Keep an image accepted earlier (restored from the state file)."""
         self._images[image.id] = image
 
+    def fetch(self, image_id: str) -> StoredImage | None:
+        """The image of `image_id`, brought from the shared store when it is not held here."""
+        image = self._images.get(image_id)
+        if image is None and self.on_miss is not None:
+            image = self.on_miss(image_id)
+            if image is not None:
+                self._images[image.id] = image
+        return image
+
     def all(self) -> list[StoredImage]:
         return list(self._images.values())
 
@@ -168,6 +179,8 @@ class ImageStore:
 
     def get(self, filename: str) -> StoredImage | None:
         image = self._images.get(filename.split(".", 1)[0])
+        if image is None and self.on_miss is not None:
+            image = self.fetch(filename.split(".", 1)[0])
         if image is None or image.filename != filename:
             return None
         return image

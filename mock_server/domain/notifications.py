@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 from ..store.sandbox import Sandbox
 from .errors import DomainError
+from .live import LiveEvent, publish
 from .models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
 
 
@@ -25,4 +26,6 @@ def update_preferences(
                 )
     for event, channels in patch.items():
         sandbox.preferences[event].update(channels)
-    return {event: dict(sandbox.preferences[event]) for event in NOTIFICATION_EVENTS}
+    current = {event: dict(sandbox.preferences[event]) for event in NOTIFICATION_EVENTS}
+    publish(sandbox, LiveEvent("preferences", "preferences.changed", "UPDATE", current))
+    return current

@@ -2,8 +2,9 @@
 
 The mock sends nothing. Each event is checked against the owner's notification preferences and one
 record per enabled channel goes to the sandbox's outbox, so a client can see what its user would have
-received. Events outside the seven preference events (EU-kontroll notices) have no setting in the API
-and go out on both channels.
+received; each record is also a live event (domain/live.py), so the app sees it arrive. Events
+outside the seven preference events (EU-kontroll notices) have no setting in the API and go out on
+both channels.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from uuid import UUID, uuid5
 
 from ..store.sandbox import Sandbox
 from .control_models import Channel, Notification
+from .live import LiveEvent, publish
 from .models import NOTIFICATION_CHANNELS
 
 MAX_OUTBOX = 1000  # oldest records go first; a sandbox left running for weeks stays small
@@ -90,4 +92,5 @@ def notify(
     outbox = sandbox.extras.outbox
     outbox.extend(sent)
     del outbox[: max(0, len(outbox) - MAX_OUTBOX)]
+    publish(sandbox, *(LiveEvent("notification", record.event, "INSERT", record) for record in sent))
     return Dispatch(event, sent, suppressed)

@@ -92,6 +92,9 @@ class SandboxLifecycle:
         self._pending: dict[str, PendingSandbox] = {}
         # Demo tokens, and for each the snapshot names only the operator may replace or delete.
         self._protected: dict[str, frozenset[str]] = {}
+        # With a store several processes share: of the given tokens, those another process used
+        # within the given seconds (they are not idle, whatever this process saw).
+        self.used_elsewhere: Callable[[list[str], float], set[str]] | None = None
 
     def scenarios(self) -> list[ScenarioInfo]:
         return self._scenarios.scenarios()
@@ -208,11 +211,23 @@ class SandboxLifecycle:
             for sandbox in self._sandboxes
             if sandbox.last_used < cutoff and sandbox.token not in self._protected
         ]
+        if idle and self.used_elsewhere is not None:
+            busy = self.used_elsewhere(idle, expiry)
+            for token in busy:
+                found = self._sandboxes.peek(token)
+                if found is not None:
+                    found.last_used = time.monotonic()
+            idle = [token for token in idle if token not in busy]
         for token in idle:
             self._remove(token)
         if idle:
             self._collect_images()
         return idle
+
+    def forget_held(self, token: str) -> None:
+        """The sandbox was deleted elsewhere (another process sharing the store): forget it here."""
+        self._sandboxes.remove(token)
+        self._forget(token)
 
     def _remove(self, token: str) -> None:
         self._sandboxes.remove(token)

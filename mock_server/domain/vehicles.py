@@ -16,6 +16,7 @@ from ..vegvesen.client import RegistryClient, RegistryUnavailable, RegistryVehic
 from ..vegvesen.mapping import to_registry_data
 from .errors import DomainError
 from .images import CheckedImage, ImageInput, ImageStore, image_location
+from .live import LiveEvent, publish
 from .models import HistoryEntry, RegistryData, VehicleLink, VehicleRecord
 
 UNSET = object()
@@ -103,6 +104,7 @@ class VehicleService:
                 image_url=image_url,
                 is_primary=not sandbox.links,
             )
+            publish(sandbox, LiveEvent("vehicle", "vehicle.linked", "INSERT", sandbox.links[plate]))
             return self.details(sandbox, plate), True
 
     def unlink(self, sandbox: Sandbox, plate: str) -> VehicleLink | None:
@@ -110,11 +112,13 @@ class VehicleService:
         removed = sandbox.links.pop(plate, None)
         if removed is None:
             raise not_linked(plate)
+        publish(sandbox, LiveEvent("vehicle", "vehicle.unlinked", "DELETE", removed, old=removed))
         if removed.is_primary and sandbox.links:
             # The spec's order: most recently updated, then most recently linked, then the first plate.
             by_plate = sorted(sandbox.links.values(), key=lambda link: link.plate)
             newest = max(by_plate, key=lambda link: (link.updated_at, link.linked_at))
             newest.is_primary = True
+            publish(sandbox, LiveEvent("vehicle", "vehicle.primary_changed", "UPDATE", newest))
         if removed.image_url is not None:
             self._images.collect()
         return sandbox.primary()
@@ -127,14 +131,21 @@ class VehicleService:
             record = sandbox.vehicles[plate]
             record.registry = fresh.registry
             record.registry_refreshed_at = fresh.registry_refreshed_at
+            publish(sandbox, LiveEvent("vehicle", "vehicle.updated", "UPDATE", sandbox.links[plate]))
             return self.details(sandbox, plate)
 
     def set_primary(self, sandbox: Sandbox, plate: str) -> VehicleView:
         target = sandbox.links.get(plate)
         if target is None:
             raise not_linked(plate)
-        for link in sandbox.links.values():
+        changed = [link for link in sandbox.links.values() if link.is_primary != (link is target)]
+        for link in changed:
             link.is_primary = link is target
+        # The one that lost the mark first, then the new primary: what a second device redraws.
+        changed.sort(key=lambda link: link is target)
+        publish(
+            sandbox, *(LiveEvent("vehicle", "vehicle.primary_changed", "UPDATE", link) for link in changed)
+        )
         return self.details(sandbox, plate)
 
     def update(self, sandbox: Sandbox, plate: str, changes: VehicleChanges) -> VehicleView:
@@ -153,6 +164,7 @@ class VehicleService:
         link.updated_at = sandbox.clock.now()
         if replaced:
             self._images.collect()
+        publish(sandbox, LiveEvent("vehicle", "vehicle.updated", "UPDATE", link))
         return self.details(sandbox, plate)
 
     async def _fetch_record(

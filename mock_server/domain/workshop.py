@@ -3,7 +3,8 @@
 A booking is requested, then accepted or declined; an open booking can be updated (new date or
 description); an accepted one is completed, which writes the service-log entry (mileage above the
 car's last reading) and schedules a rating reminder. A workshop can write in an entry's thread.
-Every event goes through the outbox under the owner's notification preferences.
+Every event goes through the outbox under the owner's notification preferences, and each change is
+published live (domain/live.py): the booking row, the service-log entry, the message.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from ..store.sandbox import Sandbox
 from ..store.service_log import LogFilter
 from .control_models import Booking, PendingNotice
 from .errors import DomainError
+from .live import LiveEvent, publish
 from .models import Message, ServiceItem, ServiceLogEntry, Workshop
 from .outbox import Dispatch, Reference, kroner, norwegian_date, notify
 from .timeline import RATING_REMINDER_DELAY, deliver_due
@@ -104,6 +106,7 @@ class WorkshopSide:
             updated_at=now,
         )
         sandbox.extras.bookings[booking.id] = booking
+        publish(sandbox, LiveEvent("booking", "booking.requested", "INSERT", booking))
         return self._tell(
             sandbox,
             "booking.requested",
@@ -201,6 +204,7 @@ class WorkshopSide:
             mileage_km=mileage_km,
         )
         sandbox.service_log.add(entry)
+        publish(sandbox, LiveEvent("service_log", "service_log.created", "INSERT", entry))
         booking.status = "completed"
         booking.service_log_id = entry.id
         booking.updated_at = now
@@ -228,15 +232,15 @@ class WorkshopSide:
                 "SERVICE_LOG_NOT_FOUND", f"The sandbox has no service log entry {service_log_id}.", field="id"
             )
         now = sandbox.clock.now()
-        entry.messages.append(
-            Message(
-                id=uuid4(),
-                sender="workshop",
-                author_name=author_name or entry.workshop.name,
-                body=body,
-                sent_at=now,
-            )
+        message = Message(
+            id=uuid4(),
+            sender="workshop",
+            author_name=author_name or entry.workshop.name,
+            body=body,
+            sent_at=now,
         )
+        entry.messages.append(message)
+        publish(sandbox, LiveEvent("message", "message.new", "INSERT", (entry, message)))
         dispatch = notify(
             sandbox,
             "message.new",
@@ -251,6 +255,8 @@ class WorkshopSide:
 
     def _tell(self, sandbox: Sandbox, event: str, booking: Booking, title: str, body: str) -> EventOutcome:
         earlier = deliver_due(sandbox)
+        if event != "booking.requested":  # a new booking was published as the row it inserts
+            publish(sandbox, LiveEvent("booking", event, "UPDATE", booking))
         dispatch = notify(
             sandbox,
             event,

@@ -67,6 +67,8 @@ FAULTS: dict[str, str] = {
     "request-id-mismatch": "X-Request-ID differs from the request id in the body",
     "export-without-content-disposition": "the CSV download lacks its documented Content-Disposition",
     "naive-timestamp-in-list": "the vehicle list's linked_at loses its time zone",
+    "realtime-drops-booking-events": "booking events never reach the realtime bookings channel",
+    "realtime-joins-any-channel": "a realtime join of another user's channel is accepted",
     "realtime-config-ignores-token": "GET /realtime/config without a token is served as some user",
     "export-token-ignores-token": "GET /service-log/export-token without a token is served as some user",
     "unknown-method-answers-404": "an undocumented method on the summary path answers 404, not 405",

@@ -10,7 +10,7 @@ from urllib.parse import urlencode, urljoin
 from ..domain import service_log as logs
 from ..domain.errors import DomainError
 from ..domain.export_tokens import ExportTokenSigner, check_not_expired
-from ..request_context import current_request_id
+from ..request_context import current_origin, current_request_id
 from ..settings import RealtimeSettings
 from ..store.sandbox import SandboxRegistry
 from ..store.service_log import LogFilter
@@ -154,7 +154,7 @@ class ServiceLogHandlers:
         sandbox = sandbox_of(self._sandboxes, user)
         prefix = f"user:{sandbox.user_id}"
         body = {
-            "supabase_url": self._realtime.url,
+            "supabase_url": self._realtime.url or current_origin(),
             "anon_key": self._realtime.anon_key,
             "channels": {name: f"{prefix}:{name}" for name in ("notifications", "bookings", "messages")},
             "enabled": self._realtime.enabled,

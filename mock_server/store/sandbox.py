@@ -15,6 +15,7 @@ import orjson
 
 from ..domain.clock import SandboxClock
 from ..domain.control_models import SandboxExtras
+from ..domain.live import LiveEvent, no_listener
 from ..domain.models import VehicleLink, VehicleRecord, default_preferences
 from .service_log import ServiceLogStore
 
@@ -34,7 +35,9 @@ class Snapshot:
 
 
 # Identity and bookkeeping that a restore or reset keeps; every other field is the sandbox's state.
-_KEPT_ON_RESTORE = frozenset({"token", "user_id", "display_name", "email", "snapshots", "lock", "last_used"})
+_KEPT_ON_RESTORE = frozenset(
+    {"token", "user_id", "display_name", "email", "snapshots", "lock", "last_used", "live"}
+)
 
 
 @dataclass
@@ -58,6 +61,8 @@ class Sandbox:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock, repr=False)
     # When a request last named this sandbox (time.monotonic()): idle sandboxes expire.
     last_used: float = field(default_factory=time.monotonic, repr=False, compare=False)
+    # Where the sandbox's live events go (domain/live.py): the Realtime hub once the registry holds it.
+    live: Callable[[Sandbox, LiveEvent], None] = field(default=no_listener, repr=False, compare=False)
 
     def primary(self) -> VehicleLink | None:
         return next((link for link in self.links.values() if link.is_primary), None)
@@ -71,17 +76,29 @@ class Sandbox:
 
 
 class SandboxRegistry:
-    def __init__(self, credential_values: Callable[[Sandbox], Iterable[str]] = lambda sandbox: ()) -> None:
+    def __init__(
+        self,
+        credential_values: Callable[[Sandbox], Iterable[str]] = lambda sandbox: (),
+        live: Callable[[Sandbox, LiveEvent], None] | None = None,
+    ) -> None:
+        # Every sandbox added sends its live events here (the Realtime hub); None: nowhere.
+        self._live = live
         self._by_token: dict[str, Sandbox] = {}
         self._by_user: dict[UUID, Sandbox] = {}
         # The other APIs' credentials of each sandbox (a Navixy session hash, say) -> its token.
         self._credential_values = credential_values
         self._by_credential: dict[str, str] = {}
+        # With a store shared by several processes (store/postgres_state.py): asked for a token not
+        # held here (another process may have made it), and told of an unknown credential.
+        self.on_miss: Callable[[str], Sandbox | None] | None = None
+        self.on_unknown_credential: Callable[[], None] | None = None
 
     def add(self, sandbox: Sandbox) -> Sandbox:
         if sandbox.token in self._by_token:
             raise ValueError(f"a sandbox for token {sandbox.token!r} exists")
         self._by_token[sandbox.token] = sandbox
+        if self._live is not None:
+            sandbox.live = self._live
         self._by_user[sandbox.user_id] = sandbox
         for value in self._credential_values(sandbox):
             self._by_credential[value] = sandbox.token
@@ -90,14 +107,23 @@ class SandboxRegistry:
     def by_credential(self, value: str) -> Sandbox | None:
         """The sandbox one of whose API credentials is `value`; finding it counts as using it."""
         token = self._by_credential.get(value)
+        if token is None and self.on_unknown_credential is not None:
+            self.on_unknown_credential()
+            token = self._by_credential.get(value)
         return self.by_token(token) if token is not None else None
 
     def by_token(self, token: str) -> Sandbox | None:
         """The sandbox of `token`; finding it for a request counts as using it."""
         sandbox = self._by_token.get(token)
+        if sandbox is None and self.on_miss is not None:
+            sandbox = self.on_miss(token)
         if sandbox is not None:
             sandbox.last_used = time.monotonic()
         return sandbox
+
+    def peek(self, token: str) -> Sandbox | None:
+        """The sandbox of `token` held here, without counting it as used or asking a store."""
+        return self._by_token.get(token)
 
     def by_user(self, user_id: UUID) -> Sandbox | None:
         return self._by_user.get(user_id)

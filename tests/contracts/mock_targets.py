@@ -92,6 +92,8 @@ FAULTS: tuple[PlantedFault, ...] = (
     PlantedFault("unknown-method-answers-404", "conformance", "conformance.unsupported-method"),
     PlantedFault("allow-header-lists-every-method", "conformance", "conformance.allow-header"),
     PlantedFault("realtime-config-ignores-token", "conformance", "conformance.missing-required-header"),
+    PlantedFault("realtime-drops-booking-events", "realtime", "realtime.workshop-events-arrive"),
+    PlantedFault("realtime-joins-any-channel", "realtime", "realtime.other-users-channel-refused"),
     PlantedFault("export-token-ignores-token", "conformance", "conformance.ignored-auth"),
     PlantedFault("unlinked-vehicle-still-readable", "conformance", "conformance.use-after-free"),
     PlantedFault("new-link-not-readable", "conformance", "conformance.resource-availability"),

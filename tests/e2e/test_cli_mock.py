@@ -20,8 +20,9 @@ def running_mock_fixture() -> Iterator[tuple[str, subprocess.Popen]]:
 
 def test_the_mock_prints_the_demo_tokens_and_serves_them(running_mock) -> None:
     base, process = running_mock
-    banner = "".join(process.stdout.readline() for _ in range(8))
+    banner = "".join(process.stdout.readline() for _ in range(9))
     assert "demo-kari" in banner and "demo-ola" in banner
+    assert f"ws://localhost:{base.rsplit(':', 1)[1]}/realtime/v1/websocket" in banner
     answer = httpx.get(f"{base}/api/co/vehicles", headers={"Authorization": "Bearer demo-kari"})
     assert answer.status_code == 200 and len(answer.json()["data"]) == 3
 

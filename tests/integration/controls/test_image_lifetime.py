@@ -5,10 +5,13 @@ from __future__ import annotations
 import base64
 from pathlib import Path
 
+import pytest
+
 from mock_server.domain.limits import SandboxLimits
 from mock_server.settings import Settings
 from tests.image_files import picture
 from tests.integration.controls.conftest import Controls, start_controls
+from tests.postgres_support import STORES, state_store
 
 PLATE = "CV12345"
 
@@ -102,8 +105,13 @@ def test_the_images_of_an_expired_sandbox_are_freed() -> None:
         assert controls.client.get(url).status_code == 404
 
 
-def test_a_freed_image_leaves_the_state_file_too(tmp_path: Path) -> None:
-    settings = Settings(state_path=tmp_path / "state.sqlite")
+@pytest.mark.parametrize("kind", STORES)
+def test_a_freed_image_leaves_the_state_store_too(kind: str, tmp_path: Path) -> None:
+    with state_store(kind, tmp_path) as store:
+        _a_freed_image_leaves(Settings(**store))
+
+
+def _a_freed_image_leaves(settings: Settings) -> None:
     controls = start_controls(settings)
     with controls.client:
         token = controls.new_sandbox()

@@ -1,9 +1,11 @@
-"""`--state FILE`: a restart loses nothing that was acknowledged; without it nothing is written."""
+"""`--state FILE` and `--state postgresql://…`: a restart loses nothing that was acknowledged; without
+a store nothing is written. Every behaviour test runs against each store."""
 
 from __future__ import annotations
 
 import sqlite3
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +20,7 @@ from mock_server.store.serialise import StateVersionError, sandbox_state
 from tests.image_files import picture
 from tests.integration.controls.conftest import start_controls
 from tests.integration.controls.test_snapshots import steps
+from tests.postgres_support import STORES, close_state, state_store
 
 PNG = picture("image/png", 2, 2)
 
@@ -33,14 +36,21 @@ def _everything(world: MockWorld) -> dict[str, Any]:
     }
 
 
-def _restarted(path: Path) -> MockWorld:
-    world, _ = build_seeded_world(Settings(state_path=path))
+def _restarted(store: dict[str, Any]) -> MockWorld:
+    world, _ = build_seeded_world(Settings(**store))
+    close_state(world)  # everything is loaded: the test only looks
     return world
 
 
-def test_a_restart_with_state_loses_nothing_acknowledged(tmp_path: Path) -> None:
-    path = tmp_path / "state.sqlite"
-    controls = start_controls(Settings(state_path=path))
+@pytest.fixture(params=STORES)
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """Settings fields of a new, empty store of each kind."""
+    with state_store(request.param, tmp_path) as fields:
+        yield fields
+
+
+def test_a_restart_with_state_loses_nothing_acknowledged(store: dict[str, Any]) -> None:
+    controls = start_controls(Settings(**store))
     with controls.client:
         token = controls.new_sandbox("one-car", token="ci-persist-0001")
         gone = controls.new_sandbox()
@@ -61,28 +71,29 @@ def test_a_restart_with_state_loses_nothing_acknowledged(tmp_path: Path) -> None
         call("DELETE", "/api/co/vehicles", "demo-kari", params={"reg": "KH60518"})
         call("DELETE", "/__mock/sandbox", gone)
         before = _everything(controls.world)
-    after = _restarted(path)
+    close_state(controls.world)
+    after = _restarted(store)
     assert _everything(after) == before
     assert after.sandboxes.by_token(gone) is None and after.sandboxes.by_token("demo-kari") is not None
 
 
+@pytest.mark.parametrize("kind", STORES)
 @settings(max_examples=6, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(done=st.lists(steps, min_size=1, max_size=8))
-def test_whatever_was_acknowledged_survives_a_restart(done: list) -> None:
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "state.sqlite"
-        controls = start_controls(Settings(state_path=path, demo=False))
+def test_whatever_was_acknowledged_survives_a_restart(kind: str, done: list) -> None:
+    with tempfile.TemporaryDirectory() as folder, state_store(kind, Path(folder)) as store:
+        controls = start_controls(Settings(**store, demo=False))
         with controls.client:
             token = controls.new_sandbox("one-car")
             for method, url, body, query in done:
                 controls.call(method, url, token, json=body, params=query)
             before = _everything(controls.world)
-        assert _everything(_restarted(path)) == before
+        close_state(controls.world)
+        assert _everything(_restarted({**store, "demo": False})) == before
 
 
-def test_a_restart_serves_the_same_answers(tmp_path: Path) -> None:
-    path = tmp_path / "state.sqlite"
-    first = start_controls(Settings(state_path=path))
+def test_a_restart_serves_the_same_answers(store: dict[str, Any]) -> None:
+    first = start_controls(Settings(**store))
     with first.client:
         first.call(
             "POST", "/api/co/vehicles", "demo-ola", json={"registration_number": "DN54321", "nickname": "Ny"}
@@ -91,18 +102,19 @@ def test_a_restart_serves_the_same_answers(tmp_path: Path) -> None:
             first.call("GET", url, "demo-ola").json()["data"]
             for url in ("/api/co/vehicles", "/api/co/service-log/list")
         ]
-    second = start_controls(Settings(state_path=path))
+    close_state(first.world)
+    second = start_controls(Settings(**store))
     with second.client:
         again = [
             second.call("GET", url, "demo-ola").json()["data"]
             for url in ("/api/co/vehicles", "/api/co/service-log/list")
         ]
+    close_state(second.world)
     assert again == answers
 
 
-def test_a_failed_request_is_not_what_gets_written(tmp_path: Path) -> None:
-    path = tmp_path / "state.sqlite"
-    controls = start_controls(Settings(state_path=path))
+def test_a_failed_request_is_not_what_gets_written(store: dict[str, Any]) -> None:
+    controls = start_controls(Settings(**store))
     with controls.client:
         controls.call("POST", "/__mock/sandbox/faults", "demo-ola", json={"rule": "linkVehicle: error=1:503"})
         assert (
@@ -111,7 +123,8 @@ def test_a_failed_request_is_not_what_gets_written(tmp_path: Path) -> None:
             ).status_code
             == 503
         )
-    assert _restarted(path).sandboxes.by_token("demo-ola").links == {}
+    close_state(controls.world)
+    assert _restarted(store).sandboxes.by_token("demo-ola").links == {}
 
 
 def test_without_state_nothing_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -129,3 +142,14 @@ def test_a_state_file_of_another_schema_version_is_refused(tmp_path: Path) -> No
         db.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
     with pytest.raises(StateVersionError, match="version 999"):
         build_seeded_world(Settings(state_path=path))
+
+
+def test_a_database_of_another_schema_version_is_refused() -> None:
+    with state_store("postgres", Path()) as store:
+        close_state(build_seeded_world(Settings(**store))[0])
+        import psycopg
+
+        with psycopg.connect(store["state_url"], autocommit=True) as db:
+            db.execute("UPDATE minbil_meta SET value = '999' WHERE key = 'schema_version'")
+        with pytest.raises(StateVersionError, match="version 999"):
+            build_seeded_world(Settings(**store))

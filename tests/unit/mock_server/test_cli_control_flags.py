@@ -79,3 +79,17 @@ def test_apis_names_the_fleet_apis_to_serve_and_refuses_unknown_ones() -> None:
     )
     with pytest.raises(ValueError, match="unknown API"):
         settings_from(parse_args(["--apis", "carowner,prism"]))
+
+
+@pytest.mark.parametrize("url", ["postgresql://mock@db:5432/minbil", "postgres://db/minbil?sslmode=require"])
+def test_a_database_url_as_state_is_the_shared_store(url: str) -> None:
+    settings = settings_from(parse_args(["--state", url, "--workers", "3"]))
+    assert (settings.state_url, settings.state_path, settings.workers) == (url, None, 3)
+    assert "PostgreSQL (3 workers" in banner(settings, []) and "mock@db" not in banner(settings, [])
+
+
+@pytest.mark.parametrize("state", [[], ["--state", "world.sqlite"]])
+def test_workers_need_the_shared_store(state: list[str]) -> None:
+    assert settings_from(parse_args(state)).workers == 1
+    with pytest.raises(ValueError, match="--workers 2 needs --state postgresql://"):
+        settings_from(parse_args([*state, "--workers", "2"]))

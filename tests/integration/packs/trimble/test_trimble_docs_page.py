@@ -21,7 +21,7 @@ def test_the_trimble_docs_page_curl_snippets_answer_as_documented_for_the_fleet_
         gets = [(path, rest) for method, path, rest in snippets if method in ("", "GET")]
         assert gets
         for path, rest in gets:
-            assert "Authorization: Bearer $ACCESS_TOKEN" in rest
-            answer = controls.client.get(path, headers={"Authorization": "Bearer demo-fleet"})
+            assert "Authorization: bearer $TRIMBLE_TOKEN" in rest  # the fleet owner's token by default
+            answer = controls.client.get(path, headers={"Authorization": "bearer demo-fleet"})
             assert answer.status_code == 200, answer.text
             assert answer.json()["size"] == 12

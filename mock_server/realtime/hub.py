@@ -1,0 +1,281 @@
+"""The Realtime hub: which sockets have joined which channels, and the fan-out to them.
+
+Every sandbox's live events come here (`publish`, the sandbox's live sink, see domain/live.py).
+Channels are scoped by sandbox: a channel joined with a user's token is that sandbox's, so nothing
+of one sandbox reaches a socket joined with another's token, whatever the topic is called. A socket
+joined without a user's token (the anon key) is in scope "" and sees no sandbox's events.
+
+Deliveries are queued per socket and written by the socket's own writer (endpoint.py), so a
+publication from a handler never waits on a slow client; one from another thread (or loop) is
+handed to the socket's loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from ..domain.live import LiveEvent
+from ..journal import JournalEntry, RequestJournal
+from ..store.sandbox import Sandbox
+from .filters import Binding
+from .frames import Frame, Vsn
+from .rows import Broadcast, RowChange, channel_topic, describe
+
+WS_PATH = "/realtime/v1/websocket"
+
+
+@dataclass(frozen=True)
+class Delivery:
+    frame: Frame
+    scope: str  # the sandbox token whose fault rules apply; "" for none
+    what: str | None = None  # for the journal: what was delivered; None: protocol traffic
+
+
+@dataclass(eq=False)
+class Session:
+    """One socket: its serializer, its joined channels, its outgoing queue."""
+
+    vsn: Vsn
+    id: str = field(default_factory=lambda: str(uuid.uuid4()))
+    queue: asyncio.Queue[Delivery | None] = field(default_factory=asyncio.Queue)
+    channels: dict[str, Channel] = field(default_factory=dict)
+    closed: bool = False
+    close_code: int = 1000
+
+    # The loop serving the socket: a delivery from another thread is handed to it.
+    loop: asyncio.AbstractEventLoop | None = None
+    thread: int | None = None
+
+    def bind(self) -> None:
+        self.loop, self.thread = asyncio.get_running_loop(), threading.get_ident()
+
+    def send(self, frame: Frame, scope: str = "", what: str | None = None) -> None:
+        if not self.closed:
+            self._put(Delivery(frame, scope, what))
+
+    def close(self, code: int = 1000) -> None:
+        if not self.closed:
+            self.closed, self.close_code = True, code
+            self._put(None)
+
+    def _put(self, item: Delivery | None) -> None:
+        if self.loop is not None and threading.get_ident() != self.thread:
+            self.loop.call_soon_threadsafe(self.queue.put_nowait, item)
+        else:
+            self.queue.put_nowait(item)
+
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+        printer.text(f"Session({self.id}, vsn={self.vsn}, {len(self.channels)} channels)")
+
+
+@dataclass(eq=False)
+class Channel:
+    """One topic joined on one socket."""
+
+    session: Session
+    topic: str  # "realtime:<name>"
+    name: str
+    scope: str
+    join_ref: str | None
+    self_broadcast: bool = False
+    ack: bool = False
+    private: bool = False
+    presence_enabled: bool = False
+    presence_key: str = ""
+    bindings: tuple[Binding, ...] = ()
+    tracked: dict[str, Any] | None = None
+    presence_ref: str = field(default_factory=lambda: uuid.uuid4().hex[:16])
+
+    def push(
+        self, event: str, payload: dict[str, Any], what: str | None = None, ref: str | None = None
+    ) -> None:
+        self.session.send(Frame(self.topic, event, payload, ref, self.join_ref), self.scope, what)
+
+
+class RealtimeHub:
+    def __init__(self, journal: RequestJournal | None = None, faults: frozenset[str] = frozenset()) -> None:
+        self._journal = journal
+        # Planted faults (mock_server/faults): to prove the contract suite's realtime rules.
+        self.faults = faults
+        self._rooms: dict[tuple[str, str], list[Channel]] = {}
+        self._scopes: dict[str, set[Channel]] = {}
+        self._sessions: dict[str, set[Session]] = {}
+
+    # --- sockets and channels -------------------------------------------------------------
+
+    def opened(self, session: Session, scope: str) -> None:
+        self._sessions.setdefault(scope, set()).add(session)
+
+    def closed(self, session: Session) -> None:
+        for channel in list(session.channels.values()):
+            self.leave(channel)
+        for sessions in self._sessions.values():
+            sessions.discard(session)
+
+    def join(self, channel: Channel) -> None:
+        earlier = channel.session.channels.get(channel.topic)
+        if earlier is not None:
+            self.leave(earlier)
+        channel.session.channels[channel.topic] = channel
+        self._rooms.setdefault((channel.scope, channel.name), []).append(channel)
+        self._scopes.setdefault(channel.scope, set()).add(channel)
+        self._sessions.setdefault(channel.scope, set()).add(channel.session)
+
+    def leave(self, channel: Channel) -> None:
+        if channel.session.channels.get(channel.topic) is channel:
+            del channel.session.channels[channel.topic]
+        room = self._rooms.get((channel.scope, channel.name), [])
+        if channel in room:
+            room.remove(channel)
+        if not room:
+            self._rooms.pop((channel.scope, channel.name), None)
+        members = self._scopes.get(channel.scope)
+        if members is not None:
+            members.discard(channel)
+            if not members:
+                del self._scopes[channel.scope]
+        if channel.tracked is not None:
+            self.untrack(channel)
+
+    def members(self, scope: str, name: str) -> list[Channel]:
+        return list(self._rooms.get((scope, name), ()))
+
+    def forget(self, token: str) -> None:
+        """A sandbox is gone: its sockets are closed (a client reconnects and is refused or rejoins)."""
+        for session in list(self._sessions.pop(token, ())):
+            session.close(1000)
+
+    def socket_count(self) -> int:
+        return len({session for sessions in self._sessions.values() for session in sessions})
+
+    # --- the domain's events --------------------------------------------------------------
+
+    def publish(self, sandbox: Sandbox, event: LiveEvent) -> None:
+        """The live sink of every sandbox: fan the event out to the channels joined in its scope."""
+        if sandbox.token not in self._scopes:
+            return  # nobody listens: no work
+        self._fan_out(sandbox.token, sandbox.user_id, describe(sandbox, event))
+
+    def _fan_out(self, token: str, user_id: uuid.UUID, described: Any) -> None:
+        dropped = "realtime-drops-booking-events" in self.faults and described.broadcast is not None
+        if described.broadcast is not None and not (dropped and described.broadcast.channel == "bookings"):
+            message: Broadcast = described.broadcast
+            name = channel_topic(user_id, message.channel)
+            body = {"type": "broadcast", "event": message.event, "payload": message.payload}
+            for channel in self.members(token, name):
+                channel.push("broadcast", body, f"broadcast {message.event} on {name}")
+        change: RowChange = described.change
+        data = None
+        for channel in list(self._scopes.get(token, ())):
+            ids = [binding.id for binding in channel.bindings if binding.matches(change)]
+            if ids:
+                data = data or change.data()
+                what = f"postgres_changes {change.type} {change.table} on {channel.name}"
+                channel.push("postgres_changes", {"ids": ids, "data": data}, what)
+
+    # --- what clients send each other -----------------------------------------------------
+
+    def broadcast(
+        self,
+        scope: str,
+        name: str,
+        message: dict[str, Any],
+        sender: Channel | None,
+        binary: bytes | None = None,
+    ) -> int:
+        """A client's (or the REST endpoint's) broadcast to everyone joined to `name` in `scope`;
+        the sender gets it back only with `self`. Returns how many channels it was sent to."""
+        sent = 0
+        for channel in self.members(scope, name):
+            if channel is sender and not channel.self_broadcast:
+                continue
+            if binary is not None and channel.session.vsn != "2.0.0":
+                continue  # raw bytes have no 1.0.0 form
+            channel.session.send(
+                Frame(channel.topic, "broadcast", message, None, None, binary=binary),
+                channel.scope,
+                f"broadcast {message.get('event')} on {name}",
+            )
+            sent += 1
+        return sent
+
+    def presence_state(self, scope: str, name: str) -> dict[str, Any]:
+        state: dict[str, Any] = {}
+        for channel in self.members(scope, name):
+            if channel.tracked is not None:
+                state.setdefault(channel.presence_key, {"metas": []})["metas"].append(self._meta(channel))
+        return state
+
+    def track(self, channel: Channel, payload: dict[str, Any]) -> None:
+        leaves = self._presence_of(channel) if channel.tracked is not None else {}
+        channel.tracked = payload
+        channel.presence_ref = uuid.uuid4().hex[:16]
+        self._presence_diff(channel, joins=self._presence_of(channel), leaves=leaves)
+
+    def untrack(self, channel: Channel) -> None:
+        if channel.tracked is None:
+            return
+        leaves = self._presence_of(channel)
+        channel.tracked = None
+        self._presence_diff(channel, joins={}, leaves=leaves)
+
+    def _presence_of(self, channel: Channel) -> dict[str, Any]:
+        return {channel.presence_key: {"metas": [self._meta(channel)]}}
+
+    @staticmethod
+    def _meta(channel: Channel) -> dict[str, Any]:
+        return {**(channel.tracked or {}), "phx_ref": channel.presence_ref}
+
+    def _presence_diff(self, source: Channel, joins: dict[str, Any], leaves: dict[str, Any]) -> None:
+        for channel in self.members(source.scope, source.name):
+            if channel.presence_enabled:
+                channel.push("presence_diff", {"joins": joins, "leaves": leaves})
+
+    # --- the journal ----------------------------------------------------------------------
+
+    def note(
+        self,
+        token: str,
+        what: str,
+        *,
+        status: int | None = 101,
+        refused: bool = False,
+        injected: tuple[str, ...] = (),
+    ) -> None:
+        """A socket session's step in the sandbox's journal (opened, joined, delivered, closed)."""
+        if self._journal is None or not token:
+            return
+        moment = time.time()  # the entry itself is built when the journal is read
+        self._journal.record(
+            token,
+            lambda: JournalEntry(
+                request_id=str(uuid.uuid4()),
+                at=datetime.fromtimestamp(moment, UTC),
+                method="WEBSOCKET",
+                path=WS_PATH,
+                query="",
+                operation_id=None,
+                status=status,
+                duration_ms=0.0,
+                validation="rejected" if refused else "passed",
+                reason=what,
+                injected=injected,
+            ),
+        )
+
+
+def scope_rules(lookup: Callable[[str], Sandbox | None]) -> Callable[[str], list[Any]]:
+    """The fault rules of a scope's sandbox (none for the anonymous scope)."""
+
+    def rules(scope: str) -> list[Any]:
+        sandbox = lookup(scope) if scope else None
+        return list(sandbox.extras.fault_rules) if sandbox is not None else []
+
+    return rules

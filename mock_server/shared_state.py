@@ -1,0 +1,80 @@
+"""Several mock processes on one database (`--state postgresql://…`): read your writes on any of them.
+
+Middleware outside the sandbox gate and persistence, once the caller's sandbox is known
+(`asgi_tools.caller_token`): before the request runs, the caller's sandbox is made the stored one
+(store/postgres_state.py `refresh`: one indexed query, a load when another process changed it).
+A request that may change state first takes the sandbox's lock across processes and keeps it until
+its answer went out — after persistence committed the change — so writers of one sandbox on
+different processes take turns and each starts from the last acknowledged state. The lock is taken
+outside the gate: a request waiting for it holds nothing a snapshot in this process waits for.
+
+When the database cannot be reached the request is answered 503 `SERVER_BUSY` with Retry-After
+(nothing was changed or acknowledged); the readiness endpoint says so too.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+import psycopg
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .asgi_tools import caller_token
+from .persistence import READ_ONLY_METHODS
+from .request_body import send_problem
+from .store.postgres_state import PostgresState, StateStoreError
+from .store.sandbox import SandboxRegistry
+
+log = logging.getLogger(__name__)
+UNREACHABLE = "The mock's shared state database cannot be reached; try again shortly."
+
+
+class SharedStateMiddleware:
+    def __init__(
+        self,
+        app: ASGIApp,
+        state: PostgresState,
+        sandboxes: SandboxRegistry,
+        refreshed: Callable[[str], None],
+        dropped: Callable[[str], None],
+    ) -> None:
+        self.app = app
+        self.state = state
+        self.sandboxes = sandboxes
+        self.refreshed = refreshed  # a sandbox loaded anew: bring the images it shows
+        self.dropped = dropped  # a sandbox another process deleted: forget its journal and streams
+
+    def _refresh(self, token: str) -> None:
+        held = self.sandboxes.peek(token)
+        fresh = self.state.refresh(token, self.sandboxes, self.dropped)
+        if fresh is not None:
+            if fresh is not held:
+                self.refreshed(token)
+            self.state.touch(token)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        token = caller_token(scope) if scope["type"] == "http" else None
+        if token is None:
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            started = started or message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            if scope["method"] in READ_ONLY_METHODS:
+                self._refresh(token)
+                await self.app(scope, receive, sending)
+            else:
+                async with self.state.locked(token):
+                    self._refresh(token)
+                    await self.app(scope, receive, sending)
+        except (StateStoreError, psycopg.OperationalError) as error:
+            if started:
+                raise
+            log.warning("state database unreachable: %s", error)
+            await send_problem(send, "SERVER_BUSY", UNREACHABLE, retry_after=1)
