@@ -5,6 +5,7 @@ another call to obtain a value, following an OpenAPI link (e.g. the export token
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib import resources
@@ -87,7 +88,10 @@ def load_call_settings() -> CallSettings:
     )
 
 
-def _text(value: Any) -> str:
+def _text(value: Any, json_encoded: bool = False) -> str:
+    """A parameter value as it travels; arrays and objects of a JSON-encoded parameter as JSON text."""
+    if json_encoded and not isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
@@ -114,9 +118,9 @@ class CallPlanner:
                 if key in chained:
                     found.append((param.name, chained[key]))
                 elif given is not None and param.name in given:
-                    found.append((param.name, _text(given[param.name])))
+                    found.append((param.name, _text(given[param.name], param.json_encoded)))
                 elif param.required and param.example is not None:
-                    found.append((param.name, _text(param.example)))
+                    found.append((param.name, _text(param.example, param.json_encoded)))
             return found
 
         credential = op.auth.credential
@@ -130,7 +134,13 @@ class CallPlanner:
             method=op.method,
             path_template=op.path,
             path_values=tuple(values("path")),
-            query=tuple(values("query")),
+            # A credential sent in the query is written as the variable that holds it.
+            query=tuple(values("query"))
+            + (
+                ((credential.query, ChainValue(credential.variable)),)
+                if credential and credential.query
+                else ()
+            ),
             headers=tuple(headers),
             credential=credential,
             body=self._body(op, config),

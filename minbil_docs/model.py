@@ -19,13 +19,15 @@ ExtraExamples = Mapping[str, Mapping[str, Mapping[str, Mapping[str, Mapping[str,
 
 @dataclass(frozen=True)
 class Credential:
-    """How a snippet authenticates: a header whose value is read from an environment variable."""
+    """How a snippet authenticates: a header (or a query parameter: Navixy's session `hash`) whose
+    value is read from an environment variable."""
 
     env: str
     default: str
     variable: str
-    header: str
-    prefix: str
+    header: str = ""
+    prefix: str = ""
+    query: str = ""  # set: the credential goes in this query parameter, not in a header
 
     def header_value(self, secret: str) -> str:
         return f"{self.prefix}{secret}"
@@ -70,6 +72,7 @@ class Parameter:
     pattern: str | None
     example: Any
     schema_pointer: str
+    json_encoded: bool = False  # `content: application/json`: the value travels as JSON text
 
 
 @dataclass(frozen=True)
@@ -211,19 +214,25 @@ class OperationReader:
     def _parameter(self, raw: Any, pointer: str) -> Parameter:
         located = self.spec.locate(raw, pointer)
         param = located.node
-        schema = self.spec.locate(param.get("schema", {}), join_pointer(located.pointer, "schema"))
+        holder, holder_pointer = param, located.pointer
+        media = param.get("content", {}).get("application/json")
+        if media is not None:  # an array or object sent as JSON text (Navixy's GET parameters)
+            holder, holder_pointer = media, join_pointer(located.pointer, "content", "application/json")
+        schema = self.spec.locate(holder.get("schema", {}), join_pointer(holder_pointer, "schema"))
         default = schema.node.get("default")
+        label = type_label(self.spec, schema.node)
         return Parameter(
             name=str(param["name"]),
             location=str(param["in"]),
             required=bool(param.get("required", False)),
             description=str(param.get("description", "")).strip(),
-            type_label=type_label(self.spec, schema.node),
+            type_label=f"{label} (JSON text)" if media is not None else label,
             default=None if default is None else json.dumps(default, ensure_ascii=False),
             bounds=bounds_label(schema.node),
             pattern=schema.node.get("pattern"),
-            example=param.get("example", schema.node.get("example")),
+            example=param.get("example", holder.get("example", schema.node.get("example"))),
             schema_pointer=schema.pointer,
+            json_encoded=media is not None,
         )
 
     def _response(self, operation_id: str, status: str, raw: Any, pointer: str) -> Response:
@@ -283,6 +292,9 @@ class OperationReader:
                 if scheme.get("type") == "apiKey" and scheme.get("in") == "header":
                     credential = self.credentials.get(str(scheme["name"]))
                     return Auth(f"API key in the `{scheme['name']}` header", credential)
+                if scheme.get("type") == "apiKey" and scheme.get("in") == "query":
+                    credential = self.credentials.get(str(scheme["name"]))
+                    return Auth(f"API key in the `{scheme['name']}` query parameter", credential)
         for parameter in parameters:
             if parameter.location == "header" and parameter.name in self.credentials:
                 return Auth(f"API key in the `{parameter.name}` header", self.credentials[parameter.name])

@@ -106,7 +106,7 @@ def _curl_request(call: Call, base: BaseUrl) -> list[str]:
     url = f"${base.variable}{path}" + (f"?{query}" if query else "")
     first = "curl -sS" + ("" if call.method == "GET" else f" -X {call.method}") + f' "{url}"'
     lines = [first]
-    if call.credential:
+    if call.credential and call.credential.header:
         lines.append(f'-H "{call.credential.header}: {call.credential.prefix}${call.credential.variable}"')
     lines += [f'-H "{name}: {value}"' for name, value in call.headers]
     if call.has_body:
@@ -147,7 +147,7 @@ def _js_object(pairs: list[tuple[str, str]]) -> str:
 
 def _js_headers(call: Call, with_json: bool) -> str:
     pairs = []
-    if call.credential:
+    if call.credential and call.credential.header:
         cred = call.credential
         pairs.append((cred.header, f"`{cred.prefix}${{{cred.variable}}}`"))
     pairs += [(name, json.dumps(value)) for name, value in call.headers]
@@ -174,7 +174,7 @@ def _chain_name(call: Call) -> str:
 
 def _axios_config(call: Call, base: BaseUrl, pad: str) -> str:
     fields = [f'method: "{call.method.lower()}"', f"url: {_js_url(call, base)}"]
-    if call.credential or call.headers:
+    if (call.credential and call.credential.header) or call.headers:
         fields.append(f"headers: {_js_headers(call, with_json=False)}")
     if call.query:
         fields.append(f"params: {_js_object([(k, _js_value(v)) for k, v in call.query])}")
@@ -222,7 +222,7 @@ def _fetch_call(call: Call, base: BaseUrl, result: str) -> list[str]:
         )
         url = url[:-1] + "?${" + query + "}`"
     options = [f'method: "{call.method}"']
-    if call.credential or call.headers or call.has_body:
+    if (call.credential and call.credential.header) or call.headers or call.has_body:
         options.append(f"headers: {_js_headers(call, with_json=call.has_body)}")
     if call.has_body:
         body = _indent_tail(json.dumps(call.body, indent=2, ensure_ascii=False), "  ")
@@ -259,7 +259,7 @@ def _py_request(call: Call, base: BaseUrl, result: str) -> list[str]:
     path = call.path(lambda name: "{" + name + "}")
     args = [f'f"{{{base.variable}}}{path}"']
     headers = []
-    if call.credential:
+    if call.credential and call.credential.header:
         cred = call.credential
         headers.append(f'"{cred.header}": f"{cred.prefix}{{{cred.variable}}}"')
     headers += [f"{json.dumps(k)}: {json.dumps(v)}" for k, v in call.headers]

@@ -26,8 +26,8 @@ CAROWNER = "carowner"
 REGISTRY = "registry"
 # name -> package; imported only when that API is run.
 API_PACKAGES: dict[str, str] = {
-    # one line per API, e.g. "navixy": "contracts.apis.navixy",
     "trimble": "contracts.apis.trimble",
+    "navixy": "contracts.apis.navixy",
 }
 
 

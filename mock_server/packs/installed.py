@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from . import trimble
+from . import navixy, trimble
 from .base import ApiPack, register
 
 PACKS: tuple[ApiPack, ...] = tuple(
     register(pack)
     for pack in (
-        # one line per pack, e.g. navixy.PACK,
         trimble.PACK,
+        navixy.PACK,
     )
 )
 

@@ -17,6 +17,8 @@ from tests.integration.docs.snippet_runner import reported_status, run_snippet, 
 PAGES = build_pages(SpecPaths.of_project())
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 CAROWNER_PREFIX = "/api/co/"
+# Navixy's actions change state when called by GET too.
+CHANGING_GETS = ("/v2/vehicle/create", "/v2/vehicle/update", "/v2/vehicle/delete")
 SNIPPETS = [
     pytest.param(endpoint, snippet, id=f"{page.slug}-{endpoint.operation.operation_id}-{snippet.language}")
     for page in PAGES
@@ -40,7 +42,7 @@ def _tools_for(language: str, request: pytest.FixtureRequest) -> Path | None:
 def _what_it_may_change(call: Any) -> str | None:
     """Reads change nothing; CarOwner writes change the caller's sandbox; anything else (the control
     API) may change the whole mock."""
-    if call.method in SAFE_METHODS:
+    if call.method in SAFE_METHODS and not call.path_template.startswith(CHANGING_GETS):
         return None
     return "sandboxes" if call.path_template.startswith(CAROWNER_PREFIX) else "world"
 

@@ -130,3 +130,22 @@ def test_a_chained_snippet_first_fetches_the_value_it_needs() -> None:
     curl = download.snippets[0].code
     assert "jq -r '.data.token'" in curl and "export?token=$TOKEN" in curl
     assert "Authorization: Bearer" in curl  # the token call needs the bearer token; the download does not
+
+
+NAVIXY_SNIPPETS = [
+    snippet
+    for page in project_pages()
+    if page.slug == "navixy"
+    for endpoint in page.endpoints
+    if endpoint.operation.operation_id == "navixyVehicleList"
+    for snippet in endpoint.snippets
+]
+
+
+@pytest.mark.parametrize("snippet", NAVIXY_SNIPPETS, ids=lambda s: s.language)
+def test_a_credential_kept_in_the_query_goes_in_the_query_not_in_a_header(snippet: Any) -> None:
+    """Navixy's session hash (an apiKey `in: query`) is read from the environment and sent as `hash`."""
+    code = snippet.code
+    assert "MINBIL_NAVIXY_HASH" in code and "NAVIXY_HASH" in code
+    assert "hash=$NAVIXY_HASH" in code or "hash: NAVIXY_HASH" in code or '"hash": NAVIXY_HASH' in code
+    assert "Authorization" not in code and '"hash":' not in code.replace('"hash": NAVIXY_HASH', "")

@@ -186,6 +186,8 @@ def iter_example_cases(spec: dict[str, Any]) -> Iterator[ExampleCase]:
         for param, pointer in iter_parameters(spec, op):
             label = f"{op.label} parameter {param['in']}.{param['name']}"
             yield from _examples_of(spec, param, label, child(pointer, "schema"))
+            for media_type, media in param.get("content", {}).items():  # a JSON-encoded parameter
+                yield from _examples_of(spec, media, label, child(pointer, "content", media_type, "schema"))
         body = request_body(spec, op)
         if body is not None:
             definition, pointer = body
