@@ -91,6 +91,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     controls.add_argument(
         "--journal-size", type=int, default=200, metavar="N", help="requests kept per sandbox (default 200)"
     )
+    controls.add_argument(
+        "--no-build-process",
+        action="store_true",
+        help="build scenarios in a thread of the server process, not in a separate build process",
+    )
     protocol = parser.add_argument_group("slow and dead clients")
     protocol.add_argument(
         "--request-timeout",
@@ -201,6 +206,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         state_url=state_url,
         workers=args.workers,
         journal_size=args.journal_size,
+        build_process=not args.no_build_process,
         request_timeout=args.request_timeout,
         max_connections=args.max_connections,
         admin_token=args.admin_token,
@@ -303,9 +309,10 @@ def main(argv: list[str] | None = None) -> int:
     # over them paused every request for ~40 ms (the p99).
     gc.collect()
     gc.freeze()
-    # While a big sandbox is built in the worker thread (control/build_worker.py), the event loop
-    # waits up to this long for the GIL at each hand-over: 1 ms instead of 5 keeps a cheap GET
-    # meanwhile at a few milliseconds. With one thread running it costs nothing.
+    # While a big sandbox is made, restored or snapshotted in the worker thread
+    # (control/build_worker.py), the event loop waits up to this long for the GIL at each
+    # hand-over: 1 ms instead of 5 keeps a cheap GET meanwhile at a few milliseconds. With one
+    # thread running it costs nothing.
     sys.setswitchinterval(0.001)
 
     def run() -> None:
