@@ -12,7 +12,7 @@ from pathlib import Path
 # Connexion imports Starlette's test client, which warns on every start; not the user's concern.
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
-from .app import create_app, pack_credentials  # noqa: E402
+from .app import MockWorld, create_app, pack_credentials  # noqa: E402
 from .domain.limits import MIB, SandboxLimits  # noqa: E402
 from .faults import FAULTS  # noqa: E402
 from .injection import RuleError  # noqa: E402
@@ -316,13 +316,13 @@ def main(argv: list[str] | None = None) -> int:
     sys.setswitchinterval(0.001)
 
     def run() -> None:
+        world.builds.start()  # in this process: each of --workers N starts its own
         serve(
             app,
             sock,
             request_timeout=settings.request_timeout,
             max_connections=settings.max_connections,
-            # Stopped (Ctrl+C, SIGTERM): the -wal file is folded back, the state file alone holds the world.
-            on_stop=world.state.close if world.state is not None else lambda: None,
+            on_stop=lambda: _stop(world),
             log_level=args.log_level,
             access_log=access_log,
         )
@@ -342,6 +342,14 @@ def _store_errors(settings: Settings) -> tuple[type[Exception], ...]:
     from .store.postgres_state import StateStoreError
 
     return (*STORE_ERRORS, StateStoreError)
+
+
+def _stop(world: MockWorld) -> None:
+    """Stopped (Ctrl+C, SIGTERM): the build process ends (uvicorn then re-raises the signal, so
+    nothing at exit would stop it), the -wal file is folded back, the state file alone holds the world."""
+    world.builds.close()
+    if world.state is not None:
+        world.state.close()
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@
 
 Building a big scenario, restoring or taking a snapshot makes (or walks) millions of objects. Run
 on the event loop, every other client waits for it. Two places take it instead:
-- a build process (with `processes=True`, as the CLI runs): a scenario is built there, with a
+- a build process (with `processes=True`, as the CLI runs; started by `start` or the first build,
+  one per serving process, so each of `--workers N` has its own): a scenario is built there, with a
   replica of the registry fake, and comes back as its state in compact JSON pieces
   (domain/sandboxes.py `BuildElsewhere`). The build shares no GIL with the event loop; only
   turning the state into the sandbox is left for this process (a third of the work);
@@ -30,6 +31,8 @@ import gc
 import multiprocessing
 import os
 import signal
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -45,13 +48,20 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 BUILD_NICENESS = 10
+PARENT_CHECK_S = 1.0
 
 
 class BuildWorker:
     def __init__(self, *, processes: bool = False) -> None:
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sandbox-build")
+        self._wanted = processes
         self._processes: ProcessPoolExecutor | None = None
-        if processes:
+        self._owner = 0  # the process that started the build process (a fork has none of its own)
+
+    def start(self) -> None:
+        """Start the build process now, if one is wanted and this process has none yet (the first
+        build would start it; started early, it need not wait for the imports)."""
+        if self._wanted and (self._processes is None or self._owner != os.getpid()):
             self._start_process()
 
     async def run(self, work: Callable[..., T], *args: Any) -> T:
@@ -64,8 +74,9 @@ class BuildWorker:
     async def build(self, lifecycle: SandboxLifecycle, scenario: str, token: str, user_id: UUID) -> Sandbox:
         """A new sandbox from `scenario`: built in the build process when there is one and the
         scenario source can build there, else in the worker thread."""
-        job = lifecycle.build_elsewhere(scenario, token, user_id) if self._processes is not None else None
+        job = lifecycle.build_elsewhere(scenario, token, user_id) if self._wanted else None
         if job is not None:
+            self.start()
             pool = self._processes
             try:
                 built = await asyncio.wrap_future(self.in_build_process(job.run, *job.args))
@@ -78,6 +89,7 @@ class BuildWorker:
     def in_build_process(self, work: Callable[..., T], *args: Any) -> Future[T]:
         """`work(*args)` in the build process (`work` a module-level function, `args` plain data);
         BrokenProcessPool when there is none or it died (then a new one is started for what follows)."""
+        self.start()
         pool = self._processes
         if pool is None:
             raise BrokenProcessPool("no build process")
@@ -93,9 +105,10 @@ class BuildWorker:
 
     def close(self) -> None:
         """Stop the build process and the thread, once the work given them is done."""
-        if self._processes is not None:
+        self._wanted = False
+        if self._processes is not None and self._owner == os.getpid():
             self._processes.shutdown(wait=True)
-            self._processes = None
+        self._processes = None
         self._pool.shutdown(wait=True)
 
     def _start_process(self) -> None:
@@ -106,13 +119,14 @@ class BuildWorker:
             mp_context=multiprocessing.get_context("spawn"),
             initializer=_in_build_process,
         )
+        self._owner = os.getpid()
         self._processes.submit(os.getpid)  # start it now: the first build need not wait for imports
 
     def _restart(self, broken: ProcessPoolExecutor | None) -> None:
         if broken is not None and self._processes is broken:
             self._processes = None
             broken.shutdown(wait=False)
-            self._start_process()
+            self.start()
 
 
 def _in_build_process() -> None:
@@ -120,6 +134,16 @@ def _in_build_process() -> None:
     # Ctrl-C in a terminal reaches the whole process group: the server stops, and stops this
     # process when it exits (a traceback from here would only be noise).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # A server killed outright cannot stop this process, and the process would wait for work for
+    # ever (it holds its own end of the queue): it ends when its parent has gone.
+    parent = os.getppid()
+    threading.Thread(target=_end_with, args=(parent,), name="parent-watch", daemon=True).start()
+
+
+def _end_with(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_CHECK_S)
+    os._exit(0)
 
 
 def _without_gc_passes(work: Callable[..., T], *args: Any) -> T:
