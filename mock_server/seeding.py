@@ -18,7 +18,7 @@ from fixtures.demo import KARI_CARS, KARI_TOKEN, OLA_TOKEN, DemoUser, build_demo
 from fixtures.fleet_owner import FLEET, FLEET_SCENARIO, FLEET_TOKEN, FLEET_USER_ID, TRUCKS, VANS
 from fixtures.history import earlier_owner_history_for_plate, plate_seed
 from fixtures.providers import make_faker, vehicle_data
-from fixtures.scenarios import ScenarioWorld, describe, load_scenario, scenario_names
+from fixtures.scenarios import SCENARIO_DIR, ScenarioWorld, describe, load_scenario, scenario_names
 from fixtures.workshops import HOME_WORKSHOP_ORG_NR, workshop_by_org_nr
 
 from .app import MockWorld, build_world
@@ -157,9 +157,15 @@ class FixtureScenarios:
         self._registry = registry
         self._seed = seed
         self._packs = packs  # the fleet APIs served: a fleet scenario seeds each
+        self._listed: tuple[tuple[tuple[str, int], ...], list[ScenarioInfo]] = ((), [])
 
     def scenarios(self) -> list[ScenarioInfo]:
-        return [ScenarioInfo(name, *describe(name)) for name in scenario_names()]
+        """Read again only when a file was added, removed or changed: every create asks, on the
+        event loop, and parsing them all takes milliseconds."""
+        files = tuple((path.name, path.stat().st_mtime_ns) for path in sorted(SCENARIO_DIR.glob("*.yaml")))
+        if files != self._listed[0]:
+            self._listed = files, [ScenarioInfo(name, *describe(name)) for name in scenario_names()]
+        return list(self._listed[1])
 
     def build(self, name: str, token: str, user_id: UUID) -> Sandbox:
         return self.build_at(name, token, user_id, datetime.now(UTC))

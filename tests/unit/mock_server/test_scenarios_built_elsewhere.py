@@ -3,6 +3,7 @@ the world would have built itself, and the world's registry learns what it would
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from uuid import UUID, uuid4
 
@@ -74,3 +75,24 @@ def test_an_unknown_scenario_from_a_replica_is_the_known_not_found_problem() -> 
     with pytest.raises(DomainError) as raised:
         world.lifecycle.built_elsewhere("no-such", "tok-unknown", UUID(int=1), job, None)
     assert raised.value.code == "SCENARIO_NOT_FOUND"
+
+
+def test_the_scenario_list_is_read_again_only_when_a_file_changed(monkeypatch: pytest.MonkeyPatch) -> None:
+    from fixtures import scenarios as fixture_scenarios
+    from mock_server import seeding
+
+    read: list[str] = []
+    monkeypatch.setattr(
+        seeding, "describe", lambda name: read.append(name) or fixture_scenarios.describe(name)
+    )
+    source = FixtureScenarios(_world(0).registry, 0)
+    first = source.scenarios()
+    assert [info.name for info in first] == scenario_names()
+    assert source.scenarios() == first and len(read) == len(first), "asked again, nothing read again"
+    path = fixture_scenarios.SCENARIO_DIR / "one-car.yaml"
+    stat = path.stat()
+    try:
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000))
+        assert source.scenarios() == first and len(read) == 2 * len(first), "a changed file: read again"
+    finally:
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
