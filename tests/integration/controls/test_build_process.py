@@ -32,20 +32,20 @@ def controls() -> Iterator[Controls]:
     started.world.builds.close()
 
 
-@pytest.mark.parametrize("name", ["ten-thousand-logs", "one-car"])
+@pytest.mark.parametrize("name", ["ten-thousand-logs", "one-car", "fleet-owner"])
 def test_the_build_process_builds_what_this_process_builds(controls: Controls, name: str) -> None:
     world = controls.world
     token, user_id = "compare-builds", uuid4()
     job = world.lifecycle.build_elsewhere(name, token, user_id)
     assert job is not None
-    replica = job.args[0]
-    job = replace(job, args=(*job.args[:-1], NOW))  # built at one moment both ways
+    replica, seed, _, _, _, _, packs = job.args
+    job = replace(job, args=(replica, seed, name, token, user_id, NOW, packs))  # one moment both ways
     built = world.builds.in_build_process(job.run, *job.args).result(timeout=BUILD_TIMEOUT_S)
     assert built is not None
     here = RegistryService()
     here.adopt(replica)  # the registry as it was when the job was made
     before = here.learned()
-    own = FixtureScenarios(here, world.settings.seed).build_at(name, token, user_id, NOW)
+    own = FixtureScenarios(here, seed, world.packs).build_at(name, token, user_id, NOW)
     assert sandbox_state(sandbox_from_state(token, user_id, from_pieces(built.state))) == sandbox_state(own)
     assert built.learnt == here.learned_since(before)
 
