@@ -3,6 +3,7 @@ through the control API as always, and a build process that dies is replaced."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 from collections.abc import Iterator
@@ -12,9 +13,11 @@ from uuid import uuid4
 
 import pytest
 
+from mock_server.domain.sandboxes import EMPTY, EmptyOnly, SandboxLifecycle
 from mock_server.seeding import FixtureScenarios
 from mock_server.settings import Settings
 from mock_server.store.json_pieces import from_pieces
+from mock_server.store.sandbox import SandboxRegistry
 from mock_server.store.serialise import sandbox_from_state, sandbox_state
 from mock_server.vegvesen.service import RegistryService
 
@@ -84,3 +87,10 @@ def test_a_build_process_that_died_is_replaced_and_the_build_made_here(controls:
     assert again != pid
     second = controls.new_sandbox("one-car")
     assert list(controls.sandbox(second).links) == list(controls.sandbox(token).links)
+
+
+def test_a_scenario_source_that_cannot_build_elsewhere_is_built_here(controls: Controls) -> None:
+    lifecycle = SandboxLifecycle(SandboxRegistry(), EmptyOnly())
+    assert lifecycle.build_elsewhere(EMPTY, "tok-here-only", uuid4()) is None
+    sandbox = asyncio.run(controls.world.builds.build(lifecycle, EMPTY, "tok-here-only", uuid4()))
+    assert sandbox.origin == EMPTY and sandbox.token == "tok-here-only" and not sandbox.links
