@@ -3,6 +3,7 @@
 
     .venv/bin/python benchmarks/build_stall.py               # 3 rounds of ten-thousand-logs
     .venv/bin/python benchmarks/build_stall.py --rounds 5 --scenario family-three-cars
+    .venv/bin/python benchmarks/build_stall.py --mock-flag=--no-build-process   # builds in a thread
 
 Starts `minbil-mock` on a free loopback port, sends one cheap GET (`GET /api/co/vehicles` as
 demo-ola) every 5 ms from one client, and meanwhile, from another, makes a sandbox from the
@@ -45,6 +46,9 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rest", type=float, default=2.0, help="seconds of GETs with nothing built, first")
     parser.add_argument(
         "--root", type=Path, default=ROOT, help="checkout whose mock_server to start (to compare versions)"
+    )
+    parser.add_argument(
+        "--mock-flag", action="append", default=[], metavar="FLAG", help="a flag for the mock (repeatable)"
     )
     return parser.parse_args(argv)
 
@@ -112,7 +116,7 @@ async def measure(base_url: str, scenario: str, rounds: int, rest_s: float) -> s
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     port = servers.free_port()
-    argv_ = [str(VENV_PYTHON), "-m", "mock_server.cli", "--port", str(port)]
+    argv_ = [str(VENV_PYTHON), "-m", "mock_server.cli", "--port", str(port), *args.mock_flag]
     with tempfile.TemporaryDirectory() as log_dir:
         server = servers.start(
             "mock", argv_, port=port, probe=READY_PROBE, probe_path=READY_PROBE.path,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from connexion import AsyncApp
@@ -22,6 +22,7 @@ from .compact_specs import serve_specs_compact
 from .control.api import BASE_PATH as CONTROL_BASE_PATH
 from .control.api import add_control_api
 from .control.api import load_spec as load_control_spec
+from .control.build_worker import BuildWorker
 from .control.operator import Operator
 from .control.sandbox_handlers import SandboxHandlers
 from .control.service_handlers import ServiceHandlers
@@ -102,6 +103,9 @@ class MockWorld:
     realtime: RealtimeHub
     state: SqliteState | PostgresState | None = None
     packs: tuple[ApiPack, ...] = ()  # the other APIs served, each with its part of every sandbox
+    # Where whole sandboxes are built, restored and freed: a build process (settings.build_process)
+    # and one thread, off the event loop.
+    builds: BuildWorker = field(default_factory=BuildWorker)
     demo_tokens: tuple[str, ...] = ()  # the seeded demo users' (the landing page lists them)
     shared: SharedWiring | None = None  # with a store several processes share (state_url)
 
@@ -194,6 +198,7 @@ def build_world(
         realtime=realtime,
         state=state,
         packs=packs,
+        builds=BuildWorker(processes=settings.build_process),
     )
     if world.state is not None and world.state.seeded:
         for sandbox in world.state.load_sandboxes():
@@ -371,6 +376,7 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
             gate=gate,
             operator=Operator(settings.admin_token),
             credentials=lambda sandbox: credentials_of(world, sandbox),
+            worker=world.builds,
         ),
         WorldHandlers(world.sandboxes, world.workshop, world.injector, world.journal),
         validate_responses=settings.validate_responses,

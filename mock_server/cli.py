@@ -12,7 +12,7 @@ from pathlib import Path
 # Connexion imports Starlette's test client, which warns on every start; not the user's concern.
 warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
 
-from .app import create_app, pack_credentials  # noqa: E402
+from .app import MockWorld, create_app, pack_credentials  # noqa: E402
 from .domain.limits import MIB, SandboxLimits  # noqa: E402
 from .faults import FAULTS  # noqa: E402
 from .injection import RuleError  # noqa: E402
@@ -90,6 +90,11 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     controls.add_argument(
         "--journal-size", type=int, default=200, metavar="N", help="requests kept per sandbox (default 200)"
+    )
+    controls.add_argument(
+        "--no-build-process",
+        action="store_true",
+        help="build scenarios in a thread of the server process, not in a separate build process",
     )
     protocol = parser.add_argument_group("slow and dead clients")
     protocol.add_argument(
@@ -201,6 +206,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         state_url=state_url,
         workers=args.workers,
         journal_size=args.journal_size,
+        build_process=not args.no_build_process,
         request_timeout=args.request_timeout,
         max_connections=args.max_connections,
         admin_token=args.admin_token,
@@ -303,19 +309,20 @@ def main(argv: list[str] | None = None) -> int:
     # over them paused every request for ~40 ms (the p99).
     gc.collect()
     gc.freeze()
-    # While a big sandbox is built in the worker thread (control/build_worker.py), the event loop
-    # waits up to this long for the GIL at each hand-over: 1 ms instead of 5 keeps a cheap GET
-    # meanwhile at a few milliseconds. With one thread running it costs nothing.
+    # While a big sandbox is made, restored or snapshotted in the worker thread
+    # (control/build_worker.py), the event loop waits up to this long for the GIL at each
+    # hand-over: 1 ms instead of 5 keeps a cheap GET meanwhile at a few milliseconds. With one
+    # thread running it costs nothing.
     sys.setswitchinterval(0.001)
 
     def run() -> None:
+        world.builds.start()  # in this process: each of --workers N starts its own
         serve(
             app,
             sock,
             request_timeout=settings.request_timeout,
             max_connections=settings.max_connections,
-            # Stopped (Ctrl+C, SIGTERM): the -wal file is folded back, the state file alone holds the world.
-            on_stop=world.state.close if world.state is not None else lambda: None,
+            on_stop=lambda: _stop(world),
             log_level=args.log_level,
             access_log=access_log,
         )
@@ -335,6 +342,14 @@ def _store_errors(settings: Settings) -> tuple[type[Exception], ...]:
     from .store.postgres_state import StateStoreError
 
     return (*STORE_ERRORS, StateStoreError)
+
+
+def _stop(world: MockWorld) -> None:
+    """Stopped (Ctrl+C, SIGTERM): the build process ends (uvicorn then re-raises the signal, so
+    nothing at exit would stop it), the -wal file is folded back, the state file alone holds the world."""
+    world.builds.close()
+    if world.state is not None:
+        world.state.close()
 
 
 if __name__ == "__main__":

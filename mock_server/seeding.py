@@ -18,18 +18,20 @@ from fixtures.demo import KARI_CARS, KARI_TOKEN, OLA_TOKEN, DemoUser, build_demo
 from fixtures.fleet_owner import FLEET, FLEET_SCENARIO, FLEET_TOKEN, FLEET_USER_ID, TRUCKS, VANS
 from fixtures.history import earlier_owner_history_for_plate, plate_seed
 from fixtures.providers import make_faker, vehicle_data
-from fixtures.scenarios import ScenarioWorld, describe, load_scenario, scenario_names
+from fixtures.scenarios import SCENARIO_DIR, ScenarioWorld, describe, load_scenario, scenario_names
 from fixtures.workshops import HOME_WORKSHOP_ORG_NR, workshop_by_org_nr
 
 from .app import MockWorld, build_world
 from .domain.control_models import RegistryFaults
 from .domain.models import HistoryEntry, RegistryData, ServiceItem, VehicleLink, VehicleRecord, Workshop
 from .domain.notifications import update_preferences
-from .domain.sandboxes import ScenarioInfo
+from .domain.sandboxes import BuildElsewhere, Built, ScenarioInfo
 from .packs.base import ApiPack, FleetCar, pack_state
-from .packs.installed import served_packs
+from .packs.installed import PACKS, served_packs
 from .settings import Settings
+from .store.json_pieces import to_pieces
 from .store.sandbox import Sandbox
+from .store.serialise import sandbox_state
 from .vegvesen.commercial import CommercialVehicle, commercial_record
 from .vegvesen.mapping import to_registry_data
 from .vegvesen.record_edits import (
@@ -155,16 +157,66 @@ class FixtureScenarios:
         self._registry = registry
         self._seed = seed
         self._packs = packs  # the fleet APIs served: a fleet scenario seeds each
+        self._listed: tuple[tuple[tuple[str, int], ...], list[ScenarioInfo]] = ((), [])
 
     def scenarios(self) -> list[ScenarioInfo]:
-        return [ScenarioInfo(name, *describe(name)) for name in scenario_names()]
+        """Read again only when a file was added, removed or changed: every create asks, on the
+        event loop, and parsing them all takes milliseconds."""
+        files = tuple((path.name, path.stat().st_mtime_ns) for path in sorted(SCENARIO_DIR.glob("*.yaml")))
+        if files != self._listed[0]:
+            self._listed = files, [ScenarioInfo(name, *describe(name)) for name in scenario_names()]
+        return list(self._listed[1])
 
     def build(self, name: str, token: str, user_id: UUID) -> Sandbox:
+        return self.build_at(name, token, user_id, datetime.now(UTC))
+
+    def build_at(self, name: str, token: str, user_id: UUID, now: datetime) -> Sandbox:
         if name not in scenario_names():
             raise KeyError(name)
-        return scenario_sandbox(
-            self._registry, self._seed, name, token, user_id, datetime.now(UTC), packs=self._packs
-        )
+        return scenario_sandbox(self._registry, self._seed, name, token, user_id, now, packs=self._packs)
+
+    def elsewhere(self, name: str, token: str, user_id: UUID) -> BuildElsewhere | None:
+        """`build` for another process: the registry goes along as it is now, what the build
+        teaches it comes back; the packs go by name (None: one is not installed, so a process of
+        its own could not make it)."""
+        if not all(pack in PACKS for pack in self._packs):
+            return None
+        replica = self._registry.replica()
+        packs = tuple(pack.name for pack in self._packs)
+        args = (replica, self._seed, name, token, user_id, datetime.now(UTC), packs)
+        return BuildElsewhere(build_scenario_state, args, self._registry.learn)
+
+
+class _Replicas:
+    """In a build process: the one registry replica, kept from build to build so the records it
+    generated stay cached (a reset builds the same fleet again)."""
+
+    registry: RegistryService | None = None
+
+
+def build_scenario_state(
+    replica: bytes,
+    seed: int,
+    name: str,
+    token: str,
+    user_id: UUID,
+    now: datetime,
+    packs: tuple[str, ...] = (),
+) -> Built | None:
+    """In a build process: scenario `name` built as `FixtureScenarios.build_at` builds it with the
+    registry `replica` was taken of; None when there is no such scenario."""
+    if _Replicas.registry is None:
+        _Replicas.registry = RegistryService()
+    registry = _Replicas.registry
+    registry.adopt(replica)
+    before = registry.learned()
+    try:
+        served = tuple(pack for wanted in packs for pack in PACKS if pack.name == wanted)
+        sandbox = FixtureScenarios(registry, seed, served).build_at(name, token, user_id, now)
+    except KeyError:
+        return None
+    with paused_garbage_collection():
+        return Built(to_pieces(sandbox_state(sandbox)), registry.learned_since(before))
 
 
 def scenario_sandbox(

@@ -58,6 +58,9 @@ class Settings:
     # Processes serving one port (`--workers N`); more than one needs state_url.
     workers: int = 1
     journal_size: int = 200
+    # Build scenarios (create, reset) in a separate build process, so the build shares no GIL with
+    # the event loop (control/build_worker.py). The CLI turns it on; off, they build in a thread.
+    build_process: bool = False
     # --- protocol ---
     # Seconds a request's head, and then its body, may take to arrive before it is dropped (408).
     request_timeout: float = 30.0

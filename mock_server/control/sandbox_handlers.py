@@ -1,8 +1,9 @@
 """Control handlers for the Sandboxes and Time tags: thin adapters by operationId.
 
 Building a scenario, restoring a snapshot and taking one can take long for a big world: those run
-in one worker thread (one at a time) and their result is applied on the event loop, so every
-other client is served meanwhile (see domain/sandboxes.py and sandbox_gate.py)."""
+in the build worker (a build process and one thread, one at a time) and their result is applied
+on the event loop, so every other client is served meanwhile (see control/build_worker.py,
+domain/sandboxes.py and sandbox_gate.py)."""
 
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class SandboxHandlers:
         gate: SandboxGate | None = None,
         operator: Operator | None = None,
         credentials: Callable[[Sandbox], dict[str, dict[str, str]]] = rep.carowner_credentials,
+        worker: BuildWorker | None = None,
     ) -> None:
         self._sandboxes = sandboxes
         self._lifecycle = lifecycle
@@ -43,7 +45,7 @@ class SandboxHandlers:
         self._injector = injector
         self._gate = gate or SandboxGate()
         self._operator = operator or Operator(None)
-        self._worker = BuildWorker()
+        self._worker = worker or BuildWorker()
         self._credentials = credentials
 
     async def createSandbox(self, body: dict[str, Any] | None = None):
@@ -53,8 +55,8 @@ class SandboxHandlers:
             body.get("scenario", EMPTY), body.get("token"), operator=self._operator.is_caller()
         )
         try:
-            build = self._lifecycle.build
-            built = await self._worker.run(build, pending.scenario, pending.token, pending.user_id)
+            scenario, token, user_id = pending.scenario, pending.token, pending.user_id
+            built = await self._worker.build(self._lifecycle, scenario, token, user_id)
             sandbox = self._lifecycle.finish_create(pending, built)
         finally:
             self._lifecycle.abandon(pending)
@@ -78,8 +80,7 @@ class SandboxHandlers:
     async def resetSandbox(self, user: str):
         sandbox = sandbox_of(self._sandboxes, user)
         async with sandbox.lock:
-            build = self._lifecycle.build
-            fresh = await self._worker.run(build, sandbox.origin, sandbox.token, sandbox.user_id)
+            fresh = await self._worker.build(self._lifecycle, sandbox.origin, sandbox.token, sandbox.user_id)
             self._worker.retire(self._lifecycle.finish_rebuild(sandbox, fresh))
         self._journal.forget(sandbox.token)
         self._injector.forget(sandbox.token)

@@ -8,7 +8,9 @@ snapshot replaced only by the operator (`--admin-token`).
 
 Building a scenario or a snapshot can take long for a big world; the handlers run those steps in a
 worker thread (`prepare_*`, `build`, `capture`: they read only what they are given) and apply the
-result on the event loop (`finish_*`), so no half-built sandbox is ever visible."""
+result on the event loop (`finish_*`), so no half-built sandbox is ever visible. A scenario source
+may offer to build in another process (`elsewhere`): that process sends the sandbox's state, which
+the worker thread turns into the sandbox (`built_elsewhere`), as the same build here would have made it."""
 
 from __future__ import annotations
 
@@ -17,9 +19,10 @@ import secrets
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 from uuid import UUID, uuid4
 
+from ..store.json_pieces import Pieces, from_pieces
 from ..store.sandbox import Sandbox, SandboxRegistry, Snapshot
 from ..store.serialise import sandbox_from_state, sandbox_state
 from .errors import DomainError
@@ -38,11 +41,34 @@ class ScenarioInfo:
 
 
 class ScenarioSource(Protocol):
+    """May also have `elsewhere(name, token, user_id) -> BuildElsewhere`: the build of `name` as
+    `build` would make it now, for another process to run."""
+
     def scenarios(self) -> list[ScenarioInfo]: ...
 
     def build(self, name: str, token: str, user_id: UUID) -> Sandbox:
         """A new sandbox filled from scenario `name`; KeyError when there is no such scenario."""
         ...
+
+
+@dataclass(frozen=True)
+class Built:
+    """A sandbox built in another process: its state (store/serialise.py) in pieces, and what the
+    build taught the world beside it (for `BuildElsewhere.learn`)."""
+
+    state: Pieces
+    learnt: Any = None
+
+
+@dataclass(frozen=True)
+class BuildElsewhere:
+    """A scenario build another process can run: `run(*args)` — a module-level function, its
+    arguments plain data — returns the `Built` sandbox, or None when there is no such scenario;
+    `learn(built.learnt)` then tells this process's world what the build taught it."""
+
+    run: Callable[..., Built | None]
+    args: tuple[Any, ...]
+    learn: Callable[[Any], None] = lambda learnt: None
 
 
 class EmptyOnly:
@@ -170,9 +196,22 @@ class SandboxLifecycle:
             sandbox = self._scenarios.build(scenario, token, user_id)
         except KeyError as exc:
             raise self._unknown(scenario) from exc
-        sandbox.origin = scenario
-        sandbox.extras.checked_until = sandbox.clock.now()
-        return sandbox
+        return _made_from(scenario, sandbox)
+
+    def build_elsewhere(self, scenario: str, token: str, user_id: UUID) -> BuildElsewhere | None:
+        """The build of `scenario` for another process to run, if the source can give one. On the loop:
+        what it reads of the world is copied now."""
+        elsewhere = getattr(self._scenarios, "elsewhere", None)
+        return elsewhere(scenario, token, user_id) if elsewhere is not None else None
+
+    def built_elsewhere(
+        self, scenario: str, token: str, user_id: UUID, job: BuildElsewhere, built: Built | None
+    ) -> Sandbox:
+        """The sandbox `job` built in another process, made here (in the worker thread)."""
+        if built is None:
+            raise self._unknown(scenario)
+        job.learn(built.learnt)
+        return _made_from(scenario, sandbox_from_state(token, user_id, from_pieces(built.state)))
 
     # --- reset, restore, delete ------------------------------------------------------------------
 
@@ -327,6 +366,12 @@ def capture(sandbox: Sandbox, name: str) -> Snapshot:
 def restored(sandbox: Sandbox, snapshot: Snapshot) -> Sandbox:
     """A new sandbox built from a snapshot (which never changes): safe in a worker thread."""
     return sandbox_from_state(sandbox.token, sandbox.user_id, snapshot.state)
+
+
+def _made_from(scenario: str, sandbox: Sandbox) -> Sandbox:
+    sandbox.origin = scenario
+    sandbox.extras.checked_until = sandbox.clock.now()
+    return sandbox
 
 
 def _duration(seconds: float) -> str:

@@ -11,12 +11,11 @@ from functools import cached_property
 from typing import Any
 from uuid import UUID
 
-import orjson
-
 from ..domain.clock import SandboxClock
 from ..domain.control_models import SandboxExtras
 from ..domain.live import LiveEvent, no_listener
 from ..domain.models import VehicleLink, VehicleRecord, default_preferences
+from .json_pieces import compact_size
 from .service_log import ServiceLogStore
 
 
@@ -30,8 +29,9 @@ class Snapshot:
 
     @cached_property
     def stored_bytes(self) -> int:
-        """How much the snapshot weighs as stored (compact JSON); it counts toward the storage budget."""
-        return len(orjson.dumps(self.state))
+        """How much the snapshot weighs as stored (compact JSON); it counts toward the storage budget.
+        Weighed in pieces: one orjson call over a big sandbox would hold the GIL for milliseconds."""
+        return compact_size(self.state)
 
 
 # Identity and bookkeeping that a restore or reset keeps; every other field is the sandbox's state.

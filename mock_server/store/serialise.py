@@ -60,9 +60,7 @@ def sandbox_state(sandbox: Sandbox) -> State:
 
 def sandbox_from_state(token: str, user_id: UUID, state: State) -> Sandbox:
     check_version(state)
-    service_log = ServiceLogStore()
-    for raw in state["service_log"]:
-        service_log.add(_entry_from(raw))
+    service_log = ServiceLogStore.of(map(_entry_from, state["service_log"]))
     return Sandbox(
         token=token,
         user_id=user_id,

@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import typing as t
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -20,6 +20,10 @@ _Key = tuple[int, int]
 
 def _key(entry: ServiceLogEntry) -> _Key:
     return (-entry.service_date.toordinal(), -entry.id)
+
+
+def _first(pair: tuple[_Key, ServiceLogEntry]) -> _Key:
+    return pair[0]
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,25 @@ class ServiceLogStore:
 
     def next_id(self) -> int:
         return max(self._by_id, default=1000) + 1
+
+    @classmethod
+    def of(cls, entries: Iterable[ServiceLogEntry]) -> ServiceLogStore:
+        """A store holding `entries`, as if each was added: built at once, not entry by entry (a
+        restore of 10 000 entries would insert 30 000 times)."""
+        store = cls()
+        ordered = sorted(((_key(entry), entry) for entry in entries), key=_first)
+        for key, entry in ordered:
+            if entry.id in store._by_id:
+                raise ValueError(f"service log entry {entry.id} exists")
+            store._by_id[entry.id] = entry
+            for index in (
+                store._all,
+                store._by_plate[entry.plate],
+                store._by_workshop[entry.workshop.org_nr],
+            ):
+                index.keys.append(key)
+                index.entries.append(entry)
+        return store
 
     def add(self, entry: ServiceLogEntry) -> None:
         if entry.id in self._by_id:

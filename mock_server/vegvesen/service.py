@@ -8,6 +8,7 @@ call with a valid key within the quota counts against it, whatever its outcome.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -80,6 +81,15 @@ class RegistryAnswer:
 
     def body_bytes(self) -> bytes:
         return self.body_text().encode("utf-8")
+
+
+@dataclass(frozen=True)
+class RegistryLearning:
+    """What a registry learns while a scenario is built: when seeded owners bought their cars, and
+    the VINs of the generated cars it gave (so a VIN lookup finds them later)."""
+
+    owner_since: dict[str, date]
+    plate_by_vin: dict[str, str]
 
 
 class RegistryService:
@@ -164,6 +174,34 @@ class RegistryService:
         if plate and self.config.is_forced_unavailable(plate):
             return None
         return record
+
+    # --- a replica in another process (a scenario built there: control/build_worker.py) ---------
+
+    def replica(self) -> bytes:
+        """What decides the records this registry gives (switches, explicit records, seeded owners,
+        VINs seen), as bytes another process can make the same registry of: a copy taken now."""
+        return pickle.dumps((self.config, self.records, self._owner_since, self._plate_by_vin))
+
+    def adopt(self, replica: bytes) -> None:
+        """Become the registry `replica` was taken of (keeping the generated records cached here)."""
+        self.config, self.records, self._owner_since, self._plate_by_vin = pickle.loads(replica)
+
+    def learned(self) -> RegistryLearning:
+        """What this registry has learnt so far (seeded owners, VINs seen): see `learned_since`."""
+        return RegistryLearning(dict(self._owner_since), dict(self._plate_by_vin))
+
+    def learned_since(self, before: RegistryLearning) -> RegistryLearning:
+        """What it has learnt since `before` was taken."""
+        owners, vins = before.owner_since, before.plate_by_vin
+        return RegistryLearning(
+            {plate: day for plate, day in self._owner_since.items() if owners.get(plate) != day},
+            {vin: plate for vin, plate in self._plate_by_vin.items() if vins.get(vin) != plate},
+        )
+
+    def learn(self, learning: RegistryLearning) -> None:
+        """Learn what a replica learnt building a scenario, as if it had been built here."""
+        self._owner_since.update(learning.owner_since)
+        self._plate_by_vin.update(learning.plate_by_vin)
 
     def register_record(self, record: Record) -> None:
         """Make an explicit record answer for its plate and VIN from now on."""
