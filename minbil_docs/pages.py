@@ -166,12 +166,7 @@ def registry_page(source: ApiSource) -> Page:
 def pack_page(source: ApiSource, slug: str) -> Page:
     """One page for an API pack's spec (mock_server/packs/<slug>/openapi.yaml): its own words,
     its operations grouped by tag."""
-    groups = tuple(
-        Group(tag["name"], str(tag.get("description", "")).strip(), source.endpoints(tag["name"]))
-        for tag in source.spec.tags()
-    )
-    untagged = tuple(e for e in source.endpoints() if not e.operation.tags)
-    groups = tuple(g for g in groups if g.endpoints) + ((Group("Other", "", untagged),) if untagged else ())
+    groups = tag_groups(source)
     description = str(source.spec.info.get("description", "")).strip()
     return Page(
         slug=slug,
@@ -185,13 +180,18 @@ def pack_page(source: ApiSource, slug: str) -> Page:
     )
 
 
-def control_pages(source: ApiSource) -> list[Page]:
+def tag_groups(source: ApiSource) -> tuple[Group, ...]:
+    """The spec's operations by tag, in the spec's tag order; untagged ones last, under "Other"."""
     groups = tuple(
         Group(tag["name"], str(tag.get("description", "")).strip(), source.endpoints(tag["name"]))
         for tag in source.spec.tags()
     )
     untagged = tuple(e for e in source.endpoints() if not e.operation.tags)
-    groups = tuple(g for g in groups if g.endpoints) + ((Group("Other", "", untagged),) if untagged else ())
+    return tuple(g for g in groups if g.endpoints) + ((Group("Other", "", untagged),) if untagged else ())
+
+
+def control_pages(source: ApiSource) -> list[Page]:
+    groups = tag_groups(source)
     pages = [
         Page(
             slug="control",

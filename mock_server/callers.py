@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .asgi_tools import current_notes
+from .request_body import replaying
 from .store.sandbox import SandboxRegistry
 
 CredentialIn = Callable[[Scope, bytes], str | None]
@@ -46,19 +47,14 @@ async def _whole_body(scope: Scope, receive: Receive) -> tuple[bytes, Receive]:
     if not any(key in (b"content-length", b"transfer-encoding") for key, _ in scope["headers"]):
         return b"", receive
     message = await receive()
-    if message["type"] != "http.request":
-        return b"", _again(message, receive)
-    return message.get("body", b""), _again(message, receive)
+    if message["type"] != "http.request":  # the client is gone: let the app see that itself
+        return b"", _first_again(message, receive)
+    body = message.get("body", b"")
+    return body, replaying(body, receive)
 
 
-def _again(first: Message, receive: Receive) -> Receive:
-    delivered = False
-
-    async def replay() -> Message:
-        nonlocal delivered
-        if delivered:
-            return await receive()
-        delivered = True
+def _first_again(first: Message, receive: Receive) -> Receive:
+    async def again() -> Message:
         return first
 
-    return replay
+    return again

@@ -82,7 +82,7 @@ class RequestBodyMiddleware:
             headers = [(k, v) for k, v in scope["headers"] if k != b"transfer-encoding"]
             headers.append((b"content-length", str(len(body)).encode()))
             scope = {**scope, "headers": headers}
-        await self.app(scope, _replaying(body, receive), send)
+        await self.app(scope, replaying(body, receive), send)
 
     def _too_large(self) -> _Refused:
         # Closed: the rest of the body may still be on its way.
@@ -112,7 +112,7 @@ class RequestBodyMiddleware:
             ) from None
 
 
-def _replaying(body: bytes, receive: Receive) -> Receive:
+def replaying(body: bytes, receive: Receive) -> Receive:
     """The body as one message, then the client's channel again (for the disconnect)."""
     delivered = False
 
