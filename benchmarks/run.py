@@ -39,6 +39,7 @@ REGISTRY_SPEC = ROOT / "mock_server" / "vegvesen" / "vegvesen.yaml"
 SERVICE_SPECS = {
     "registry": REGISTRY_SPEC,
     "trimble": ROOT / "mock_server" / "packs" / "trimble" / "openapi.yaml",
+    "navixy": ROOT / "mock_server" / "packs" / "navixy" / "openapi.yaml",
 }
 VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 
@@ -10,8 +11,18 @@ REGISTRY_API_KEY = "minbil-demo-apikey"
 FLEET_TOKEN = "demo-fleet"  # the demo fleet owner, whose fleet the Trimble and Navixy APIs show
 REGISTRY_BASE_PATH = "/ws/no/vegvesen/kjoretoy/felles/datautlevering"
 TRIMBLE_BASE_PATH = "/api/assets/v1"
+NAVIXY_BASE_PATH = "/v2"
 # The base path each service's spec is served under by the mock (Prism serves the spec's paths bare).
-BASE_PATHS = {"api": "", "registry": REGISTRY_BASE_PATH, "trimble": TRIMBLE_BASE_PATH}
+BASE_PATHS = {
+    "api": "",
+    "registry": REGISTRY_BASE_PATH,
+    "trimble": TRIMBLE_BASE_PATH,
+    "navixy": NAVIXY_BASE_PATH,
+}
+# The demo fleet owner's Navixy session hash, made from the sandbox token as the Navixy pack makes it
+# (`credentials.navixy.hash` of GET /__mock/sandbox); Prism takes any 32 hex digits.
+FLEET_NAVIXY_HASH = hashlib.sha256(f"navixy-hash:{FLEET_TOKEN}".encode()).hexdigest()[:32]
+NAVIXY_LIST_BODY = json.dumps({"sort": ["label=asc"], "limit": 10, "offset": 0}).encode()
 BEARER = (("Authorization", f"Bearer {DEMO_TOKEN}"),)
 NOTIFICATIONS_BODY = json.dumps({"message.new": {"email": False, "push": True}}).encode()
 
@@ -59,6 +70,14 @@ SCENARIOS: tuple[Scenario, ...] = (
         f"{TRIMBLE_BASE_PATH}/vehicles?offset=0&limit=10&sortExpression=vehicleName&sortDirection=ASC",
         service="trimble",
         headers=(("Authorization", f"Bearer {FLEET_TOKEN}"),),  # Prism wants this spelling
+    ),
+    Scenario(
+        "Navixy vehicle list",
+        "POST",
+        f"{NAVIXY_BASE_PATH}/vehicle/list?hash={FLEET_NAVIXY_HASH}",  # the spec's sessionHash scheme
+        service="navixy",
+        headers=(),
+        body=NAVIXY_LIST_BODY,
     ),
 )
 

@@ -447,6 +447,7 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
             sandboxes=world.sandboxes,
             refreshed=world.shared.refreshed,
             dropped=world.shared.dropped,
+            packs=world.packs,
         )
     # A snapshot is written out while no other request of its sandbox is in flight (sandbox_gate.py).
     app.add_middleware(SandboxGateMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, gate=gate)
@@ -457,6 +458,7 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
             state=world.state,
             sandboxes=world.sandboxes,
             images=world.images,
+            packs=world.packs,
         )
     app.add_middleware(
         FaultInjectionMiddleware,

@@ -21,8 +21,6 @@ class RequestNotes:
     prefer: str | None = None
     # The sandbox token a request named by another API's credential (callers.py); None: its bearer token.
     caller: str | None = None
-    # A request of a method that reads but which changed state (an API whose GETs may write).
-    changed: bool = False
 
 
 _notes: ContextVar[RequestNotes | None] = ContextVar("request_notes", default=None)

@@ -1,9 +1,10 @@
 """Acknowledged means persisted: with `--state FILE` (or a PostgreSQL URL), a successful request that
 may change state is written to the store before its answer starts going out.
 
-Middleware inside the request journal and outside fault injection: when the status line of a
-non-GET answer below 400 passes by (or of a GET whose handler noted a change: Navixy's actions may
-come as GETs), the caller's sandbox (and any sandbox created or deleted on the
+Middleware inside the request journal and outside fault injection: when the status line of an
+answer below 400 to a request that may change state passes by (every method but GET, HEAD and
+OPTIONS, and the reads a pack declares writes: Navixy's actions may come as GETs, see
+`packs.base.may_change_state`), the caller's sandbox (and any sandbox created or deleted on the
 way, and new images) is committed, then the answer is let through. A client that saw the answer can
 rely on it surviving a restart. Prefer answers change nothing and are not written.
 """
@@ -16,20 +17,25 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .asgi_tools import caller_token, current_notes
 from .domain.images import ImageStore
+from .packs.base import ApiPack, may_change_state
 from .store.sandbox import SandboxRegistry
 from .store.sqlite_state import SqliteState
 
 if TYPE_CHECKING:
     from .store.postgres_state import PostgresState
 
-READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
-
 
 class PersistenceMiddleware:
     def __init__(
-        self, app: ASGIApp, state: SqliteState | PostgresState, sandboxes: SandboxRegistry, images: ImageStore
+        self,
+        app: ASGIApp,
+        state: SqliteState | PostgresState,
+        sandboxes: SandboxRegistry,
+        images: ImageStore,
+        packs: tuple[ApiPack, ...] = (),
     ) -> None:
         self.app = app
+        self.packs = packs
         self.state = state
         self.sandboxes = sandboxes
         self.images = images
@@ -38,7 +44,7 @@ class PersistenceMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        reads = scope["method"] in READ_ONLY_METHODS
+        writes = may_change_state(scope, self.packs)
 
         async def saving(message: Message) -> None:
             notes = current_notes()
@@ -46,7 +52,7 @@ class PersistenceMiddleware:
                 message["type"] == "http.response.start"
                 and message["status"] < 400
                 and not notes.prefer
-                and (not reads or notes.changed)  # some APIs change state on a GET (Navixy's actions)
+                and writes
             ):
                 token = caller_token(scope)
                 self.state.sync(self.sandboxes, [token] if token else [], self.images.all())

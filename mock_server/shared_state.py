@@ -3,10 +3,12 @@
 Middleware outside the sandbox gate and persistence, once the caller's sandbox is known
 (`asgi_tools.caller_token`): before the request runs, the caller's sandbox is made the stored one
 (store/postgres_state.py `refresh`: one indexed query, a load when another process changed it).
-A request that may change state first takes the sandbox's lock across processes and keeps it until
-its answer went out — after persistence committed the change — so writers of one sandbox on
-different processes take turns and each starts from the last acknowledged state. The lock is taken
-outside the gate: a request waiting for it holds nothing a snapshot in this process waits for.
+A request that may change state (`packs.base.may_change_state`: a write method, or a read a pack
+declares a write, as Navixy's actions sent as GETs) first takes the sandbox's lock across processes
+and keeps it until its answer went out — after persistence committed the change — so writers of
+one sandbox on different processes take turns and each starts from the last acknowledged state. The
+lock is taken outside the gate: a request waiting for it holds nothing a snapshot in this process
+waits for.
 
 When the database cannot be reached the request is answered 503 `SERVER_BUSY` with Retry-After
 (nothing was changed or acknowledged); the readiness endpoint says so too.
@@ -21,7 +23,7 @@ import psycopg
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .asgi_tools import caller_token
-from .persistence import READ_ONLY_METHODS
+from .packs.base import ApiPack, may_change_state
 from .request_body import send_problem
 from .store.postgres_state import PostgresState, StateStoreError
 from .store.sandbox import SandboxRegistry
@@ -38,8 +40,10 @@ class SharedStateMiddleware:
         sandboxes: SandboxRegistry,
         refreshed: Callable[[str], None],
         dropped: Callable[[str], None],
+        packs: tuple[ApiPack, ...] = (),
     ) -> None:
         self.app = app
+        self.packs = packs
         self.state = state
         self.sandboxes = sandboxes
         self.refreshed = refreshed  # a sandbox loaded anew: bring the images it shows
@@ -66,7 +70,7 @@ class SharedStateMiddleware:
             await send(message)
 
         try:
-            if scope["method"] in READ_ONLY_METHODS:
+            if not may_change_state(scope, self.packs):
                 self._refresh(token)
                 await self.app(scope, receive, sending)
             else:

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from starlette.types import Scope
 
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 if TYPE_CHECKING:
     from connexion import AsyncApp
 
@@ -68,6 +70,23 @@ class ApiPack:
     # The pack's planted faults: name -> what the fault does (mock_server/faults catalogue form).
     faults: Mapping[str, str] | None = None
     docs_page: str | None = None  # the docs page slug that documents it
+    # Whether a request of a reading method (GET, HEAD) under the pack's base path changes state
+    # anyway (Navixy's actions may come as GETs): the engine then treats it as a write, locked
+    # across processes on a shared store and persisted when it succeeds. None: no read changes state.
+    changes_state: Callable[[Scope], bool] | None = None
+
+
+def may_change_state(scope: Scope, packs: tuple[ApiPack, ...]) -> bool:
+    """Whether a request may change state: every method but GET, HEAD and OPTIONS, and the reads a
+    pack declares writes (`ApiPack.changes_state`)."""
+    if scope["method"] not in READ_ONLY_METHODS:
+        return True
+    path = scope["path"]
+    return any(
+        pack.changes_state(scope)
+        for pack in packs
+        if pack.changes_state is not None and path.startswith(pack.base_path + "/")
+    )
 
 
 def pack_state(sandbox: Sandbox, pack: ApiPack) -> Any:

@@ -42,4 +42,5 @@ PACK = ApiPack(
     error_answer=error_answer,
     faults=FAULTS,
     docs_page="navixy",
+    changes_state=api.changes_state,
 )

@@ -26,7 +26,6 @@ from connexion.validators import ParameterValidator
 from connexion.validators.abstract import AbstractRequestBodyValidator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ...asgi_tools import current_notes
 from ...swagger_ui import swagger_ui_options
 from ..base import pack_state
 from . import actions
@@ -84,6 +83,11 @@ def credential_values(sandbox: Sandbox) -> list[str]:
 
 def _well_formed(value: Any) -> bool:
     return isinstance(value, str) and len(value) == 32 and set(value) <= HASH_HEX
+
+
+def changes_state(scope: Scope) -> bool:
+    """A read-method request that changes state: a vehicle action that does, sent as a GET."""
+    return scope["path"].removeprefix(BASE_PATH + "/").rstrip("/") in CHANGES
 
 
 def credential_in(scope: Scope, body: bytes) -> str | None:
@@ -204,8 +208,6 @@ class _Handlers:
                     "batch_convert": actions.batch_convert,
                 }[verb]
                 result = step(state, params, self.faults)
-            if action.name in CHANGES and request.method == "GET":
-                current_notes().changed = True  # persisted like any other change
             return _success(result)
         except NavixyError as refusal:
             status = refusal.status

@@ -18,6 +18,9 @@ FAULTS: dict[str, str] = {
     "trimble-size-counts-page": "size counts the vehicles on the page, not in the fleet",
     "trimble-delete-unknown-200": "deleting an unknown vehicle ID answers 200 'Successfully deleted'",
     "trimble-shared-fleet": "every token reads and writes one fleet: sandboxes see each other's vehicles",
+    "trimble-modified-on-with-offset": (
+        "vehicles' modification times carry a Z offset the spec's ModifiedOn pattern does not allow"
+    ),
     "trimble-401-problem-json": (
         "a missing or unknown token is answered in problem+json, not the API's error shape"
     ),

@@ -43,6 +43,13 @@ class TrimbleHandlers:
             return self._shared
         return pack_state(sandbox, self._pack)
 
+    def _stamped(self, body: dict[str, Any], key: str) -> dict[str, Any]:
+        """The body as answered; with trimble-modified-on-with-offset, each time gets a Z suffix."""
+        if "trimble-modified-on-with-offset" in self._planted:
+            for vehicle in body["data"]:
+                vehicle[key] += "Z"
+        return body
+
     async def trimbleGetVehicles(
         self,
         user: str,
@@ -76,15 +83,17 @@ class TrimbleHandlers:
         if size > limit:
             body["last"] = link((size - 1) // limit * limit)
         body["data"] = [vehicle.listed() for vehicle in page]
-        return body
+        return self._stamped(body, "modifiedOn")
 
     async def trimbleAddVehicles(self, user: str, body: list[dict[str, str]], **_: Any) -> dict[str, Any]:
         sandbox = self._sandbox(user)
-        return add_vehicles(self._state(sandbox), body, sandbox.clock.now(), self._faults).body()
+        outcome = add_vehicles(self._state(sandbox), body, sandbox.clock.now(), self._faults)
+        return self._stamped(outcome.body(), "ModifiedOn")
 
     async def trimbleUpdateVehicles(self, user: str, body: list[dict[str, str]], **_: Any) -> dict[str, Any]:
         sandbox = self._sandbox(user)
-        return update_vehicles(self._state(sandbox), body, sandbox.clock.now(), self._faults).body()
+        outcome = update_vehicles(self._state(sandbox), body, sandbox.clock.now(), self._faults)
+        return self._stamped(outcome.body(), "ModifiedOn")
 
     async def trimbleDeleteVehicle(self, user: str, vehicleId: str, **_: Any) -> tuple[dict[str, str], int]:
         sandbox = self._sandbox(user)

@@ -18,7 +18,6 @@ from starlette.testclient import TestClient
 from starlette.types import Scope
 
 from mock_server.app import MockWorld, build_world, create_app
-from mock_server.asgi_tools import current_notes
 from mock_server.packs.base import ApiPack, FleetCar, StoredPackState, pack_state, register
 from mock_server.settings import Settings
 from mock_server.store.serialise import sandbox_from_state, sandbox_state
@@ -58,8 +57,7 @@ def _mount(app: Any, world: MockWorld) -> None:
         if state is None:
             return {"error": "unknown key"}, 403
         if add is not None:  # a GET that changes state, as Navixy's actions may come
-            state.items.append(add)
-            current_notes().changed = True
+            state.items.append(add)  # declared by changes_state, so persisted like a POST
         return {"items": state.items}, 200
 
     async def toyAddItem(body: dict[str, Any]):
@@ -102,6 +100,7 @@ TOY = register(
             "application/json",
         ),
         faults={"toy-loses-items": "the list forgets its last item"},
+        changes_state=lambda scope: b"add=" in scope.get("query_string", b""),
     )
 )
 

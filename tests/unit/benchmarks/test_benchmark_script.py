@@ -70,6 +70,17 @@ def test_prism_serves_the_registry_without_its_base_path() -> None:
     assert SCENARIOS[0].path_on("prism") == SCENARIOS[0].path_on("ours")
 
 
+def test_the_navixy_list_posts_the_fleet_owners_hash_to_its_own_prism_without_v2() -> None:
+    from mock_server.packs.navixy.api import session_hash
+
+    navixy = next(s for s in SCENARIOS if s.service == "navixy")
+    assert navixy.method == "POST" and navixy.body is not None
+    assert navixy.path_on("ours") == f"/v2/vehicle/list?hash={session_hash('demo-fleet')}"
+    assert navixy.path_on("prism") == f"/vehicle/list?hash={session_hash('demo-fleet')}"
+    assert ("Content-Type", "application/json") in navixy.all_headers()
+    assert run.SERVICE_SPECS["navixy"].read_text().count("/vehicle/list:") == 1
+
+
 def test_scenarios_are_picked_by_words_and_an_unknown_word_is_an_error() -> None:
     assert [s.name for s in select("registry,details")] == ["vehicle details", "registry lookup"]
     with pytest.raises(ValueError):
