@@ -56,7 +56,9 @@ def channel(mock: Mock, token: str) -> str:
 
 def workshop_event(mock: Mock, plate: str) -> str:
     answer = mock.post(
-        "/__mock/sandbox/workshop-events", KARI, json={"type": "booking.requested", "registration_number": plate}
+        "/__mock/sandbox/workshop-events",
+        KARI,
+        json={"type": "booking.requested", "registration_number": plate},
     )
     assert answer.status_code == 201, answer.text
     return answer.json()["booking"]["id"]
@@ -111,8 +113,14 @@ def test_an_event_caused_on_either_mock_reaches_the_owners_sockets_on_both_once(
         # One on the second mock: what comes next on either socket is that one, so neither mock
         # delivered an event twice (an echo of its own would have come first).
         third = workshop_event(other, plate)
-        assert [(k, i) for k, i, _ in next_events(there, 2)] == [("broadcast", third), ("postgres_changes", third)]
-        assert [(k, i) for k, i, _ in next_events(here, 2)] == [("broadcast", third), ("postgres_changes", third)]
+        assert [(k, i) for k, i, _ in next_events(there, 2)] == [
+            ("broadcast", third),
+            ("postgres_changes", third),
+        ]
+        assert [(k, i) for k, i, _ in next_events(here, 2)] == [
+            ("broadcast", third),
+            ("postgres_changes", third),
+        ]
         fourth = workshop_event(one, plate)
         assert [i for _, i, _ in next_events(here, 2)] == [fourth, fourth]
         assert [i for _, i, _ in next_events(there, 2)] == [fourth, fourth]
