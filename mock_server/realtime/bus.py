@@ -10,9 +10,10 @@ too big for NOTIFY's 8000 bytes is written to `minbil_realtime_events` and only 
 rows older than a few minutes are deleted.
 
 Each process listens on one connection of its own, in a thread started with the process's first
-socket (so a forked worker starts its own): a notification from another process is handed to the
-hub on the loop that serves the sockets and fanned out there, as a local event is; one this
-process sent is skipped (its own sockets had it already), so each socket gets each event once.
+socket (so a forked worker starts its own, under a name of its own): a notification from another
+process is handed to the hub on the loop that serves the sockets and fanned out there, as a local
+event is; one this process sent is skipped (its own sockets had it already), so each socket gets
+each event once.
 While the listening connection is down (a database restart) events from other processes are lost;
 it reconnects every second.
 """
@@ -74,7 +75,7 @@ class PostgresBus:
     def __init__(self, state: PostgresState, hub: RealtimeHub) -> None:
         self.state = state
         self.hub = hub
-        self.origin = uuid.uuid4().hex
+        self._origin, self._origin_pid = uuid.uuid4().hex, os.getpid()
         self._numbers = itertools.count()
         self._pending: dict[str, list[str]] = {}  # token -> encoded events awaiting its commit
         self._loop: asyncio.AbstractEventLoop | None = None
@@ -87,6 +88,14 @@ class PostgresBus:
 
     def __repr__(self) -> str:
         return f"PostgresBus({self.origin[:8]})"
+
+    @property
+    def origin(self) -> str:
+        """This process's name on the bus: a worker forked from the start-up world takes its own."""
+        if self._origin_pid != os.getpid():
+            self._origin, self._origin_pid = uuid.uuid4().hex, os.getpid()
+            self._pending = {}
+        return self._origin
 
     # --- out ---------------------------------------------------------------------------------
 
