@@ -247,7 +247,11 @@ def _share(world: MockWorld) -> None:
     sandboxes.on_unknown_credential = unknown_credential
     images.on_miss = state.load_image
     world.lifecycle.used_elsewhere = state.used_within
-    world.shared = SharedWiring(shown_images, world.lifecycle.forget_held)
+    # Live events reach the sockets of every process: NOTIFY with each commit, LISTEN in each.
+    from .realtime.bus import PostgresBus
+
+    bus = world.realtime.bus = PostgresBus(state, world.realtime)
+    world.shared = SharedWiring(shown_images, world.lifecycle.forget_held, bus.flush)
 
 
 @dataclass(frozen=True)
@@ -256,6 +260,7 @@ class SharedWiring:
 
     refreshed: Callable[[str], None]
     dropped: Callable[[str], None]
+    published: Callable[[str], None]  # a request ended: its live events no commit carried go out
 
 
 def _operations(world: MockWorld) -> dict[str, Callable[..., Any]]:
@@ -448,6 +453,7 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
             refreshed=world.shared.refreshed,
             dropped=world.shared.dropped,
             packs=world.packs,
+            published=world.shared.published,
         )
     # A snapshot is written out while no other request of its sandbox is in flight (sandbox_gate.py).
     app.add_middleware(SandboxGateMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, gate=gate)

@@ -12,6 +12,9 @@ waits for.
 
 When the database cannot be reached the request is answered 503 `SERVER_BUSY` with Retry-After
 (nothing was changed or acknowledged); the readiness endpoint says so too.
+
+The live events a request published go to the other processes with its commit (realtime/bus.py);
+those no commit carried are sent when the request ends, still inside the sandbox's lock.
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ class SharedStateMiddleware:
         refreshed: Callable[[str], None],
         dropped: Callable[[str], None],
         packs: tuple[ApiPack, ...] = (),
+        published: Callable[[str], None] = lambda token: None,
     ) -> None:
         self.app = app
         self.packs = packs
@@ -48,6 +52,7 @@ class SharedStateMiddleware:
         self.sandboxes = sandboxes
         self.refreshed = refreshed  # a sandbox loaded anew: bring the images it shows
         self.dropped = dropped  # a sandbox another process deleted: forget its journal and streams
+        self.published = published  # the request ended: live events no commit carried go out
 
     def _refresh(self, token: str) -> None:
         held = self.sandboxes.peek(token)
@@ -72,13 +77,19 @@ class SharedStateMiddleware:
         try:
             if not may_change_state(scope, self.packs):
                 self._refresh(token)
-                await self.app(scope, receive, sending)
+                await self._serve(token, scope, receive, sending)
             else:
                 async with self.state.locked(token):
                     self._refresh(token)
-                    await self.app(scope, receive, sending)
+                    await self._serve(token, scope, receive, sending)
         except (StateStoreError, psycopg.OperationalError) as error:
             if started:
                 raise
             log.warning("state database unreachable: %s", error)
             await send_problem(send, "SERVER_BUSY", UNREACHABLE, retry_after=1)
+
+    async def _serve(self, token: str, scope: Scope, receive: Receive, send: Send) -> None:
+        try:
+            await self.app(scope, receive, send)
+        finally:
+            self.published(token)

@@ -7,7 +7,8 @@ joined without a user's token (the anon key) is in scope "" and sees no sandbox'
 
 Deliveries are queued per socket and written by the socket's own writer (endpoint.py), so a
 publication from a handler never waits on a slow client; one from another thread (or loop) is
-handed to the socket's loop.
+handed to the socket's loop. With several processes on one PostgreSQL store, the bus
+(realtime/bus.py) carries every event to the other processes and brings theirs here (`deliver`).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..domain.live import LiveEvent
 from ..journal import JournalEntry, RequestJournal
@@ -27,6 +28,9 @@ from ..store.sandbox import Sandbox
 from .filters import Binding
 from .frames import Frame, Vsn
 from .rows import Broadcast, RowChange, channel_topic, describe
+
+if TYPE_CHECKING:
+    from .bus import PostgresBus
 
 WS_PATH = "/realtime/v1/websocket"
 
@@ -107,10 +111,14 @@ class RealtimeHub:
         self._rooms: dict[tuple[str, str], list[Channel]] = {}
         self._scopes: dict[str, set[Channel]] = {}
         self._sessions: dict[str, set[Session]] = {}
+        # Other processes' events (a shared PostgreSQL store); None: this process is the world.
+        self.bus: PostgresBus | None = None
 
     # --- sockets and channels -------------------------------------------------------------
 
     def opened(self, session: Session, scope: str) -> None:
+        if self.bus is not None:
+            self.bus.listen()
         self._sessions.setdefault(scope, set()).add(session)
 
     def closed(self, session: Session) -> None:
@@ -159,11 +167,21 @@ class RealtimeHub:
 
     def publish(self, sandbox: Sandbox, event: LiveEvent) -> None:
         """The live sink of every sandbox: fan the event out to the channels joined in its scope."""
-        if sandbox.token not in self._scopes:
+        listened = sandbox.token in self._scopes
+        if not listened and self.bus is None:
             return  # nobody listens: no work
-        self._fan_out(sandbox.token, sandbox.user_id, describe(sandbox, event))
+        described = describe(sandbox, event)
+        if self.bus is not None:
+            self.bus.offer(sandbox.token, sandbox.user_id, described)
+        if listened:
+            self._fan_out(sandbox.token, sandbox.user_id, described)
 
-    def _fan_out(self, token: str, user_id: uuid.UUID, described: Any) -> None:
+    def deliver(self, token: str, user_id: str, described: Any) -> None:
+        """An event another process published (the bus, on this loop): fanned out as if made here."""
+        if token in self._scopes:
+            self._fan_out(token, user_id, described)
+
+    def _fan_out(self, token: str, user_id: object, described: Any) -> None:
         dropped = "realtime-drops-booking-events" in self.faults and described.broadcast is not None
         if described.broadcast is not None and not (dropped and described.broadcast.channel == "bookings"):
             message: Broadcast = described.broadcast

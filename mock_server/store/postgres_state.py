@@ -9,7 +9,9 @@ and drops one another process deleted. A request that may change a sandbox holds
 processes (`locked`: a PostgreSQL advisory lock on a connection of its own) from before the refresh
 until its answer went out, so writers of one sandbox on different processes take turns. Writes are
 committed before the answer that caused them goes out (mock_server/persistence.py), so nothing
-acknowledged is lost when a process is killed.
+acknowledged is lost when a process is killed. What else must go out with a commit (the live
+events of the committed sandboxes, realtime/bus.py) is handed the transaction's connection
+(`committing`), so it becomes visible to the other processes exactly when the change does.
 """
 
 from __future__ import annotations
@@ -50,6 +52,9 @@ CREATE TABLE IF NOT EXISTS minbil_snapshots (
 );
 CREATE TABLE IF NOT EXISTS minbil_images (
     id TEXT PRIMARY KEY, content_type TEXT NOT NULL, content BYTEA NOT NULL
+);
+CREATE TABLE IF NOT EXISTS minbil_realtime_events (
+    id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
 """
 # Every process creating the tables at once would race; one advisory lock makes them take turns.
@@ -97,6 +102,9 @@ class PostgresState:
         self._touched: dict[str, float] = {}  # when this process last told the database of a use
         self._idle: list[psycopg.AsyncConnection[Any]] = []
         self._idle_loop: asyncio.AbstractEventLoop | None = None
+        # Called inside a commit's transaction with its connection and the tokens it writes or deletes.
+        self.committing: Callable[[psycopg.Connection[Any], set[str]], None] | None = None
+        self.closing: list[Callable[[], None]] = []  # what else ends with the store's connections
 
     def __repr__(self) -> str:
         return f"PostgresState({self.where})"
@@ -386,6 +394,8 @@ class PostgresState:
                     " AND NOT EXISTS (SELECT 1 FROM minbil_snapshots WHERE strpos(data, %s) > 0)",
                     (image_id, image_id, image_id),
                 )
+            if self.committing is not None:
+                self.committing(self._live, to_save | to_delete)
         for token in to_delete:
             self._forget(token)
         self._stored_tokens |= to_save
@@ -418,7 +428,14 @@ class PostgresState:
                 )
         return row[0], wanted
 
+    def run(self, work: Callable[[psycopg.Connection[Any]], Any]) -> Any:
+        """`work(connection)` in one transaction on the store's connection (another thread may ask)."""
+        with self._lock, self._live.transaction():
+            return work(self._live)
+
     def close(self) -> None:
+        for stop in self.closing:
+            stop()
         for connection in self._idle:
             connection.pgconn.finish()
         self._idle = []

@@ -1,9 +1,11 @@
 """Real `minbil-mock` processes on one PostgreSQL database: concurrent writers on two processes keep
 the invariants, a process killed with -9 loses nothing it acknowledged, and `--workers N` serves
-one port from N processes that see each other's writes."""
+one port from N processes that see each other's writes and each other's live events."""
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import signal
 import subprocess
@@ -14,7 +16,9 @@ from contextlib import ExitStack
 
 import httpx
 import pytest
+import websockets
 
+from mock_server.settings import RealtimeSettings
 from tests.e2e.running_mock import free_port, running_mock
 from tests.postgres_support import fresh_database
 
@@ -116,6 +120,49 @@ def test_workers_serve_one_port_and_see_each_others_writes(database: str) -> Non
             ["pgrep", "-P", str(parent.pid)], capture_output=True, text=True, check=False
         )
         assert len(workers.stdout.split()) == 2
+
+
+def test_a_socket_on_any_worker_gets_every_event_caused_through_any_worker_once(database: str) -> None:
+    with running_mock("--state", database, "--workers", "2", stdout=subprocess.DEVNULL) as (base, _):
+        token = httpx.post(f"{base}/__mock/sandboxes", json={"scenario": "one-car"}).json()["token"]
+        headers = {**_bearer(token), "Connection": "close"}  # a new connection each time: any worker
+        plate = httpx.get(f"{base}/api/co/vehicles", headers=headers).json()["data"][0]["registration_number"]
+        topic = (
+            "realtime:"
+            + httpx.get(f"{base}/api/co/realtime/config", headers=headers).json()["channels"]["bookings"]
+        )
+        key = RealtimeSettings().anon_key
+        socket = f"{base.replace('http', 'ws')}/realtime/v1/websocket?apikey={key}&vsn=1.0.0"
+
+        async def listen() -> tuple[list[str], list[str]]:
+            async with websockets.connect(socket) as ws:
+                join = {"config": {"private": True}, "access_token": token}
+                await ws.send(json.dumps({"topic": topic, "event": "phx_join", "payload": join, "ref": "1"}))
+                sent = []
+                for _ in range(12):  # each on a new connection: both workers cause some
+                    answer = await asyncio.to_thread(
+                        httpx.post,
+                        f"{base}/__mock/sandbox/workshop-events",
+                        headers=headers,
+                        json={"type": "booking.requested", "registration_number": plate},
+                    )
+                    assert answer.status_code == 201, answer.text
+                    sent.append(answer.json()["booking"]["id"])
+                got: list[str] = []
+                while len(got) < len(sent):
+                    message = json.loads(await asyncio.wait_for(ws.recv(), 10))
+                    if message["event"] == "broadcast":
+                        got.append(message["payload"]["payload"]["id"])
+                # Nothing more comes (no event twice): the heartbeat's reply is next.
+                await ws.send(
+                    json.dumps({"topic": "phoenix", "event": "heartbeat", "payload": {}, "ref": "2"})
+                )
+                while (message := json.loads(await asyncio.wait_for(ws.recv(), 10)))["topic"] != "phoenix":
+                    assert message["event"] != "broadcast", message
+                return sent, got
+
+        sent, got = asyncio.run(listen())
+        assert got == sent
 
 
 def test_workers_without_a_shared_store_are_refused_in_one_line() -> None:
