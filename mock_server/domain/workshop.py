@@ -240,6 +240,7 @@ class WorkshopSide:
             sent_at=now,
         )
         entry.messages.append(message)
+        sandbox.service_log.mark_changed(entry.id)
         publish(sandbox, LiveEvent("message", "message.new", "INSERT", (entry, message)))
         dispatch = notify(
             sandbox,

@@ -1,7 +1,10 @@
-"""A sandbox as plain JSON data and back: for snapshots and for the SQLite state file.
+"""A sandbox as plain JSON data and back: for snapshots and for the state stores.
 
 Explicit field by field, so the stored shape is a decision, not an accident of the dataclasses.
 `SCHEMA_VERSION` goes with every stored state; a state of another version is refused, not guessed at.
+The stores keep a sandbox as its core (`core_state`) and one row per vehicle, link and service-log
+entry (store/row_layout.py), so a change writes what changed; put together again the rows and the
+core are `sandbox_state`.
 """
 
 from __future__ import annotations
@@ -44,18 +47,51 @@ class StateVersionError(ValueError):
 def sandbox_state(sandbox: Sandbox) -> State:
     """Everything of a sandbox except its identity, its snapshots and its lock."""
     return {
+        **core_state(sandbox),
+        "vehicles": [_vehicle(record) for record in sandbox.vehicles.values()],
+        "links": [_link(link) for link in sandbox.links.values()],
+        "service_log": [_entry(entry) for entry in sandbox.service_log],
+    }
+
+
+# The parts of a sandbox that grow with it; the stores keep them as rows beside the core.
+BULK_PARTS = ("vehicles", "links", "service_log")
+
+
+def core_state(sandbox: Sandbox) -> State:
+    """`sandbox_state` without its bulk parts (BULK_PARTS): small whatever the sandbox holds."""
+    return {
         "schema_version": SCHEMA_VERSION,
         "display_name": sandbox.display_name,
         "email": sandbox.email,
         "origin": sandbox.origin,
         "clock_offset_us": _micros(sandbox.clock.offset),
-        "vehicles": [_vehicle(record) for record in sandbox.vehicles.values()],
-        "links": [_link(link) for link in sandbox.links.values()],
-        "service_log": [_entry(entry) for entry in sandbox.service_log],
         "preferences": {event: dict(channels) for event, channels in sandbox.preferences.items()},
         "extras": _extras(sandbox.extras),
         "packs": {name: state.to_json() for name, state in sandbox.packs.items()},
     }
+
+
+def vehicle_state(record: VehicleRecord) -> State:
+    return _vehicle(record)
+
+
+def link_state(link: VehicleLink) -> State:
+    return _link(link)
+
+
+def entry_state(entry: ServiceLogEntry) -> State:
+    return _entry(entry)
+
+
+def vehicle_fingerprint(record: VehicleRecord) -> tuple[object, ...]:
+    """Equal while `vehicle_state(record)` is: cheap to compare (the parts are frozen or plain values)."""
+    return (record.plate, record.registry, record.registry_refreshed_at, tuple(record.earlier_owner_history))
+
+
+def link_fingerprint(link: VehicleLink) -> tuple[object, ...]:
+    """Equal while `link_state(link)` is."""
+    return (link.plate, link.linked_at, link.updated_at, link.nickname, link.image_url, link.is_primary)
 
 
 def sandbox_from_state(token: str, user_id: UUID, state: State) -> Sandbox:

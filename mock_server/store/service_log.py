@@ -2,6 +2,10 @@
 
 Pages, `latest` and date ranges are slices found by bisection, so their cost does not grow with
 the number of entries a sandbox holds.
+
+The store also remembers which entries were added or changed since a state store last took them
+(`take_changes`), so writing a change costs what changed. Entries are mutable: code that changes an
+entry in place (a message appended to its thread, say) tells the store with `mark_changed`.
 """
 
 from __future__ import annotations
@@ -117,6 +121,18 @@ class ServiceLogStore:
         self._all = _OrderedEntries()
         self._by_plate: dict[str, _OrderedEntries] = defaultdict(_OrderedEntries)
         self._by_workshop: dict[str, _OrderedEntries] = defaultdict(_OrderedEntries)
+        # Ids added or changed since `take_changes` last ran (a store built by `of` starts clean).
+        self._changed: set[int] = set()
+
+    def mark_changed(self, *entry_ids: int) -> None:
+        """The entries of `entry_ids` were changed in place: the next write of the sandbox writes them."""
+        self._changed.update(entry_ids)
+
+    def take_changes(self) -> set[int]:
+        """The ids added or changed since the last call (their entries may have been removed since);
+        a write that fails gives them back with `mark_changed`."""
+        changed, self._changed = self._changed, set()
+        return changed
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -147,6 +163,7 @@ class ServiceLogStore:
         if entry.id in self._by_id:
             raise ValueError(f"service log entry {entry.id} exists")
         self._by_id[entry.id] = entry
+        self._changed.add(entry.id)
         self._all.insert(entry)
         self._by_plate[entry.plate].insert(entry)
         self._by_workshop[entry.workshop.org_nr].insert(entry)

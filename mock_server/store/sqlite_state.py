@@ -1,9 +1,12 @@
 """`--state FILE`: every sandbox, its snapshots and the uploaded images in one SQLite file.
 
-Sandboxes are stored as JSON documents (store/serialise.py) with the schema version beside them, so
-a file written by another version is refused with a clear message instead of being misread. Writes
-are committed before the answer that caused them goes out (see mock_server/persistence.py); WAL
-mode keeps those commits cheap and safe against the process being killed.
+Each sandbox is stored as a small core JSON document and one row per vehicle, link and service-log
+entry (store/row_layout.py), so a change writes what changed. The file's layout version is kept in
+it: a file of the earlier layout (one whole document per sandbox, version 1) is migrated when
+opened, in one transaction; one written by a newer mock is refused with a clear message instead of
+being misread. Writes are committed before the answer that caused them goes out (see
+mock_server/persistence.py); WAL mode keeps those commits cheap and safe against the process being
+killed.
 """
 
 from __future__ import annotations
@@ -17,17 +20,28 @@ from pathlib import Path
 from uuid import UUID
 
 from ..domain.models import StoredImage
+from . import row_layout
+from .row_layout import Written
 from .sandbox import Sandbox, SandboxRegistry
 from .serialise import (
     SCHEMA_VERSION,
     StateVersionError,
     sandbox_from_state,
-    sandbox_state,
     snapshot_data,
     snapshot_from,
 )
 
-_TABLES = """
+# The file's layout: 1 kept each sandbox as one whole document; 2 keeps a core and rows.
+STORE_VERSION = 2
+_ROWS_TABLE = """
+CREATE TABLE IF NOT EXISTS sandbox_rows (
+    token TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, pos INTEGER NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (token, kind, key)
+);
+"""
+
+_TABLES = (
+    """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS sandboxes (
     token TEXT PRIMARY KEY, user_id TEXT NOT NULL, schema_version INTEGER NOT NULL, state TEXT NOT NULL
@@ -38,9 +52,11 @@ CREATE TABLE IF NOT EXISTS snapshots (
 );
 CREATE TABLE IF NOT EXISTS images (id TEXT PRIMARY KEY, content_type TEXT NOT NULL, content BLOB NOT NULL);
 """
+    + _ROWS_TABLE
+)
 
 
-_TABLE_NAMES = frozenset({"meta", "sandboxes", "snapshots", "images"})
+_TABLE_NAMES = frozenset({"meta", "sandboxes", "snapshots", "images", "sandbox_rows"})
 _WHAT_TO_DO = "Restore it from a backup (with its -wal file), or start with another --state file."
 
 
@@ -76,6 +92,8 @@ class SqliteState:
             for token, name, taken_at in self._db.execute("SELECT token, name, taken_at FROM snapshots"):
                 self._stored_snapshots.setdefault(token, {})[name] = taken_at
             self._stored_images = {row[0] for row in self._db.execute("SELECT id FROM images")}
+            # What the file holds of each sandbox, as of the last commit (loaded or written here).
+            self._written: dict[str, Written] = {}
         except sqlite3.DatabaseError as error:
             self._db.close()
             raise StateFileError(
@@ -94,7 +112,13 @@ class SqliteState:
                 f"--state {self.path} is the SQLite file of something else (tables: "
                 f"{', '.join(sorted(tables))}). Choose another file; this one was not changed."
             )
+        version = None
+        if "meta" in tables:
+            row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
+            version = None if row is None else row[0]
         missing = _TABLE_NAMES - tables if tables else set()
+        if version == "1":
+            missing.discard("sandbox_rows")  # the earlier layout had none: made by the migration
         if missing:
             raise StateFileError(
                 f"--state {self.path} has lost its {', '.join(sorted(missing))} table(s): it was changed "
@@ -112,12 +136,41 @@ class SqliteState:
     def _check_version(self) -> None:
         row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None:
-            self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),))
-        elif row[0] != str(SCHEMA_VERSION):
+            self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(STORE_VERSION),))
+        elif row[0] == "1":
+            self._migrate_from_whole_documents()
+        elif row[0] != str(STORE_VERSION):
             raise StateVersionError(
                 f"{self.path} was written with state schema version {row[0]}; this mock reads version "
-                f"{SCHEMA_VERSION}. Start with another --state file (or delete this one)."
+                f"{STORE_VERSION} (and migrates version 1). Start with another --state file (or delete "
+                "this one)."
             )
+
+    def _migrate_from_whole_documents(self) -> None:
+        """Layout 1 -> 2: each sandbox's whole document split into its core and rows, all or nothing."""
+        self._db.execute("BEGIN")
+        try:
+            self._db.execute(_ROWS_TABLE)
+            rows = self._db.execute("SELECT token, state FROM sandboxes").fetchall()
+            for token, state in rows:
+                try:
+                    core, parts = row_layout.split(json.loads(state))
+                except (ValueError, KeyError, TypeError, AttributeError) as error:
+                    raise StateFileError(
+                        f"--state {self.path}: the sandbox {token!r} cannot be read ({type(error).__name__}: "
+                        f"{error}); the file was changed outside the mock. {_WHAT_TO_DO}"
+                    ) from None
+                self._db.execute(
+                    "UPDATE sandboxes SET state = ? WHERE token = ?", (row_layout.dumps(core), token)
+                )
+                self._db.executemany(
+                    "INSERT INTO sandbox_rows VALUES (?, ?, ?, ?, ?)", [(token, *part) for part in parts]
+                )
+            self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(STORE_VERSION),))
+            self._db.execute("COMMIT")
+        except BaseException:
+            self._db.execute("ROLLBACK")
+            raise
 
     def export_secret(self) -> bytes:
         """The key export tokens are signed with, kept here so tokens stay valid across a restart."""
@@ -145,10 +198,15 @@ class SqliteState:
 
     def load_sandboxes(self) -> list[Sandbox]:
         sandboxes = []
-        rows = self._db.execute("SELECT token, user_id, state FROM sandboxes ORDER BY rowid").fetchall()
-        for token, user_id, state in rows:
+        stored = self._db.execute("SELECT token, user_id, state FROM sandboxes ORDER BY rowid").fetchall()
+        for token, user_id, state in stored:
             try:
-                sandbox = sandbox_from_state(token, UUID(user_id), json.loads(state))
+                rows = self._db.execute(
+                    "SELECT kind, key, pos, data FROM sandbox_rows WHERE token = ?", (token,)
+                ).fetchall()
+                whole, positions = row_layout.join(json.loads(state), rows)
+                sandbox = sandbox_from_state(token, UUID(user_id), whole)
+                self._written[token] = row_layout.written_of(sandbox, positions)
                 for (data,) in self._db.execute(
                     "SELECT data FROM snapshots WHERE token = ? ORDER BY rowid", (token,)
                 ):
@@ -179,14 +237,16 @@ class SqliteState:
         images = list(images)
         new_images = [image for image in images if image.id not in self._stored_images]
         freed_images = self._stored_images - {image.id for image in images}
+        plans: dict[str, row_layout.Plan] = {}
         with self._lock:
             self._db.execute("BEGIN")
             try:
                 for token in to_delete:
                     self._db.execute("DELETE FROM sandboxes WHERE token = ?", (token,))
+                    self._db.execute("DELETE FROM sandbox_rows WHERE token = ?", (token,))
                     self._db.execute("DELETE FROM snapshots WHERE token = ?", (token,))
                 for token in to_save:
-                    self._write(current[token])
+                    plans[token] = self._write(current[token])
                 for image_id in freed_images:
                     self._db.execute("DELETE FROM images WHERE id = ?", (image_id,))
                 for image in new_images:
@@ -197,17 +257,35 @@ class SqliteState:
                 self._db.execute("COMMIT")
             except BaseException:
                 self._db.execute("ROLLBACK")
+                for plan in plans.values():
+                    plan.give_back()
                 raise
         self._stored_tokens = (self._stored_tokens - to_delete) | to_save
         for token in to_delete:
             self._stored_snapshots.pop(token, None)
+            self._written.pop(token, None)
+        for token, plan in plans.items():
+            self._written[token] = plan.written
         self._stored_images = (self._stored_images - freed_images) | {image.id for image in new_images}
 
-    def _write(self, sandbox: Sandbox) -> None:
-        state = json.dumps(sandbox_state(sandbox), ensure_ascii=False, separators=(",", ":"))
+    def _write(self, sandbox: Sandbox) -> row_layout.Plan:
+        """The sandbox's core and the rows that changed since the last commit."""
+        plan = row_layout.plan(sandbox, self._written.get(sandbox.token))
         self._db.execute(
-            "INSERT OR REPLACE INTO sandboxes VALUES (?, ?, ?, ?)",
-            (sandbox.token, str(sandbox.user_id), SCHEMA_VERSION, state),
+            "INSERT INTO sandboxes VALUES (?, ?, ?, ?) ON CONFLICT (token) DO UPDATE SET"
+            " user_id = excluded.user_id, schema_version = excluded.schema_version, state = excluded.state",
+            (sandbox.token, str(sandbox.user_id), SCHEMA_VERSION, plan.core),
+        )
+        for kind in plan.rewrite:
+            self._db.execute("DELETE FROM sandbox_rows WHERE token = ? AND kind = ?", (sandbox.token, kind))
+        self._db.executemany(
+            "DELETE FROM sandbox_rows WHERE token = ? AND kind = ? AND key = ?",
+            [(sandbox.token, kind, key) for kind, key in plan.deletes],
+        )
+        self._db.executemany(
+            "INSERT INTO sandbox_rows VALUES (?, ?, ?, ?, ?) ON CONFLICT (token, kind, key) DO UPDATE SET"
+            " pos = excluded.pos, data = excluded.data",
+            [(sandbox.token, *row) for row in plan.upserts],
         )
         # Snapshots never change once taken; only new, replaced or deleted ones are written.
         stored = self._stored_snapshots.setdefault(sandbox.token, {})
@@ -224,6 +302,7 @@ class SqliteState:
                     (sandbox.token, name, taken_at, data),
                 )
         self._stored_snapshots[sandbox.token] = wanted
+        return plan
 
     def close(self) -> None:
         """Fold the -wal file back into the file (which then holds everything) and close it."""
