@@ -1,17 +1,20 @@
 """`--state postgresql://…`: every sandbox, its snapshots and the uploaded images in one PostgreSQL
 database that any number of mock processes share.
 
-The same documents as the SQLite file (store/serialise.py), with a `version` per sandbox that every
-committed change raises. Each process keeps its sandboxes in memory with the version it last saw;
-before a request runs, `refresh` asks the database for the caller's version (one indexed query)
-and loads the sandbox again when another process changed it, finds a sandbox another process made,
-and drops one another process deleted. A request that may change a sandbox holds its lock across
-processes (`locked`: a PostgreSQL advisory lock on a connection of its own) from before the refresh
-until its answer went out, so writers of one sandbox on different processes take turns. Writes are
-committed before the answer that caused them goes out (mock_server/persistence.py), so nothing
-acknowledged is lost when a process is killed. What else must go out with a commit (the live
-events of the committed sandboxes, realtime/bus.py) is handed the transaction's connection
-(`committing`), so it becomes visible to the other processes exactly when the change does.
+The same layout as the SQLite file: a small core document per sandbox and one row per vehicle, link
+and service-log entry (store/row_layout.py), so a change writes what changed; a database of the
+earlier layout (whole documents, version 1) is migrated by the first process that opens it. Each
+sandbox has a `version` that every committed change raises. Each process keeps its sandboxes in
+memory with the version it last saw; before a request runs, `refresh` asks the database for the
+caller's version (one indexed query) and loads the sandbox again (its core and rows) when another
+process changed it, finds a sandbox another process made, and drops one another process deleted. A
+request that may change a sandbox holds its lock across processes (`locked`: a PostgreSQL advisory
+lock on a connection of its own) from before the refresh until its answer went out, so writers of
+one sandbox on different processes take turns. Writes are committed before the answer that caused
+them goes out (mock_server/persistence.py), so nothing acknowledged is lost when a process is
+killed. What else must go out with a commit (the live events of the committed sandboxes,
+realtime/bus.py) is handed the transaction's connection (`committing`), so it becomes visible to
+the other processes exactly when the change does.
 """
 
 from __future__ import annotations
@@ -29,15 +32,19 @@ from uuid import UUID
 import psycopg
 
 from ..domain.models import StoredImage
+from . import row_layout
+from .row_layout import Written
 from .sandbox import Sandbox, SandboxRegistry
 from .serialise import (
     SCHEMA_VERSION,
     StateVersionError,
     sandbox_from_state,
-    sandbox_state,
     snapshot_data,
     snapshot_from,
 )
+
+# The database's layout: 1 kept each sandbox as one whole document; 2 keeps a core and rows.
+STORE_VERSION = 2
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS minbil_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -55,6 +62,10 @@ CREATE TABLE IF NOT EXISTS minbil_images (
 );
 CREATE TABLE IF NOT EXISTS minbil_realtime_events (
     id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS minbil_sandbox_rows (
+    token TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, pos BIGINT NOT NULL, data TEXT NOT NULL,
+    PRIMARY KEY (token, kind, key)
 );
 """
 # Every process creating the tables at once would race; one advisory lock makes them take turns.
@@ -99,6 +110,7 @@ class PostgresState:
         self._stored_snapshots: dict[str, dict[str, str]] = {}
         self._stored_images: set[str] = set()
         self._versions: dict[str, int] = {}  # the version of each sandbox this process holds
+        self._written: dict[str, Written] = {}  # what the database holds of it, at that version
         self._touched: dict[str, float] = {}  # when this process last told the database of a use
         self._idle: list[psycopg.AsyncConnection[Any]] = []
         self._idle_loop: asyncio.AbstractEventLoop | None = None
@@ -140,13 +152,41 @@ class PostgresState:
     def _check_version(self) -> None:
         self._live.execute(
             "INSERT INTO minbil_meta VALUES ('schema_version', %s) ON CONFLICT DO NOTHING",
-            (str(SCHEMA_VERSION),),
+            (str(STORE_VERSION),),
         )
         row = self._live.execute("SELECT value FROM minbil_meta WHERE key = 'schema_version'").fetchone()
-        if row is not None and row[0] != str(SCHEMA_VERSION):
+        if row is not None and row[0] == "1":
+            self._migrate_from_whole_documents()
+        elif row is not None and row[0] != str(STORE_VERSION):
             raise StateVersionError(
                 f"{self.where} was written with state schema version {row[0]}; this mock reads version "
-                f"{SCHEMA_VERSION}. Use another database (or drop the minbil_* tables of this one)."
+                f"{STORE_VERSION} (and migrates version 1). Use another database (or drop the minbil_* "
+                "tables of this one)."
+            )
+
+    def _migrate_from_whole_documents(self) -> None:
+        """Layout 1 -> 2 (under the schema lock): each sandbox's whole document split into its core
+        and rows, all or nothing."""
+        with self._live.transaction():
+            stored = self._live.execute("SELECT token, state FROM minbil_sandboxes").fetchall()
+            for token, state in stored:
+                try:
+                    core, parts = row_layout.split(json.loads(state))
+                except (ValueError, KeyError, TypeError, AttributeError) as error:
+                    raise StateStoreError(
+                        f"--state {self.where}: the sandbox {token!r} cannot be read "
+                        f"({type(error).__name__}: {error}); the database was changed outside the mock."
+                    ) from None
+                self._live.execute(
+                    "UPDATE minbil_sandboxes SET state = %s WHERE token = %s", (row_layout.dumps(core), token)
+                )
+                with self._live.cursor() as cursor:
+                    cursor.executemany(
+                        "INSERT INTO minbil_sandbox_rows VALUES (%s, %s, %s, %s, %s)",
+                        [(token, *part) for part in parts],
+                    )
+            self._live.execute(
+                "UPDATE minbil_meta SET value = %s WHERE key = 'schema_version'", (str(STORE_VERSION),)
             )
 
     def export_secret(self) -> bytes:
@@ -181,19 +221,33 @@ class PostgresState:
             snapshots = self._live.execute(
                 "SELECT token, name, taken_at, data FROM minbil_snapshots ORDER BY token, name"
             ).fetchall()
+            parts = self._live.execute(
+                "SELECT token, kind, key, pos, data FROM minbil_sandbox_rows"
+            ).fetchall()
         by_token: dict[str, list[tuple[str, str, str]]] = {}
         for token, name, taken_at, data in snapshots:
             by_token.setdefault(token, []).append((name, taken_at, data))
+        parts_of: dict[str, list[tuple[str, str, int, str]]] = {}
+        for token, kind, key, pos, data in parts:
+            parts_of.setdefault(token, []).append((kind, key, pos, data))
         return [
-            self._sandbox(token, user_id, version, state, by_token.get(token, []))
+            self._sandbox(token, user_id, version, state, parts_of.get(token, []), by_token.get(token, []))
             for token, user_id, version, state in rows
         ]
 
     def _sandbox(
-        self, token: str, user_id: str, version: int, state: str, snapshots: list[tuple[str, str, str]]
+        self,
+        token: str,
+        user_id: str,
+        version: int,
+        state: str,
+        parts: list[tuple[str, str, int, str]],
+        snapshots: list[tuple[str, str, str]],
     ) -> Sandbox:
         try:
-            sandbox = sandbox_from_state(token, UUID(user_id), json.loads(state))
+            whole, positions = row_layout.join(json.loads(state), parts)
+            sandbox = sandbox_from_state(token, UUID(user_id), whole)
+            written = row_layout.written_of(sandbox, positions)
             for _, _, data in snapshots:
                 snapshot = snapshot_from(json.loads(data))
                 sandbox.snapshots[snapshot.name] = snapshot
@@ -207,6 +261,7 @@ class PostgresState:
         self._stored_tokens.add(token)
         self._stored_snapshots[token] = {name: taken_at for name, taken_at, _ in snapshots}
         self._versions[token] = version
+        self._written[token] = written
         return sandbox
 
     def load_images(self) -> list[StoredImage]:
@@ -269,7 +324,10 @@ class PostgresState:
             snapshots = self._live.execute(
                 "SELECT name, taken_at, data FROM minbil_snapshots WHERE token = %s ORDER BY name", (token,)
             ).fetchall()
-        return self._sandbox(token, row[0], row[1], row[2], snapshots)
+            parts = self._live.execute(
+                "SELECT kind, key, pos, data FROM minbil_sandbox_rows WHERE token = %s", (token,)
+            ).fetchall()
+        return self._sandbox(token, row[0], row[1], row[2], parts, snapshots)
 
     def unknown_tokens(self, known: Iterable[str]) -> list[str]:
         """Stored tokens this process does not hold (made by another process)."""
@@ -306,6 +364,7 @@ class PostgresState:
         self._stored_tokens.discard(token)
         self._stored_snapshots.pop(token, None)
         self._versions.pop(token, None)
+        self._written.pop(token, None)
 
     @asynccontextmanager
     async def locked(self, token: str) -> AsyncIterator[None]:
@@ -375,12 +434,42 @@ class PostgresState:
         freed_images = self._stored_images - {image.id for image in images}
         versions: dict[str, int] = {}
         snapshots: dict[str, dict[str, str]] = {}
-        with self._lock, self._live.transaction():
+        plans: dict[str, row_layout.Plan] = {}
+        with self._lock:
+            try:
+                self._commit(
+                    current, to_save, to_delete, new_images, freed_images, versions, snapshots, plans
+                )
+            except BaseException:
+                for plan in plans.values():
+                    plan.give_back()
+                raise
+        for token in to_delete:
+            self._forget(token)
+        self._stored_tokens |= to_save
+        self._versions.update(versions)
+        self._stored_snapshots.update(snapshots)
+        self._written.update((token, plan.written) for token, plan in plans.items())
+        self._stored_images = (self._stored_images - freed_images) | {image.id for image in new_images}
+
+    def _commit(
+        self,
+        current: dict[str, Sandbox],
+        to_save: set[str],
+        to_delete: set[str],
+        new_images: list[StoredImage],
+        freed_images: set[str],
+        versions: dict[str, int],
+        snapshots: dict[str, dict[str, str]],
+        plans: dict[str, row_layout.Plan],
+    ) -> None:
+        with self._live.transaction():
             for token in to_delete:
                 self._live.execute("DELETE FROM minbil_sandboxes WHERE token = %s", (token,))
+                self._live.execute("DELETE FROM minbil_sandbox_rows WHERE token = %s", (token,))
                 self._live.execute("DELETE FROM minbil_snapshots WHERE token = %s", (token,))
             for token in to_save:
-                versions[token], snapshots[token] = self._write(current[token])
+                versions[token], snapshots[token], plans[token] = self._write(current[token])
             for image in new_images:
                 self._live.execute(
                     "INSERT INTO minbil_images VALUES (%s, %s, %s) ON CONFLICT DO NOTHING",
@@ -391,27 +480,42 @@ class PostgresState:
                 self._live.execute(
                     "DELETE FROM minbil_images WHERE id = %s"
                     " AND NOT EXISTS (SELECT 1 FROM minbil_sandboxes WHERE strpos(state, %s) > 0)"
+                    " AND NOT EXISTS (SELECT 1 FROM minbil_sandbox_rows WHERE kind = 'link'"
+                    " AND strpos(data, %s) > 0)"
                     " AND NOT EXISTS (SELECT 1 FROM minbil_snapshots WHERE strpos(data, %s) > 0)",
-                    (image_id, image_id, image_id),
+                    (image_id, image_id, image_id, image_id),
                 )
             if self.committing is not None:
                 self.committing(self._live, to_save | to_delete)
-        for token in to_delete:
-            self._forget(token)
-        self._stored_tokens |= to_save
-        self._versions.update(versions)
-        self._stored_snapshots.update(snapshots)
-        self._stored_images = (self._stored_images - freed_images) | {image.id for image in new_images}
 
-    def _write(self, sandbox: Sandbox) -> tuple[int, dict[str, str]]:
+    def _write(self, sandbox: Sandbox) -> tuple[int, dict[str, str], row_layout.Plan]:
+        """The sandbox's core and the rows that changed since the version this process holds (a
+        writer holds the sandbox's lock and refreshed it first, so that is the stored version)."""
+        plan = row_layout.plan(sandbox, self._written.get(sandbox.token))
         row = self._live.execute(
             "INSERT INTO minbil_sandboxes (token, user_id, schema_version, version, state)"
             " VALUES (%s, %s, %s, 1, %s) ON CONFLICT (token) DO UPDATE SET"
             " user_id = EXCLUDED.user_id, schema_version = EXCLUDED.schema_version,"
             " state = EXCLUDED.state, version = minbil_sandboxes.version + 1 RETURNING version",
-            (sandbox.token, str(sandbox.user_id), SCHEMA_VERSION, _dumps(sandbox_state(sandbox))),
+            (sandbox.token, str(sandbox.user_id), SCHEMA_VERSION, plan.core),
         ).fetchone()
         assert row is not None
+        with self._live.cursor() as cursor:
+            for kind in plan.rewrite:
+                cursor.execute(
+                    "DELETE FROM minbil_sandbox_rows WHERE token = %s AND kind = %s", (sandbox.token, kind)
+                )
+            if plan.deletes:
+                cursor.executemany(
+                    "DELETE FROM minbil_sandbox_rows WHERE token = %s AND kind = %s AND key = %s",
+                    [(sandbox.token, kind, key) for kind, key in plan.deletes],
+                )
+            if plan.upserts:
+                cursor.executemany(
+                    "INSERT INTO minbil_sandbox_rows VALUES (%s, %s, %s, %s, %s)"
+                    " ON CONFLICT (token, kind, key) DO UPDATE SET pos = EXCLUDED.pos, data = EXCLUDED.data",
+                    [(sandbox.token, *part) for part in plan.upserts],
+                )
         # Snapshots never change once taken; only new, replaced or deleted ones are written.
         stored = self._stored_snapshots.get(sandbox.token, {})
         wanted = {name: snapshot.taken_at.isoformat() for name, snapshot in sandbox.snapshots.items()}
@@ -426,7 +530,7 @@ class PostgresState:
                     " DO UPDATE SET taken_at = EXCLUDED.taken_at, data = EXCLUDED.data",
                     (sandbox.token, name, taken_at, _dumps(snapshot_data(sandbox.snapshots[name]))),
                 )
-        return row[0], wanted
+        return row[0], wanted, plan
 
     def run(self, work: Callable[[psycopg.Connection[Any]], Any]) -> Any:
         """`work(connection)` in one transaction on the store's connection (another thread may ask)."""
