@@ -19,7 +19,7 @@ from mock_server.settings import Settings
 from mock_server.store.serialise import StateVersionError, sandbox_state
 from tests.image_files import picture
 from tests.integration.controls.conftest import start_controls
-from tests.integration.controls.test_snapshots import steps
+from tests.integration.controls.test_snapshots import PLATES, steps
 from tests.postgres_support import STORES, close_state, state_store
 
 PNG = picture("image/png", 2, 2)
@@ -153,3 +153,71 @@ def test_a_database_of_another_schema_version_is_refused() -> None:
             db.execute("UPDATE minbil_meta SET value = '999' WHERE key = 'schema_version'")
         with pytest.raises(StateVersionError, match="version 999"):
             build_seeded_world(Settings(**store))
+
+
+# Steps that change a sandbox's service log and its whole state too: resolved against the sandbox
+# when they run (a booking, an entry), so each one means something whatever came before it.
+log_steps = st.one_of(
+    steps,
+    st.sampled_from(PLATES).map(lambda p: ("book", p)),
+    st.integers(0, 9).map(lambda i: ("accept", i)),
+    st.integers(0, 9).map(lambda i: ("complete", i)),
+    st.tuples(st.integers(0, 99), st.text("abc ", min_size=1, max_size=8)).map(lambda ib: ("message", *ib)),
+    st.just(("snapshot",)),
+    st.just(("restore",)),
+    st.just(("reset",)),
+)
+
+
+_EVENT = {"accept": "booking.accepted", "complete": "booking.completed"}
+
+
+def _run(controls: Any, token: str, step: tuple) -> None:
+    sandbox = controls.sandbox(token)
+    bookings = sorted(sandbox.extras.bookings.values(), key=lambda b: (b.created_at, str(b.id)))
+    entries = sorted(entry.id for entry in sandbox.service_log)
+    kind = step[0]
+    if kind == "book":
+        answer = controls.event(token, type="booking.requested", registration_number=step[1])
+    elif kind in ("accept", "complete") and bookings:
+        booking = str(bookings[step[1] % len(bookings)].id)
+        answer = controls.event(token, type=_EVENT[kind], booking_id=booking)
+    elif kind == "message" and entries:
+        answer = controls.event(
+            token, type="message.new", service_log_id=entries[step[1] % len(entries)], body=step[2]
+        )
+    elif kind == "snapshot":
+        answer = controls.call("POST", "/__mock/sandbox/snapshots", token, json={"name": "s"})
+    elif kind == "restore":
+        answer = controls.call("POST", "/__mock/sandbox/snapshots/s/restore", token)
+    elif kind == "reset":
+        answer = controls.call("POST", "/__mock/sandbox/reset", token)
+    elif kind.isupper():
+        method, url, body, query = step
+        answer = controls.call(method, url, token, json=body, params=query)
+    else:
+        return
+    assert answer.status_code < 500 or answer.json()["code"] == "REGISTRY_UNAVAILABLE", answer.text
+
+
+@pytest.mark.parametrize("kind", STORES)
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(first=st.lists(log_steps, min_size=1, max_size=8), then=st.lists(log_steps, min_size=1, max_size=8))
+def test_changes_written_row_by_row_survive_restarts_between_them(kind: str, first: list, then: list) -> None:
+    with tempfile.TemporaryDirectory() as folder, state_store(kind, Path(folder)) as store:
+        settings_ = Settings(**store, demo=False)
+        controls = start_controls(settings_)
+        with controls.client:
+            token = controls.new_sandbox("one-car")
+            for step in first:
+                _run(controls, token, step)
+            before = _everything(controls.world)
+        close_state(controls.world)
+        again = start_controls(settings_)
+        with again.client:
+            assert _everything(again.world) == before
+            for step in then:
+                _run(again, token, step)
+            before = _everything(again.world)
+        close_state(again.world)
+        assert _everything(_restarted({**store, "demo": False})) == before
