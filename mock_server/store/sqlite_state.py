@@ -116,7 +116,7 @@ class SqliteState:
         if "meta" in tables:
             row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
             version = None if row is None else row[0]
-        missing = _TABLE_NAMES - tables if tables else set()
+        missing = set(_TABLE_NAMES - tables) if tables else set()
         if version == "1":
             missing.discard("sandbox_rows")  # the earlier layout had none: made by the migration
         if missing:

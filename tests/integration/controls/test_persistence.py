@@ -3,6 +3,7 @@ a store nothing is written. Every behaviour test runs against each store."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import tempfile
 from collections.abc import Iterator
@@ -221,3 +222,47 @@ def test_changes_written_row_by_row_survive_restarts_between_them(kind: str, fir
             before = _everything(again.world)
         close_state(again.world)
         assert _everything(_restarted({**store, "demo": False})) == before
+
+
+def _as_whole_documents(
+    execute: Any, rows_table: str, sandboxes_table: str, meta_table: str, mark: str
+) -> None:
+    """Turn a store back into the earlier layout: each sandbox one whole document, version 1."""
+    from mock_server.store import row_layout
+
+    for token, state in execute(f"SELECT token, state FROM {sandboxes_table}").fetchall():
+        parts = execute(
+            f"SELECT kind, key, pos, data FROM {rows_table} WHERE token = {mark}", (token,)
+        ).fetchall()
+        whole, _ = row_layout.join(json.loads(state), parts)
+        execute(
+            f"UPDATE {sandboxes_table} SET state = {mark} WHERE token = {mark}", (json.dumps(whole), token)
+        )
+    execute(f"DROP TABLE {rows_table}")
+    execute(f"UPDATE {meta_table} SET value = '1' WHERE key = 'schema_version'")
+
+
+def test_a_store_of_the_whole_document_layout_is_migrated_and_loses_nothing(store: dict[str, Any]) -> None:
+    controls = start_controls(Settings(**store))
+    with controls.client:
+        token = controls.new_sandbox("one-car")
+        controls.call("PUT", "/api/co/vehicles/EL23456", token, json={"nickname": "Lynet"})
+        controls.call("POST", "/__mock/sandbox/snapshots", token, json={"name": "kept"})
+        before = _everything(controls.world)
+    close_state(controls.world)
+    if "state_path" in store:
+        with sqlite3.connect(store["state_path"]) as db:
+            _as_whole_documents(db.execute, "sandbox_rows", "sandboxes", "meta", "?")
+    else:
+        import psycopg
+
+        with psycopg.connect(store["state_url"], autocommit=True) as db:
+            _as_whole_documents(db.execute, "minbil_sandbox_rows", "minbil_sandboxes", "minbil_meta", "%s")
+    migrated = start_controls(Settings(**store))
+    with migrated.client:
+        assert _everything(migrated.world) == before
+        changed = migrated.call("PUT", "/api/co/vehicles/EL23456", token, json={"nickname": "Etter"})
+        assert changed.status_code == 200
+        before = _everything(migrated.world)
+    close_state(migrated.world)
+    assert _everything(_restarted(store)) == before
