@@ -143,18 +143,23 @@ def plan(sandbox: Sandbox, before: Written | None) -> Plan:
         rewrite.append(LINK)
     log = sandbox.service_log
     taken = log.take_changes()
-    if before is None or before.log is not log:
-        rewrite.append(ENTRY)
-        upserts.extend((ENTRY, str(entry.id), entry.id, dumps(entry_state(entry))) for entry in log)
-    else:
-        for entry_id in sorted(taken):
-            entry = log.get(entry_id)
-            if entry is None:
-                deletes.append((ENTRY, str(entry_id)))
-            else:
-                upserts.append((ENTRY, str(entry_id), entry_id, dumps(entry_state(entry))))
+    try:
+        if before is None or before.log is not log:
+            rewrite.append(ENTRY)
+            upserts.extend((ENTRY, str(entry.id), entry.id, dumps(entry_state(entry))) for entry in log)
+        else:
+            for entry_id in sorted(taken):
+                entry = log.get(entry_id)
+                if entry is None:
+                    deletes.append((ENTRY, str(entry_id)))
+                else:
+                    upserts.append((ENTRY, str(entry_id), entry_id, dumps(entry_state(entry))))
+        core = dumps(core_state(sandbox))
+    except BaseException:
+        log.mark_changed(*taken)
+        raise
     return Plan(
-        core=dumps(core_state(sandbox)),
+        core=core,
         rewrite=tuple(rewrite),
         upserts=upserts,
         deletes=deletes,
