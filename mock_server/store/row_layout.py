@@ -102,6 +102,7 @@ def _place(
                 placed[key] = (pos, mark)
                 mine.append((kind, key, pos, dumps(state(item))))
                 pos += 1
+                last = pos  # nothing kept may follow a new key
             elif old[0] < last or old[0] >= next_pos:
                 in_order = False
                 break
@@ -110,8 +111,6 @@ def _place(
                 placed[key] = (old[0], mark)
                 if old[1] != mark:
                     mine.append((kind, key, old[0], dumps(state(item))))
-            if old is None:
-                last = pos  # nothing kept may follow a new key
         if in_order:
             upserts.extend(mine)
             deletes.extend((kind, key) for key in before.keys() - items.keys())
