@@ -13,22 +13,17 @@ from starlette.types import Scope
 from mock_server.packs.base import may_change_state
 from mock_server.packs.navixy import PACK
 from mock_server.packs.navixy import api as navixy
-from mock_server.settings import Settings
 from tests.integration.controls.conftest import Controls, start_controls
 from tests.integration.packs.navixy.navixy_client import LASTEBIL
-from tests.postgres_support import close_state, fresh_database
+from tests.postgres_support import two_mocks_on_one_database
 
 CREATES_PER_MOCK = 12
 
 
 @pytest.fixture
 def pair() -> Iterator[tuple[Controls, Controls]]:
-    with fresh_database() as url:
-        one, other = (start_controls(Settings(state_url=url)) for _ in range(2))
-        with one.client, other.client:
-            yield one, other
-        close_state(one.world)
-        close_state(other.world)
+    with two_mocks_on_one_database(start_controls) as mocks:
+        yield mocks
 
 
 def _scope(method: str, path: str) -> Scope:

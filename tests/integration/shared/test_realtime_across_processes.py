@@ -12,10 +12,9 @@ import pytest
 
 from mock_server.realtime import bus
 from mock_server.realtime.rows import TABLES
-from mock_server.settings import Settings
 from tests.integration.conftest import KARI, OLA, Mock, start_mock
 from tests.integration.realtime.test_realtime_socket import SOCKET, Socket
-from tests.postgres_support import close_state, fresh_database
+from tests.postgres_support import two_mocks_on_one_database
 
 BOOKINGS = {"postgres_changes": [{"event": "*", "schema": "public", "table": "bookings"}]}
 
@@ -42,12 +41,8 @@ class Timed:
 def replicas(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Mock, Mock]]:
     if request.param == "by reference":
         monkeypatch.setattr(bus, "NOTIFY_LIMIT", 0)  # every event goes through minbil_realtime_events
-    with fresh_database() as url:
-        one, other = (start_mock(Settings(state_url=url)) for _ in range(2))
-        with one.client, other.client:
-            yield one, other
-        close_state(one.world)
-        close_state(other.world)
+    with two_mocks_on_one_database(start_mock) as mocks:
+        yield mocks
 
 
 def channel(mock: Mock, token: str) -> str:

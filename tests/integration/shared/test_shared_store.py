@@ -13,19 +13,15 @@ from mock_server.domain.limits import SandboxLimits
 from mock_server.settings import Settings
 from tests.image_files import picture
 from tests.integration.controls.conftest import Controls, start_controls
-from tests.postgres_support import close_state, fresh_database
+from tests.postgres_support import close_state, fresh_database, two_mocks_on_one_database
 
 PNG = picture("image/png", 2, 2)
 
 
 @pytest.fixture
 def pair() -> Iterator[tuple[Controls, Controls]]:
-    with fresh_database() as url:
-        one, other = (start_controls(Settings(state_url=url)) for _ in range(2))
-        with one.client, other.client:
-            yield one, other
-        close_state(one.world)
-        close_state(other.world)
+    with two_mocks_on_one_database(start_controls) as mocks:
+        yield mocks
 
 
 def test_a_sandbox_made_on_one_mock_works_on_the_other(pair: tuple[Controls, Controls]) -> None:
