@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..rule_matrix import Coverage
-from ..rules import Rule, add_api_rules
+from ..rules import RULES, Rule, add_api_rules
 
 if TYPE_CHECKING:
     from ..context import SuiteContext
@@ -47,6 +47,12 @@ class ApiSuites:
 
     def suite(self, name: str) -> SuiteSpec:
         return next(suite for suite in self.suites if suite.name == name)
+
+
+def conformance_row(rule_id: str, stated: str, faults: tuple[str, ...] = ()) -> tuple[Rule, Coverage]:
+    """A row of an API's conformance suite (schemathesis on its spec), under the catalogue's own
+    `conformance.*` rule."""
+    return RULES[rule_id], Coverage(stated, ("conformance",), faults)
 
 
 def api_names() -> tuple[str, ...]:

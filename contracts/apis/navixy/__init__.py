@@ -13,8 +13,10 @@ from ...failures import RuleViolation
 from ...rule_matrix import Coverage
 from ...rules import Rule
 from ...suites import SuiteSpec
+from .. import conformance_row
 
 SPEC_PATH = Path(__file__).resolve().parents[3] / "mock_server" / "packs" / "navixy" / "openapi.yaml"
+_SPEC = "mock_server/packs/navixy/openapi.yaml"
 
 RULES: tuple[tuple[Rule, Coverage], ...] = (
     (
@@ -78,6 +80,14 @@ RULES: tuple[tuple[Rule, Coverage], ...] = (
         Rule("navixy.isolation", "One account's vehicles are out of another account's reach"),
         Coverage("info.description Session", ("isolation",), ("navixy-read-any-sandbox",)),
     ),
+    conformance_row("conformance.server-error", f"{_SPEC} responses (no 5xx documented)"),
+    conformance_row("conformance.status-code", f"{_SPEC} responses of every action"),
+    conformance_row("conformance.content-type", f"{_SPEC} response content types"),
+    conformance_row("conformance.response-schema", f"{_SPEC} components/schemas (the vehicle object)"),
+    conformance_row("conformance.negative-data-rejection", f"{_SPEC} parameter and body schemas"),
+    conformance_row("conformance.positive-data-acceptance", f"{_SPEC} parameter and body schemas"),
+    conformance_row("conformance.unsupported-method", "HTTP semantics (RFC 9110 §15.5.6)"),
+    conformance_row("conformance.engine-error", "(the harness)"),
 )
 
 

@@ -6,18 +6,12 @@ from pathlib import Path
 
 from ...failures import RuleViolation
 from ...rule_matrix import Coverage
-from ...rules import RULES as CATALOGUE
 from ...rules import Rule
 from ...suites import SuiteSpec
+from .. import conformance_row
 from .common import VEHICLES, client
 
-_CONFORMANCE = ("conformance",)
 _SPEC = "mock_server/packs/trimble/openapi.yaml"
-
-
-def _conformance(rule_id: str, stated: str, faults: tuple[str, ...] = ()) -> tuple[Rule, Coverage]:
-    """A row of the conformance suite, under the catalogue's own `conformance.*` rule."""
-    return CATALOGUE[rule_id], Coverage(stated, _CONFORMANCE, faults)
 
 
 SPEC_PATH = Path(__file__).resolve().parents[3] / "mock_server" / "packs" / "trimble" / "openapi.yaml"
@@ -72,20 +66,20 @@ RULES: tuple[tuple[Rule, Coverage], ...] = (
         Rule("trimble.isolation", "One credential's fleet is out of another's sight and reach"),
         Coverage("info.description Authentication", ("isolation",), ("trimble-shared-fleet",)),
     ),
-    _conformance("conformance.server-error", f"{_SPEC} responses (no 5xx documented)"),
-    _conformance("conformance.status-code", f"{_SPEC} responses of every operation"),
-    _conformance("conformance.content-type", f"{_SPEC} response content types"),
-    _conformance(
+    conformance_row("conformance.server-error", f"{_SPEC} responses (no 5xx documented)"),
+    conformance_row("conformance.status-code", f"{_SPEC} responses of every operation"),
+    conformance_row("conformance.content-type", f"{_SPEC} response content types"),
+    conformance_row(
         "conformance.response-schema",
         f"{_SPEC} components/schemas (ModifiedOn)",
         ("trimble-modified-on-with-offset",),
     ),
-    _conformance("conformance.negative-data-rejection", f"{_SPEC} parameter and body schemas"),
-    _conformance("conformance.positive-data-acceptance", f"{_SPEC} parameter and body schemas"),
-    _conformance("conformance.missing-required-header", f"{_SPEC} security (trimbleBearer)"),
-    _conformance("conformance.ignored-auth", f"{_SPEC} security; info.description Authentication"),
-    _conformance("conformance.unsupported-method", "HTTP semantics (RFC 9110 §15.5.6)"),
-    _conformance("conformance.engine-error", "(the harness)"),
+    conformance_row("conformance.negative-data-rejection", f"{_SPEC} parameter and body schemas"),
+    conformance_row("conformance.positive-data-acceptance", f"{_SPEC} parameter and body schemas"),
+    conformance_row("conformance.missing-required-header", f"{_SPEC} security (trimbleBearer)"),
+    conformance_row("conformance.ignored-auth", f"{_SPEC} security; info.description Authentication"),
+    conformance_row("conformance.unsupported-method", "HTTP semantics (RFC 9110 §15.5.6)"),
+    conformance_row("conformance.engine-error", "(the harness)"),
 )
 
 
