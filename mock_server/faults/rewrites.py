@@ -14,9 +14,18 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..domain.models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
+from ..domain.models import NOTIFICATION_CHANNELS
 from ..store.sandbox import SandboxRegistry
-from .wire import REGISTRY_PATH, SETTINGS_PATH, VEHICLES_PATH, _header, _read_body, _replay, _with_header
+from .wire import (
+    REGISTRY_PATH,
+    SETTINGS_PATH,
+    VEHICLES_PATH,
+    _header,
+    _read_body,
+    _replay,
+    _with_header,
+    preference_patch,
+)
 
 SERVICE_LOG = "/api/co/service-log/"
 LOG_FILTERED = {f"{SERVICE_LOG}{name}" for name in ("list", "latest", "summary", "export-token")}
@@ -369,17 +378,10 @@ class FaultyRewriteMiddleware:
         return scope
 
     def _preferences(self, scope: Scope, body: bytes) -> bytes:
-        try:
-            patch = json.loads(body)
-        except ValueError:
+        parsed = preference_patch(body)
+        if parsed is None:
             return body
-        if not isinstance(patch, dict):
-            return body
-        known = {
-            event: {c: v for c, v in channels.items() if c in NOTIFICATION_CHANNELS and isinstance(v, bool)}
-            for event, channels in patch.items()
-            if event in NOTIFICATION_EVENTS and isinstance(channels, dict)
-        }
+        patch, known = parsed
         values = [value for channels in known.values() for value in channels.values()]
         if "preferences-refuse-all-off" in self.faults and False in values:
             # "At least one notification must stay on", checked against the update, not the result.

@@ -98,17 +98,10 @@ class FaultyRequestMiddleware:
         return scope
 
     def _preferences(self, scope: Scope, body: bytes) -> bytes:
-        try:
-            patch = json.loads(body)
-        except ValueError:
+        parsed = preference_patch(body)
+        if parsed is None:
             return body
-        if not isinstance(patch, dict):
-            return body
-        known = {
-            event: {c: v for c, v in channels.items() if c in NOTIFICATION_CHANNELS and isinstance(v, bool)}
-            for event, channels in patch.items()
-            if event in NOTIFICATION_EVENTS and isinstance(channels, dict)
-        }
+        patch, known = parsed
         if "partial-preferences-write" in self.faults and known != patch:
             token = (_header(scope, b"authorization") or "").partition(" ")[2]
             if (sandbox := self.sandboxes.by_token(token)) is not None:
@@ -190,3 +183,20 @@ class FaultyResponseMiddleware:
             await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, buffer)
+
+
+def preference_patch(body: bytes) -> tuple[dict[str, Any], dict[str, dict[str, bool]]] | None:
+    """A notification-settings body and the part of it the API knows (known events, known channels,
+    boolean values); None when it is no JSON object."""
+    try:
+        patch = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(patch, dict):
+        return None
+    known = {
+        event: {c: v for c, v in channels.items() if c in NOTIFICATION_CHANNELS and isinstance(v, bool)}
+        for event, channels in patch.items()
+        if event in NOTIFICATION_EVENTS and isinstance(channels, dict)
+    }
+    return patch, known
