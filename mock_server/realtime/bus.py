@@ -13,7 +13,8 @@ Each process listens on one connection of its own, in a thread started with the 
 socket (so a forked worker starts its own, under a name of its own): a notification from another
 process is handed to the hub on the loop that serves the sockets and fanned out there, as a local
 event is; one this process sent is skipped (its own sockets had it already), so each socket gets
-each event once.
+each event once. What clients broadcast to each other (over a socket or the REST endpoint) goes the
+same way, sent at once: a client on one process reaches the room's members on every other.
 While the listening connection is down (a database restart) events from other processes are lost;
 it reconnects every second.
 """
@@ -21,6 +22,7 @@ it reconnects every second.
 from __future__ import annotations
 
 import asyncio
+import base64
 import contextlib
 import itertools
 import json
@@ -28,6 +30,7 @@ import logging
 import os
 import threading
 import uuid
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import psycopg
@@ -119,6 +122,26 @@ class PostgresBus:
         except (psycopg.Error, StateStoreError) as error:  # the database is away: other processes miss it
             log.warning("live events of a sandbox not sent to the other processes: %s", error)
 
+    def relay_broadcast(self, scope: str, name: str, message: dict[str, Any], binary: bytes | None) -> None:
+        """A client's broadcast, for the channels joined to it on the other processes: sent at once,
+        as it changes nothing stored (Supabase's broadcasts are fire-and-forget as well)."""
+        payload = json.dumps(
+            {
+                "o": self.origin,
+                "k": "broadcast",
+                "s": scope,
+                "ch": name,
+                "m": message,
+                "bin": None if binary is None else base64.b64encode(binary).decode(),
+            },
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        try:
+            self.state.run(lambda connection: self._notify(connection, payload))
+        except (psycopg.Error, StateStoreError) as error:
+            log.warning("a broadcast not sent to the other processes: %s", error)
+
     def _notify(self, connection: psycopg.Connection[Any], payload: str) -> None:
         if len(payload.encode()) > NOTIFY_LIMIT:
             row = connection.execute(
@@ -177,15 +200,23 @@ class PostgresBus:
                 if row is None:
                     return
                 payload = row[0]
+                value = json.loads(payload)
+            if value.get("k") == "broadcast":
+                binary = None if value["bin"] is None else base64.b64decode(value["bin"])
+                self._on_loop(self.hub.broadcast_here, value["s"], value["ch"], value["m"], None, binary)
+                return
             _, token, user_id, described = decode(payload)
         except (ValueError, KeyError, TypeError, IndexError, psycopg.Error) as error:
             log.warning("realtime: an event from another process could not be read (%s)", error)
             return
+        self._on_loop(self.hub.deliver, token, user_id, described)
+
+    def _on_loop(self, deliver: Callable[..., object], *arguments: object) -> None:
         loop = self._loop
         if loop is None or loop.is_closed():
             return
         with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody to deliver to
-            loop.call_soon_threadsafe(self.hub.deliver, token, user_id, described)
+            loop.call_soon_threadsafe(deliver, *arguments)
 
     def close(self) -> None:
         self._stopped.set()

@@ -208,8 +208,22 @@ class RealtimeHub:
         sender: Channel | None,
         binary: bytes | None = None,
     ) -> int:
-        """A client's (or the REST endpoint's) broadcast to everyone joined to `name` in `scope`;
-        the sender gets it back only with `self`. Returns how many channels it was sent to."""
+        """A client's (or the REST endpoint's) broadcast to everyone joined to `name` in `scope`, on
+        every process of a shared store; the sender gets it back only with `self`. Returns how many
+        channels of this process it was sent to."""
+        if self.bus is not None:
+            self.bus.relay_broadcast(scope, name, message, binary)
+        return self.broadcast_here(scope, name, message, sender, binary)
+
+    def broadcast_here(
+        self,
+        scope: str,
+        name: str,
+        message: dict[str, Any],
+        sender: Channel | None,
+        binary: bytes | None = None,
+    ) -> int:
+        """A broadcast to the channels joined to `name` in `scope` on this process."""
         sent = 0
         for channel in self.members(scope, name):
             if channel is sender and not channel.self_broadcast:
