@@ -108,6 +108,7 @@ class MockWorld:
     builds: BuildWorker = field(default_factory=BuildWorker)
     demo_tokens: tuple[str, ...] = ()  # the seeded demo users' (the landing page lists them)
     shared: SharedWiring | None = None  # with a store several processes share (state_url)
+    restored: bool = False  # the store's world was loaded (load_stored_world)
 
 
 def build_world(
@@ -201,15 +202,22 @@ def build_world(
         builds=BuildWorker(processes=settings.build_process),
     )
     if world.state is not None and world.state.seeded:
-        for sandbox in world.state.load_sandboxes():
-            sandboxes.add(sandbox)
-        for image in world.state.load_images():
-            images.put(image)
-        images.collect()  # a file written before images were freed may keep some nobody shows
-        world.lifecycle.snapshot_bytes()  # weigh the stored snapshots now, not on a later request
+        load_stored_world(world)
     if settings.state_url is not None:
         _share(world)
     return world
+
+
+def load_stored_world(world: MockWorld) -> None:
+    """The sandboxes and images the store keeps, made this world's."""
+    assert world.state is not None
+    for sandbox in world.state.load_sandboxes():
+        world.sandboxes.add(sandbox)
+    for image in world.state.load_images():
+        world.images.put(image)
+    world.images.collect()  # a file written before images were freed may keep some nobody shows
+    world.lifecycle.snapshot_bytes()  # weigh the stored snapshots now, not on a later request
+    world.restored = True
 
 
 def _open_state(settings: Settings) -> SqliteState | PostgresState | None:

@@ -24,8 +24,8 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -70,6 +70,8 @@ CREATE TABLE IF NOT EXISTS minbil_sandbox_rows (
 """
 # Every process creating the tables at once would race; one advisory lock makes them take turns.
 _SCHEMA_LOCK = 7_315_001
+# Replicas started at once on an empty database: one seeds the demo world, the others load it.
+_SEED_LOCK = 7_315_002
 # A request naming a sandbox tells the database at most this often (seconds): idle expiry asks it.
 _TOUCH_EVERY = 60.0
 # Idle lock connections kept per process; more writers at once open more and close them after.
@@ -208,6 +210,17 @@ class PostgresState:
         with self._lock:
             row = self._live.execute("SELECT 1 FROM minbil_meta WHERE key = 'seeded'").fetchone()
         return row is not None
+
+    @contextmanager
+    def seeding(self) -> Iterator[None]:
+        """Held while this process decides whether to seed and seeds: another process starting at
+        the same time waits, then finds the world seeded (`seeded`) and loads it instead."""
+        connection = self._connect()  # its own: the lock lasts as long as this session
+        try:
+            connection.execute("SELECT pg_advisory_lock(%s)", (_SEED_LOCK,))
+            yield
+        finally:
+            connection.close()  # ends the session, and with it the lock
 
     def mark_seeded(self) -> None:
         with self._lock:
