@@ -255,6 +255,9 @@ def _share(world: MockWorld) -> None:
     sandboxes.on_unknown_credential = unknown_credential
     images.on_miss = state.load_image
     world.lifecycle.used_elsewhere = state.used_within
+    # --max-sandboxes and the storage budget hold for all processes together.
+    world.lifecycle.kept_elsewhere = lambda: state.tokens_kept(sandboxes)
+    world.lifecycle.budget.kept_elsewhere = state.stored_bytes
     # Live events reach the sockets of every process: NOTIFY with each commit, LISTEN in each.
     from .realtime.bus import PostgresBus
 

@@ -369,6 +369,25 @@ class PostgresState:
             ).fetchall()
         return {row[0] for row in rows}
 
+    def tokens_kept(self, sandboxes: SandboxRegistry) -> set[str]:
+        """Every sandbox of the world: those the store keeps, whichever process made them, less
+        those deleted here and not yet committed, and those made here not yet committed. (A
+        sandbox this process holds and another deleted is not counted.)"""
+        with self._lock:
+            rows = self._live.execute("SELECT token FROM minbil_sandboxes").fetchall()
+        stored = {row[0] for row in rows if not self.pending_delete(row[0], sandboxes)}
+        return stored | {sandbox.token for sandbox in sandboxes if sandbox.token not in self._stored_tokens}
+
+    def stored_bytes(self) -> int:
+        """What the store keeps of snapshots and images, for every process's sandboxes."""
+        with self._lock:
+            row = self._live.execute(
+                "SELECT (SELECT coalesce(sum(octet_length(data)), 0) FROM minbil_snapshots)"
+                " + (SELECT coalesce(sum(octet_length(content)), 0) FROM minbil_images)"
+            ).fetchone()
+        assert row is not None
+        return int(row[0])
+
     def pending_delete(self, token: str, sandboxes: SandboxRegistry) -> bool:
         """This process deleted the sandbox and has not committed that yet: it must not come back."""
         return token in self._stored_tokens and sandboxes.peek(token) is None
