@@ -262,6 +262,10 @@ def _share(world: MockWorld) -> None:
     from .realtime.bus import PostgresBus
 
     bus = world.realtime.bus = PostgresBus(state, world.realtime)
+    # A sandbox's journal gathered from every process that served it (asked when read).
+    from .shared_journal import SharedJournal
+
+    SharedJournal(world.journal, state, bus)
     world.shared = SharedWiring(shown_images, world.lifecycle.forget_held, bus.flush)
 
 

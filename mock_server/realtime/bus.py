@@ -23,12 +23,14 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import contextlib
 import itertools
 import json
 import logging
 import os
 import threading
+import time
 import uuid
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -47,6 +49,9 @@ CHANNEL = "minbil_realtime"
 # NOTIFY's payload must be shorter than 8000 bytes; a bigger event goes by reference.
 NOTIFY_LIMIT = 7900
 _KEEP_REFERENCED = "5 minutes"  # a referenced event's row is deleted after this
+# A listening process tells the store every few seconds; one silent for longer is counted gone.
+_HEARTBEAT_S = 5.0
+_PEER_GONE_AFTER_S = 15.0
 
 
 def encode(origin: str, number: int, token: str, user_id: object, described: Described) -> str:
@@ -86,6 +91,9 @@ class PostgresBus:
         self._pid = 0
         self._stopped = threading.Event()
         self._listening = threading.Event()
+        # Other channels heard on the same connection (the shared journal's), each with its handler,
+        # called on the listening thread.
+        self._handlers: dict[str, Callable[[str], None]] = {}
         state.committing = self._with_commit
         state.closing.append(self.close)
 
@@ -114,6 +122,7 @@ class PostgresBus:
 
     def flush(self, token: str) -> None:
         """Send the events of `token` that no commit carried (after its request)."""
+        self.serving()
         pending = self._pending.pop(token, None)
         if not pending:
             return
@@ -156,6 +165,43 @@ class PostgresBus:
 
     # --- in ----------------------------------------------------------------------------------
 
+    def on(self, channel: str, handler: Callable[[str], None]) -> None:
+        """Hear `channel` too (before the first `listen`): `handler(payload)` on the listening thread."""
+        self._handlers[channel] = handler
+
+    def serving(self) -> None:
+        """A request is served here: from now on this process listens (and is a peer the others
+        count on, see `peers`). Cheap once listening."""
+        if self._thread is None or self._pid != os.getpid():
+            self.listen()
+
+    def peers(self) -> set[str]:
+        """The other processes on the store that listen now (their heartbeat is recent)."""
+        rows = self.state.run(
+            lambda connection: connection.execute(
+                "SELECT origin FROM minbil_processes WHERE seen_at > now() - make_interval(secs => %s)"
+                " AND origin <> %s",
+                (_PEER_GONE_AFTER_S, self.origin),
+            ).fetchall()
+        )
+        return {row[0] for row in rows}
+
+    def call_on_loop(self, work: Callable[[], Any], timeout: float = 2.0) -> Any:
+        """`work()` on the loop this process serves on, from the listening thread; its result."""
+        loop = self._loop
+        if loop is None or loop.is_closed():
+            raise RuntimeError("no loop to run on")
+        done: concurrent.futures.Future[Any] = concurrent.futures.Future()
+
+        def run() -> None:
+            try:
+                done.set_result(work())
+            except BaseException as error:  # handed to the waiting thread
+                done.set_exception(error)
+
+        loop.call_soon_threadsafe(run)
+        return done.result(timeout=timeout)
+
     def listen(self) -> None:
         """Called on the loop serving a socket: hear the other processes from now on (the first
         call in a process starts the listener and waits, a few seconds at most, until it listens)."""
@@ -175,16 +221,38 @@ class PostgresBus:
                 with psycopg.connect(
                     self.state.url, autocommit=True, connect_timeout=int(self.state._connect_timeout)
                 ) as connection:
-                    connection.execute(f"LISTEN {CHANNEL}")
+                    for channel in (CHANNEL, *self._handlers):
+                        connection.execute(f"LISTEN {channel}")
+                    beat = self._heartbeat(connection, 0.0)
                     self._listening.set()
                     while not self._stopped.is_set():
                         for notice in connection.notifies(timeout=0.5):
-                            self._heard(notice.payload)
+                            handler = self._handlers.get(notice.channel)
+                            if handler is None:
+                                self._heard(notice.payload)
+                            else:
+                                handler(notice.payload)
+                        beat = self._heartbeat(connection, beat)
+                    with contextlib.suppress(psycopg.Error):
+                        connection.execute("DELETE FROM minbil_processes WHERE origin = %s", (self.origin,))
             except psycopg.Error as error:
                 if self._stopped.is_set():
                     return
                 log.warning("realtime: listening to the other processes failed (%s); again in 1 s", error)
                 self._stopped.wait(1.0)
+
+    def _heartbeat(self, connection: psycopg.Connection[Any], last: float) -> float:
+        """Tell the store this process listens, every few seconds; old processes' rows go."""
+        now = time.monotonic()
+        if now - last < _HEARTBEAT_S:
+            return last
+        connection.execute(
+            "INSERT INTO minbil_processes VALUES (%s, now())"
+            " ON CONFLICT (origin) DO UPDATE SET seen_at = now()",
+            (self.origin,),
+        )
+        connection.execute("DELETE FROM minbil_processes WHERE seen_at < now() - interval '1 hour'")
+        return now
 
     def _heard(self, payload: str) -> None:
         try:

@@ -63,6 +63,11 @@ CREATE TABLE IF NOT EXISTS minbil_images (
 CREATE TABLE IF NOT EXISTS minbil_realtime_events (
     id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+CREATE TABLE IF NOT EXISTS minbil_processes (origin TEXT PRIMARY KEY, seen_at TIMESTAMPTZ NOT NULL);
+CREATE TABLE IF NOT EXISTS minbil_journal_answers (
+    ask TEXT NOT NULL, origin TEXT NOT NULL, entries TEXT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (ask, origin)
+);
 CREATE TABLE IF NOT EXISTS minbil_sandbox_rows (
     token TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, pos BIGINT NOT NULL, data TEXT NOT NULL,
     PRIMARY KEY (token, kind, key)
