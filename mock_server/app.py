@@ -257,7 +257,12 @@ def _share(world: MockWorld) -> None:
     world.lifecycle.used_elsewhere = state.used_within
     # --max-sandboxes and the storage budget hold for all processes together.
     world.lifecycle.kept_elsewhere = lambda: state.tokens_kept(sandboxes)
+    world.lifecycle.refresh_from_store = lambda token: state.refresh(
+        token, sandboxes, world.lifecycle.forget_held
+    )
     world.lifecycle.budget.kept_elsewhere = state.stored_bytes
+    # A sandbox's fault rules draw the same sequence whichever process serves each request.
+    world.injector.shared_draws, world.injector.forget_draws = state.next_draw, state.forget_draws
     # Live events reach the sockets of every process: NOTIFY with each commit, LISTEN in each.
     from .realtime.bus import PostgresBus
 

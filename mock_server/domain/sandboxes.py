@@ -123,6 +123,8 @@ class SandboxLifecycle:
         self.used_elsewhere: Callable[[list[str], float], set[str]] | None = None
         # With such a store: the tokens of every sandbox of the world (some made by other processes).
         self.kept_elsewhere: Callable[[], set[str]] | None = None
+        # With such a store: make the sandbox of a token held here the stored one (or drop it).
+        self.refresh_from_store: Callable[[str], object] | None = None
 
     def scenarios(self) -> list[ScenarioInfo]:
         return self._scenarios.scenarios()
@@ -161,6 +163,8 @@ class SandboxLifecycle:
         if not TOKEN_PATTERN.match(token):
             raise DomainError("VALIDATION_FAILED", "token: 8–128 of A–Z a–z 0–9 . _ ~ -", field="body.token")
         self._check_known(scenario)
+        if self.refresh_from_store is not None:  # deleted by another process, maybe, since held here
+            self.refresh_from_store(token)
         if self._sandboxes.by_token(token) is not None or token in self._pending:
             raise DomainError(
                 "SANDBOX_TOKEN_TAKEN", f"A sandbox with token {token!r} exists.", field="body.token"

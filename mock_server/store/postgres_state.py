@@ -63,6 +63,10 @@ CREATE TABLE IF NOT EXISTS minbil_images (
 CREATE TABLE IF NOT EXISTS minbil_realtime_events (
     id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+CREATE TABLE IF NOT EXISTS minbil_fault_draws (
+    token TEXT NOT NULL, rule TEXT NOT NULL, seed BIGINT NOT NULL, n BIGINT NOT NULL,
+    PRIMARY KEY (token, rule, seed)
+);
 CREATE TABLE IF NOT EXISTS minbil_processes (origin TEXT PRIMARY KEY, seen_at TIMESTAMPTZ NOT NULL);
 CREATE TABLE IF NOT EXISTS minbil_journal_answers (
     ask TEXT NOT NULL, origin TEXT NOT NULL, entries TEXT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now(),
@@ -392,6 +396,22 @@ class PostgresState:
             ).fetchone()
         assert row is not None
         return int(row[0])
+
+    def next_draw(self, token: str, rule: str, seed: int) -> int:
+        """The number of requests a sandbox's fault rule has matched, this one included, on every
+        process (its random draws are seeded with it)."""
+        with self._lock:
+            row = self._live.execute(
+                "INSERT INTO minbil_fault_draws VALUES (%s, %s, %s, 1) ON CONFLICT (token, rule, seed)"
+                " DO UPDATE SET n = minbil_fault_draws.n + 1 RETURNING n",
+                (token, rule, seed),
+            ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def forget_draws(self, token: str) -> None:
+        with self._lock:
+            self._live.execute("DELETE FROM minbil_fault_draws WHERE token = %s", (token,))
 
     def pending_delete(self, token: str, sandboxes: SandboxRegistry) -> bool:
         """This process deleted the sandbox and has not committed that yet: it must not come back."""

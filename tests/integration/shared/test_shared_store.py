@@ -33,6 +33,15 @@ def test_a_sandbox_made_on_one_mock_works_on_the_other(pair: tuple[Controls, Con
     assert other.call("GET", "/__mock/sandbox", token).json()["token"] == token
 
 
+def test_a_token_deleted_on_one_mock_may_be_taken_again_on_the_other(pair: tuple[Controls, Controls]) -> None:
+    one, other = pair
+    token = one.new_sandbox("one-car", token="shared-again-0001")
+    assert other.call("DELETE", "/__mock/sandbox", token).status_code == 204
+    assert one.new_sandbox(token=token) == token  # the mock that made it held it still
+    answer = other.call("GET", "/api/co/vehicles", token)
+    assert answer.status_code == 200 and answer.json()["data"] == []  # the new, empty one
+
+
 def test_a_token_taken_on_one_mock_is_taken_on_the_other(pair: tuple[Controls, Controls]) -> None:
     one, other = pair
     one.new_sandbox(token="shared-taken-0001")
@@ -168,3 +177,17 @@ def test_the_storage_budget_counts_what_every_mock_on_the_store_keeps() -> None:
         finally:
             close_state(one.world)
             close_state(other.world)
+
+
+def test_a_sandboxs_fault_rule_draws_one_sequence_whichever_mock_serves_each_request(
+    pair: tuple[Controls, Controls],
+) -> None:
+    one, other = pair
+    rule = {"rule": "GET /api/co/vehicles: error=0.5:503", "seed": 7}
+    runs = []
+    for serving in ([one, other] * 15, [one] * 30):  # alternately, then all on one mock
+        token = one.new_sandbox(token="shared-faults-0001")
+        assert one.call("POST", "/__mock/sandbox/faults", token, json=rule).status_code == 201
+        runs.append([mock.call("GET", "/api/co/vehicles", token).status_code for mock in serving])
+        assert other.call("DELETE", "/__mock/sandbox", token).status_code == 204  # its draws go too
+    assert runs[0] == runs[1] and set(runs[0]) == {200, 503}
