@@ -151,6 +151,52 @@ class PostgresBus:
         except (psycopg.Error, StateStoreError) as error:
             log.warning("a broadcast not sent to the other processes: %s", error)
 
+    def relay_presence(
+        self, scope: str, name: str, joins: dict[str, Any], leaves: dict[str, Any], *, gone: str | None
+    ) -> None:
+        """A presence tracked or untracked here: kept in the store for the others' `presence_state`
+        (while this process's heartbeat lasts) and told to their room members as a diff."""
+        origin = self.origin
+        payload = json.dumps(
+            {"o": origin, "k": "presence", "s": scope, "ch": name, "j": joins, "l": leaves},
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+
+        def write(connection: psycopg.Connection[Any]) -> None:
+            if gone is not None:
+                connection.execute(
+                    "DELETE FROM minbil_presence WHERE origin = %s AND ref = %s", (origin, gone)
+                )
+            for key, entry in joins.items():
+                for meta in entry["metas"]:
+                    connection.execute(
+                        "INSERT INTO minbil_presence VALUES (%s, %s, %s, %s, %s, %s) ON CONFLICT DO NOTHING",
+                        (origin, meta["phx_ref"], scope, name, key, json.dumps(meta, ensure_ascii=False)),
+                    )
+            self._notify(connection, payload)
+
+        try:
+            self.state.run(write)
+        except (psycopg.Error, StateStoreError) as error:
+            log.warning("a presence change not told to the other processes: %s", error)
+
+    def presence_elsewhere(self, scope: str, name: str) -> list[tuple[str, dict[str, Any]]]:
+        """(key, meta) of every presence tracked in the room on the other live processes."""
+        try:
+            rows = self.state.run(
+                lambda connection: connection.execute(
+                    "SELECT p.key, p.meta FROM minbil_presence p JOIN minbil_processes r USING (origin)"
+                    " WHERE p.scope = %s AND p.room = %s AND p.origin <> %s"
+                    " AND r.seen_at > now() - make_interval(secs => %s) ORDER BY p.ref",
+                    (scope, name, self.origin, _PEER_GONE_AFTER_S),
+                ).fetchall()
+            )
+        except (psycopg.Error, StateStoreError) as error:
+            log.warning("presence on the other processes not known: %s", error)
+            return []
+        return [(key, json.loads(meta)) for key, meta in rows]
+
     def _notify(self, connection: psycopg.Connection[Any], payload: str) -> None:
         if len(payload.encode()) > NOTIFY_LIMIT:
             row = connection.execute(
@@ -235,6 +281,7 @@ class PostgresBus:
                         beat = self._heartbeat(connection, beat)
                     with contextlib.suppress(psycopg.Error):
                         connection.execute("DELETE FROM minbil_processes WHERE origin = %s", (self.origin,))
+                        connection.execute("DELETE FROM minbil_presence WHERE origin = %s", (self.origin,))
             except psycopg.Error as error:
                 if self._stopped.is_set():
                     return
@@ -252,6 +299,9 @@ class PostgresBus:
             (self.origin,),
         )
         connection.execute("DELETE FROM minbil_processes WHERE seen_at < now() - interval '1 hour'")
+        connection.execute(
+            "DELETE FROM minbil_presence WHERE origin NOT IN (SELECT origin FROM minbil_processes)"
+        )
         return now
 
     def _heard(self, payload: str) -> None:
@@ -269,6 +319,9 @@ class PostgresBus:
                     return
                 payload = row[0]
                 value = json.loads(payload)
+            if value.get("k") == "presence":
+                self._on_loop(self.hub.presence_diff_here, value["s"], value["ch"], value["j"], value["l"])
+                return
             if value.get("k") == "broadcast":
                 binary = None if value["bin"] is None else base64.b64decode(value["bin"])
                 self._on_loop(self.hub.broadcast_here, value["s"], value["ch"], value["m"], None, binary)

@@ -67,6 +67,10 @@ CREATE TABLE IF NOT EXISTS minbil_fault_draws (
     token TEXT NOT NULL, rule TEXT NOT NULL, seed BIGINT NOT NULL, n BIGINT NOT NULL,
     PRIMARY KEY (token, rule, seed)
 );
+CREATE TABLE IF NOT EXISTS minbil_presence (
+    origin TEXT NOT NULL, ref TEXT NOT NULL, scope TEXT NOT NULL, room TEXT NOT NULL, key TEXT NOT NULL,
+    meta TEXT NOT NULL, PRIMARY KEY (origin, ref)
+);
 CREATE TABLE IF NOT EXISTS minbil_processes (origin TEXT PRIMARY KEY, seen_at TIMESTAMPTZ NOT NULL);
 CREATE TABLE IF NOT EXISTS minbil_journal_answers (
     ask TEXT NOT NULL, origin TEXT NOT NULL, entries TEXT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now(),

@@ -179,3 +179,38 @@ def test_what_clients_broadcast_reaches_the_rooms_members_on_the_other_mock(
 
         assert broadcasts_before_heartbeat(sender) == ["hello"]
         assert broadcasts_before_heartbeat(ola) == []
+
+
+def test_presence_tracked_on_one_mock_is_seen_and_told_on_the_other(replicas: tuple[Mock, Mock]) -> None:
+    one, other = replicas
+    name = f"user:{one.sandbox(KARI).user_id}:messages"
+    topic = f"realtime:{name}"
+
+    def joined(ws: Any, key: str) -> tuple[Socket, dict[str, Any]]:
+        socket = Socket(Timed(ws), "2.0.0")
+        socket.join(name, KARI, {"presence": {"key": key, "enabled": True}})
+        return socket, socket.until("presence_state")["payload"]
+
+    with (
+        one.client.websocket_connect(SOCKET + "2.0.0") as phone_ws,
+        other.client.websocket_connect(SOCKET + "2.0.0") as laptop_ws,
+    ):
+        phone, _ = joined(phone_ws, "phone")
+        laptop, state = joined(laptop_ws, "laptop")
+        assert state == {}
+        phone.send(
+            topic, "presence", {"type": "presence", "event": "track", "payload": {"screen": "garasje"}}
+        )
+        diff = laptop.until("presence_diff")["payload"]
+        assert diff["leaves"] == {} and diff["joins"]["phone"]["metas"][0]["screen"] == "garasje"
+
+        with other.client.websocket_connect(SOCKET + "2.0.0") as tablet_ws:
+            _, state = joined(tablet_ws, "tablet")
+            assert list(state) == ["phone"] and state["phone"]["metas"][0]["screen"] == "garasje"
+
+        phone.send(topic, "presence", {"type": "presence", "event": "untrack"})
+        diff = laptop.until("presence_diff")["payload"]
+        assert diff["joins"] == {} and list(diff["leaves"]) == ["phone"]
+        with other.client.websocket_connect(SOCKET + "2.0.0") as tablet_ws:
+            _, state = joined(tablet_ws, "tablet")
+            assert state == {}
