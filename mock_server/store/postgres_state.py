@@ -91,6 +91,13 @@ _TOUCH_EVERY = 60.0
 _IDLE_LOCK_CONNECTIONS = 8
 
 
+class Unknown:
+    """A stored version not asked for yet."""
+
+
+UNKNOWN = Unknown()
+
+
 class StateStoreError(Exception):
     """The database cannot be used; the message says what is wrong and what to do."""
 
@@ -316,13 +323,33 @@ class PostgresState:
             ).fetchone()
         return None if row is None else row[0]
 
+    async def stored_versions(self, tokens: list[str]) -> dict[str, int]:
+        """The stored versions of `tokens` (those the store keeps), in one query off the loop."""
+        connection = await self._lock_connection()
+        try:
+            cursor = await connection.execute(
+                "SELECT token, version FROM minbil_sandboxes WHERE token = ANY(%s)", (tokens,)
+            )
+            rows = await cursor.fetchall()
+        except BaseException:
+            await self._discard(connection)
+            raise
+        self._give_back(connection)
+        return {token: version for token, version in rows}
+
     def refresh(
-        self, token: str, sandboxes: SandboxRegistry, dropped: Callable[[str], None] = lambda token: None
+        self,
+        token: str,
+        sandboxes: SandboxRegistry,
+        dropped: Callable[[str], None] = lambda token: None,
+        *,
+        version: int | Unknown | None = UNKNOWN,
     ) -> Sandbox | None:
         """Make this process's sandbox of `token` the stored one: loaded when another process changed
         or made it, dropped (`dropped(token)` told) when another process deleted it. One query when
-        nothing changed."""
-        version = self.stored_version(token)
+        nothing changed; none when the stored `version` (None: not stored) was asked already."""
+        if isinstance(version, Unknown):
+            version = self.stored_version(token)
         known = self._versions.get(token)
         if version == known:
             return sandboxes.peek(token)
