@@ -123,6 +123,7 @@ class Peer:
 
     name: str
     services: dict[str, servers.RunningServer]  # by Scenario.service; ours serves them all
+    store_cpu_s: Callable[[], float] | None = None  # CPU time its database's backends used so far
 
     def server_for(self, scenario: Scenario) -> servers.RunningServer:
         return self.services[scenario.service]
@@ -266,12 +267,14 @@ class LoadDriver:
     def run(self, scenario: Scenario, peer: Peer, seconds: float) -> Measurement:
         server = peer.server_for(scenario)
         cpu_before = server.cpu_s()
+        store_before = peer.store_cpu_s() if peer.store_cpu_s else 0.0
         children_before = _children_cpu_s()
         started = time.perf_counter()
         measured = self._drive(scenario, peer.url_for(scenario), seconds)
         self.load_wall_s += time.perf_counter() - started
         self.load_cpu_s += _children_cpu_s() - children_before
-        return measured.with_cpu(server.cpu_s() - cpu_before)
+        store = peer.store_cpu_s() - store_before if peer.store_cpu_s else None
+        return measured.with_cpu(server.cpu_s() - cpu_before, store)
 
     def _drive(self, scenario: Scenario, url: str, seconds: float) -> Measurement:
         if not use_wrk(self._args):
@@ -491,8 +494,8 @@ def run_workers(
     with contextlib.ExitStack() as stack:
         peers, drivers = [], {}
         for setup in setups:
-            url = stack.enter_context(workers.database()) if setup.shared_store else ""
-            flags = [*args.mock_flag, *setup.mock_flags(url)]
+            db = stack.enter_context(workers.database()) if setup.shared_store else None
+            flags = [*args.mock_flag, *setup.mock_flags(db.url if db else "")]
             server, _ = start_timed(
                 setup.key,
                 lambda port, flags=flags: mock_argv(port, flags),
@@ -501,7 +504,7 @@ def run_workers(
                 1,
             )
             stack.callback(server.stop)
-            peers.append(Peer(setup.key, {"api": server}))
+            peers.append(Peer(setup.key, {"api": server}, db.backends_cpu_s if db else None))
             drivers[setup.key] = LoadDriver(args, layout.for_setup(setup), workdir)
         rounds = measure_load(drivers, gets, peers, args)
     return [

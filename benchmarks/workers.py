@@ -14,6 +14,8 @@ import os
 import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 from .measurement import Measurement
 
@@ -70,6 +72,15 @@ def ratio_rows(results: Sequence[SetupResult], cores: int) -> list[tuple[str, st
                     _verdict(ratio, SHARED_STORE_TARGET),
                 )
             )
+            per_core = _cpu_ratio(memory, shared, name)
+            rows.append(
+                (
+                    name,
+                    "shared store / in memory, per CPU second (server's and PostgreSQL's)",
+                    per_core,
+                    _verdict(per_core, SHARED_STORE_TARGET),
+                )
+            )
         if shared and two:
             ratio = _rate_ratio(two, shared, name)
             verdict = _verdict(ratio, TWO_WORKERS_TARGET)
@@ -86,6 +97,15 @@ def _rate_ratio(top: SetupResult, bottom: SetupResult, name: str) -> float | Non
     return a.requests_per_s / b.requests_per_s
 
 
+def _cpu_ratio(cheaper: SetupResult, dearer: SetupResult, name: str) -> float | None:
+    """Requests per CPU second of `dearer` over `cheaper`'s, its database's CPU counted in."""
+    a, b = cheaper.by_scenario.get(name), dearer.by_scenario.get(name)
+    if a is None or b is None or not a.cpu_us_per_request or not b.cpu_us_per_request:
+        return None
+    total = b.cpu_us_per_request + (b.store_cpu_us_per_request or 0.0)
+    return (a.cpu_us_per_request + (a.store_cpu_us_per_request or 0.0)) / total
+
+
 def _verdict(ratio: float | None, target: float) -> str:
     if ratio is None:
         return "no figure"
@@ -94,8 +114,9 @@ def _verdict(ratio: float | None, target: float) -> str:
 
 def table(results: Sequence[SetupResult]) -> str:
     lines = [
-        "| scenario | setup | req/s | p50 ms | p99 ms | server CPU µs/req | non-2xx / socket errors |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "| scenario | setup | req/s | p50 ms | p99 ms | server CPU µs/req | PostgreSQL CPU µs/req "
+        "| non-2xx / socket errors |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     names = list(results[0].by_scenario) if results else []
     for name in names:
@@ -103,12 +124,16 @@ def table(results: Sequence[SetupResult]) -> str:
             m = result.by_scenario.get(name)
             if m is None:
                 continue
-            cpu = "–" if m.cpu_us_per_request is None else f"{m.cpu_us_per_request:.0f}"
+            cpu = " | ".join(_us(v) for v in (m.cpu_us_per_request, m.store_cpu_us_per_request))
             rate = f"{m.requests_per_s:,.0f} | {m.p50_ms:.2f} | {m.p99_ms:.2f}"
             lines.append(
                 f"| {name} | {result.setup.label} | {rate} | {cpu} | {m.non_2xx} / {m.socket_errors} |"
             )
     return "\n".join(lines)
+
+
+def _us(value: float | None) -> str:
+    return "–" if value is None else f"{value:,.0f}"
 
 
 def ratio_table(results: Sequence[SetupResult], cores: int) -> str:
@@ -152,16 +177,38 @@ def section(results: Sequence[SetupResult], cores: int, postgres_version: str | 
     return "\n".join(lines)
 
 
+@dataclass
+class Database:
+    """A database made for one setup, and the CPU its backends (the server's connections) use."""
+
+    name: str
+    url: str
+    admin: Any  # a psycopg connection to the admin database
+
+    def backends_cpu_s(self) -> float:
+        """CPU seconds used so far by the backends now serving this database (a local server only)."""
+        rows = self.admin.execute("SELECT pid FROM pg_stat_activity WHERE datname = %s", (self.name,))
+        return sum(_cpu_s(int(pid)) for (pid,) in rows.fetchall())
+
+
+def _cpu_s(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 @contextlib.contextmanager
-def database(admin_url: str = ADMIN_URL) -> Iterator[str]:
-    """A database made for one setup and dropped after it; yields its URL."""
+def database(admin_url: str = ADMIN_URL) -> Iterator[Database]:
+    """A database made for one setup and dropped after it."""
     import psycopg
 
     admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
     name = f"minbil_bench_{secrets.token_hex(4)}"
     admin.execute(f'CREATE DATABASE "{name}"')
     try:
-        yield f"{admin_url.rpartition('/')[0]}/{name}"
+        yield Database(name, f"{admin_url.rpartition('/')[0]}/{name}", admin)
     finally:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.close()

@@ -105,24 +105,29 @@ def test_one_process_setups_keep_the_servers_core_and_two_workers_get_every_core
     assert workers.plan((0,), None, None)[2].server_cpus is None
 
 
-def _result(setup: workers.Setup, rate: float) -> workers.SetupResult:
-    return workers.SetupResult(setup, {"vehicles list": Measurement(rate, 1, 2, 10)}, 0.5)
+def _result(
+    setup: workers.Setup, rate: float, cpu: float = 100, store: float | None = None
+) -> workers.SetupResult:
+    measured = Measurement(rate, 1, 2, 10, cpu_us_per_request=cpu, store_cpu_us_per_request=store)
+    return workers.SetupResult(setup, {"vehicles list": measured}, 0.5)
 
 
 def test_the_ratios_are_held_to_their_targets_and_two_cores_are_said_to_fall_short() -> None:
     memory, shared, two = workers.plan((0, 1), "1", "0")
-    results = [_result(memory, 1000), _result(shared, 850), _result(two, 1300)]
+    results = [_result(memory, 1000), _result(shared, 850, 110, 40), _result(two, 1300, 120, 40)]
     rows = workers.ratio_rows(results, cores=2)
-    assert [(comparison.split(",")[0], round(ratio or 0, 3)) for _, comparison, ratio, _ in rows] == [
-        ("shared store / in memory", 0.85),
-        ("2 workers / 1 process", 1.529),
+    assert [(comparison.split(",")[:2], round(ratio or 0, 3)) for _, comparison, ratio, _ in rows] == [
+        (["shared store / in memory", " 1 process on 1 core"], 0.85),
+        (["shared store / in memory", " per CPU second (server's and PostgreSQL's)"], 0.667),
+        (["2 workers / 1 process", " shared store"], 1.529),
     ]
-    assert rows[0][3] == "≥ 0.8x: met"
-    assert rows[1][3].startswith("≥ 1.6x: NOT MET (2 cores shared with the load generator")
-    assert workers.ratio_rows(results, cores=8)[1][3] == "≥ 1.6x: NOT MET"
+    assert [verdict for *_, verdict in rows[:2]] == ["≥ 0.8x: met", "≥ 0.8x: NOT MET"]
+    assert rows[2][3].startswith("≥ 1.6x: NOT MET (2 cores shared with the load generator")
+    assert workers.ratio_rows(results, cores=8)[2][3] == "≥ 1.6x: NOT MET"
     text = workers.section(results, 2, "15.2")
     assert (
-        "PostgreSQL 15.2" in text and "| vehicles list | 2 workers, shared PostgreSQL store | 1,300 |" in text
+        "PostgreSQL 15.2" in text
+        and "| vehicles list | 2 workers, shared PostgreSQL store | 1,300 | 1.00 | 2.00 | 120 | 40 |" in text
     )
 
 
