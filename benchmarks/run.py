@@ -8,8 +8,8 @@ then one process in memory against one and two workers on the shared PostgreSQL 
 
 Servers are pinned to the last core, the load generator to core 0 (two workers get both cores,
 shared with the load generator). Rounds alternate between the peers; each figure in the table is
-the median over the rounds. The Markdown report goes to stdout
-(and --output), progress to stderr.
+the median over the rounds. The Markdown report goes to stdout (and --output), progress to
+stderr.
 """
 
 from __future__ import annotations
@@ -555,6 +555,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 workers_results = run_workers(args, scenarios, layout, Path(tmp))
             except workers.PostgresUnavailable as error:
                 notes.append(f"Workers and the shared store not measured: no PostgreSQL ({error}).")
+                progress(notes[-1])
+            except servers.ServerStartError as error:
+                notes.append(f"Workers and the shared store not measured: {error}.")
                 progress(notes[-1])
         contracts_line = (
             ""

@@ -204,9 +204,12 @@ def database(admin_url: str = ADMIN_URL) -> Iterator[Database]:
     """A database made for one setup and dropped after it."""
     import psycopg
 
-    admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
     name = f"minbil_bench_{secrets.token_hex(4)}"
-    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+        admin.execute(f'CREATE DATABASE "{name}"')
+    except psycopg.Error as error:
+        raise PostgresUnavailable(str(error).strip().splitlines()[0]) from error
     try:
         yield Database(name, f"{admin_url.rpartition('/')[0]}/{name}", admin)
     finally:
