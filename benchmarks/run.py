@@ -434,8 +434,15 @@ def run_load(
                 )
                 services[service] = other
             peers.append(Peer("prism", services))
+        started_wiremock = None
         if wiremock_version:
-            stubbed, startups = start_wiremock(ours, scenarios, layout, workdir, args.startup_samples)
+            try:
+                started_wiremock = start_wiremock(ours, scenarios, layout, workdir, args.startup_samples)
+            except (OSError, servers.ServerStartError) as error:
+                notes.append(f"WireMock not measured: {error}.")
+                progress(notes[-1])
+        if started_wiremock:
+            stubbed, startups = started_wiremock
             running.append(("WireMock", stubbed))
             startup_rows.append(
                 (

@@ -207,8 +207,12 @@ def database(admin_url: str = ADMIN_URL) -> Iterator[Database]:
     name = f"minbil_bench_{secrets.token_hex(4)}"
     try:
         admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+    except psycopg.Error as error:
+        raise PostgresUnavailable(str(error).strip().splitlines()[0]) from error
+    try:
         admin.execute(f'CREATE DATABASE "{name}"')
     except psycopg.Error as error:
+        admin.close()
         raise PostgresUnavailable(str(error).strip().splitlines()[0]) from error
     try:
         yield Database(name, f"{admin_url.rpartition('/')[0]}/{name}", admin)

@@ -154,3 +154,29 @@ def test_wrk_is_left_alone_when_present_and_not_installed_without_root(
     monkeypatch.setattr(wrk.os, "geteuid", lambda: 1000)
     assert "apt-get as root" in (wrk.ensure_installed() or "")
     assert not wrk.can_install(is_root=False)
+
+
+def test_a_setups_database_is_made_and_dropped_and_its_backends_cpu_is_read() -> None:
+    psycopg = pytest.importorskip("psycopg")
+    try:
+        version = workers.server_version()
+    except workers.PostgresUnavailable as error:
+        pytest.skip(f"no PostgreSQL at {workers.ADMIN_URL}: {error}")
+    assert version[0].isdigit()
+    with workers.database() as db:
+        with psycopg.connect(db.url) as client:
+            client.execute("SELECT 1").fetchone()
+            assert db.backends_cpu_s() >= 0.0
+            exists = db.admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (db.name,))
+            assert exists.fetchone() == (1,)
+        admin = db.admin
+    with psycopg.connect(workers.ADMIN_URL, autocommit=True) as check:
+        gone = check.execute("SELECT count(*) FROM pg_database WHERE datname = %s", (db.name,)).fetchone()
+    assert gone == (0,) and admin.closed
+
+
+def test_no_postgresql_is_a_clear_error_not_a_crash() -> None:
+    with pytest.raises(workers.PostgresUnavailable):
+        workers.server_version("postgresql://nobody@127.0.0.1:1/none")
+    with pytest.raises(workers.PostgresUnavailable), workers.database("postgresql://nobody@127.0.0.1:1/none"):
+        pass
