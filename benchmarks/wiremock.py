@@ -38,6 +38,8 @@ WIREMOCK_FLAGS: tuple[str, ...] = (
     "--disable-banner",
     "--disable-extensions-scanning",
 )
+# Seconds of load per scenario before WireMock is measured, for its JIT to compile the hot paths.
+JIT_WARMUP_S = 5.0
 # Headers that belong to one connection or one moment, which WireMock writes itself.
 _NOT_COPIED = frozenset({"date", "server", "connection", "keep-alive", "transfer-encoding"})
 

@@ -180,3 +180,37 @@ def test_no_postgresql_is_a_clear_error_not_a_crash() -> None:
         workers.server_version("postgresql://nobody@127.0.0.1:1/none")
     with pytest.raises(workers.PostgresUnavailable), workers.database("postgresql://nobody@127.0.0.1:1/none"):
         pass
+
+
+def test_a_short_jit_warm_up_is_said_to_give_a_cold_jvms_figures() -> None:
+    assert run.cold_jvm_warning(wiremock.JIT_WARMUP_S) is None
+    assert "cold" in (run.cold_jvm_warning(1.0) or "")
+    assert run.parse_args(["--quick"]).jvm_warmup == wiremock.JIT_WARMUP_S
+
+
+def test_the_report_gives_the_wiremock_comparison_its_flags_and_the_workers_section() -> None:
+    args = run.parse_args(["--quick"])
+    findings = run.Findings(
+        [_row(1500, 1000, held=True)], [("ours", 0.9, 100.0)], [("ours", 110.0)], ["a note"]
+    )
+    peers = run.Peers(prism=None, wiremock="3.13.2", java="openjdk 17")
+    report = run.render(
+        args,
+        run.Layout("1", "0", (0, 1)),
+        peers,
+        findings,
+        [],
+        "",
+        ["## Workers section"],
+        command_line=["--quick"],
+    )
+    assert "### Ours against WireMock's static stubs, on the same core" in report
+    assert " ".join(wiremock.WIREMOCK_FLAGS) in report and "cold" not in report
+    assert "| s | 1,500 / 1,000 | 1.50x |" in report
+    assert report.index("## Workers section") < report.index("Notes:") < report.index("- a note")
+    assert "`.venv/bin/python benchmarks/run.py --quick`" in report
+    no_wiremock = run.Findings([_row(1, 1, held=True)], [], [], [])
+    no_wiremock.rows[0] = ScenarioRow("s", True, Measurement(1, 1, 1), None)
+    assert "WireMock's static stubs" not in run.render(
+        args, run.Layout(None, None), run.Peers(), no_wiremock, [], ""
+    )
