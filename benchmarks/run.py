@@ -71,7 +71,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
         "--jvm-warmup",
         type=float,
         default=wiremock.JIT_WARMUP_S,
-        help=f"extra warm-up seconds per scenario for WireMock's JIT (default {wiremock.JIT_WARMUP_S:g})",
+        help=f"least warm-up seconds per scenario for WireMock's JIT, then until steady (default "
+        f"{wiremock.JIT_WARMUP_S:g})",
     )
     add("--skip-workers", action="store_true", help="skip 1 process in memory vs 1 and 2 on PostgreSQL")
     add("--python-load", action="store_true", help="use the Python load generator even if wrk exists")
@@ -202,7 +203,7 @@ def dry_run(args: argparse.Namespace, scenarios: Sequence[Scenario], layout: Lay
             f"- WireMock {wiremock.pinned_version()} (the npm package's jar, same install): "
             f"{shlex.join([*pin, *wiremock.server_argv(Path('<stubs>'), 8080)])}",
             "  - stubs: our mock's answer to each scenario (status, headers, body bytes), recorded at "
-            f"start; {args.jvm_warmup:g} s of JIT warm-up per scenario first",
+            f"start; JIT warm-up per scenario first: {jit_warmup_words(args.jvm_warmup)}",
             f"  - held to ≥ 1.0x WireMock: {', '.join(held) or 'none'}",
         ]
     peers = 1 + (not args.no_prism) + (not args.no_wiremock)
@@ -353,9 +354,13 @@ def measure_load(
 
     for peer in peers:
         if peer.name == "wiremock" and args.jvm_warmup > 0:
-            progress(f"warming WireMock's JIT up: {args.jvm_warmup:g} s per scenario")
             for scenario in scenarios:
-                driver_for(peer).run(scenario, peer, args.jvm_warmup)
+                rates = wiremock.warm_until_steady(
+                    lambda seconds, s=scenario, p=peer: driver_for(p).run(s, p, seconds).requests_per_s,
+                    args.jvm_warmup,
+                )
+                shown = ", ".join(f"{rate:,.0f}" for rate in rates)
+                progress(f"WireMock's JIT warm-up, {scenario.name}: {shown} req/s")
     for scenario in scenarios:
         for peer in peers:
             driver_for(peer).run(scenario, peer, args.warmup)
@@ -635,8 +640,9 @@ def render(
             "",
             f"WireMock {peers.wiremock} (`java {' '.join(wiremock.JVM_FLAGS)} -jar "
             f"wiremock-standalone.jar {' '.join(wiremock.WIREMOCK_FLAGS)}`), each stub our mock's own answer "
-            f"(status, headers, body bytes) recorded at start; {args.jvm_warmup:g} s of JIT warm-up per "
-            "scenario before the regular warm-up. Held to ≥ 1.0x: the CarOwner GETs; the rest are reported."
+            f"(status, headers, body bytes) recorded at start; JIT warm-up per scenario before the regular "
+            f"one: {jit_warmup_words(args.jvm_warmup)}. "
+            "Held to ≥ 1.0x: the CarOwner GETs; the rest are reported."
             + (cold_jvm_warning(args.jvm_warmup) or ""),
             "",
             wiremock_table(findings.rows),
@@ -661,6 +667,13 @@ def render(
     if findings.notes:
         parts += ["Notes:", *[f"- {note}" for note in findings.notes], ""]
     return "\n".join(parts)
+
+
+def jit_warmup_words(minimum_s: float) -> str:
+    return (
+        f"at least {minimum_s:g} s, then {wiremock.WARMUP_SLICE_S:g} s slices until two agree within "
+        f"{wiremock.STEADY_WITHIN:.0%} (at most {wiremock.JIT_WARMUP_MAX_S:g} s)"
+    )
 
 
 def cold_jvm_warning(jvm_warmup_s: float) -> str | None:

@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import urllib.error
 import urllib.request
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,8 +38,12 @@ WIREMOCK_FLAGS: tuple[str, ...] = (
     "--disable-banner",
     "--disable-extensions-scanning",
 )
-# Seconds of load per scenario before WireMock is measured, for its JIT to compile the hot paths.
+# Load per scenario before WireMock is measured, for its JIT to compile the hot paths: at least
+# JIT_WARMUP_S, then slices until two in a row agree within STEADY_WITHIN, at most JIT_WARMUP_MAX_S.
 JIT_WARMUP_S = 5.0
+JIT_WARMUP_MAX_S = 30.0
+WARMUP_SLICE_S = 2.0
+STEADY_WITHIN = 0.10
 # Headers that belong to one connection or one moment, which WireMock writes itself.
 _NOT_COPIED = frozenset({"date", "server", "connection", "keep-alive", "transfer-encoding"})
 
@@ -56,6 +60,23 @@ class RecordedAnswer:
     status: int
     headers: tuple[tuple[str, str], ...]
     body: bytes
+
+
+def warm_until_steady(run_slice: Callable[[float], float], minimum_s: float) -> list[float]:
+    """Drive slices (run_slice(seconds) -> req/s) for at least `minimum_s`, then until the last two
+    agree within STEADY_WITHIN or JIT_WARMUP_MAX_S has gone; returns every slice's rate."""
+    rates: list[float] = []
+    spent = 0.0
+    while spent < JIT_WARMUP_MAX_S:
+        rates.append(run_slice(WARMUP_SLICE_S))
+        spent += WARMUP_SLICE_S
+        if spent >= minimum_s and len(rates) >= 2 and _steady(rates[-2], rates[-1]):
+            break
+    return rates
+
+
+def _steady(before: float, now: float) -> bool:
+    return before > 0 and abs(now - before) / before <= STEADY_WITHIN
 
 
 def pinned_version() -> str:

@@ -214,3 +214,20 @@ def test_the_report_gives_the_wiremock_comparison_its_flags_and_the_workers_sect
     assert "WireMock's static stubs" not in run.render(
         args, run.Layout(None, None), run.Peers(), no_wiremock, [], ""
     )
+
+
+def test_the_jit_warm_up_runs_its_minimum_then_stops_once_two_slices_agree() -> None:
+    def slices(rates: list[float]) -> tuple[list[float], list[float]]:
+        asked: list[float] = []
+        queue = iter(rates)
+
+        def run_slice(seconds: float) -> float:
+            asked.append(seconds)
+            return next(queue)
+
+        return wiremock.warm_until_steady(run_slice, minimum_s=4.0), asked
+
+    assert slices([900, 1000, 3000, 3100, 9999])[0] == [900, 1000, 3000, 3100]
+    assert slices([1000, 1000, 1000])[0] == [1000, 1000]  # steady, and the 4 s minimum spent
+    done, asked = slices([1000 * 1.5**n for n in range(100)])  # never steady
+    assert sum(asked) == wiremock.JIT_WARMUP_MAX_S and len(done) == len(asked)
