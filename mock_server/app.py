@@ -65,15 +65,12 @@ from .store.sqlite_state import SqliteState
 
 if TYPE_CHECKING:
     from .store.postgres_state import PostgresState
+from .packs.registry.client import HttpRegistryClient, InProcessRegistryClient, RegistryClient
+from .packs.registry.faulty_client import apply_global_faults, per_sandbox_client
+from .packs.registry.oslo_time import utc_now
+from .packs.registry.service import RegistryService
 from .swagger_ui import ASSETS_PATH, assets_route, swagger_ui_options
 from .validation import validator_map
-from .vegvesen.api import BASE_PATH as REGISTRY_BASE_PATH
-from .vegvesen.api import SPEC_PATH as REGISTRY_SPEC_PATH
-from .vegvesen.api import add_registry_api
-from .vegvesen.client import HttpRegistryClient, InProcessRegistryClient, RegistryClient
-from .vegvesen.faulty_client import apply_global_faults, per_sandbox_client
-from .vegvesen.oslo_time import utc_now
-from .vegvesen.service import RegistryService
 from .yaml_files import load_yaml
 
 log = logging.getLogger(__name__)
@@ -129,7 +126,6 @@ def build_world(
     routes = RouteTable.from_specs(
         [
             (carowner_spec, ""),
-            (load_yaml(REGISTRY_SPEC_PATH), REGISTRY_BASE_PATH),
             *((load_yaml(pack.spec_path), pack.base_path) for pack in packs),
         ]
     )
@@ -143,7 +139,8 @@ def build_world(
     journal = RequestJournal(settings.journal_size)
     realtime = RealtimeHub(journal, settings.planted_faults)
     sandboxes = SandboxRegistry(
-        lambda sandbox: [v for p in packs for v in p.credential_values(sandbox)], live=realtime.publish
+        lambda sandbox: [v for p in packs if p.credential_values for v in p.credential_values(sandbox)],
+        live=realtime.publish,
     )
     # Snapshots and uploaded images share one budget; an image is kept while something shows it.
     budget = StorageBudget(settings.limits.storage_budget_bytes)
@@ -318,7 +315,6 @@ def _demo_users(world: MockWorld) -> list[DemoUser]:
 def _spec_routes(world: MockWorld) -> list[tuple[str, frozenset[str]]]:
     return (
         routes_of(world.carowner_spec)
-        + routes_of(load_yaml(REGISTRY_SPEC_PATH), REGISTRY_BASE_PATH)
         + [route for pack in world.packs for route in routes_of(load_yaml(pack.spec_path), pack.base_path)]
         + routes_of(load_control_spec(), CONTROL_BASE_PATH)
     )
@@ -369,7 +365,6 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         swagger_ui_options=swagger_ui_options("MinBil CarOwner API"),
     )
     carowner_specification = app.middleware.apis[-1].specification  # the one just added, refs resolved
-    add_registry_api(app, world.registry)
     gate = SandboxGate()
     add_control_api(
         app,

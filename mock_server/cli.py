@@ -55,7 +55,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--apis",
         metavar="NAMES",
-        help="comma-separated fleet APIs to serve beside CarOwner and the registry (default: all: "
+        help="comma-separated APIs to serve beside CarOwner (default: all: "
         + (",".join(pack.name for pack in PACKS) or "none installed")
         + ")",
     )
@@ -223,7 +223,7 @@ def _apis(value: str | None) -> frozenset[str] | None:
     if value is None:
         return None
     names = frozenset(name.strip() for name in value.split(",") if name.strip())
-    known = {"carowner", "registry", *(pack.name for pack in PACKS)}  # the first two are always served
+    known = {"carowner", *(pack.name for pack in PACKS)}  # CarOwner is always served
     unknown = sorted(names - known)
     if unknown:
         raise ValueError(f"unknown API(s) in --apis: {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -254,8 +254,13 @@ def banner(
     lines = [
         f"MinBil mock listening on {base}  (seed {settings.seed})",
         f"  API:        {base}/api/co        Swagger UI: {base}/ui        Docs: {base}/docs",
-        f"  Registry:   {base}/ws/no/vegvesen/kjoretoy/felles/datautlevering/enkeltoppslag/kjoretoydata"
-        f"  (SVV-Authorization: Apikey {settings.registry_api_key})",
+    ]
+    if settings.serves("registry"):
+        lines.append(
+            f"  Registry:   {base}/ws/no/vegvesen/kjoretoy/felles/datautlevering/enkeltoppslag/kjoretoydata"
+            f"  (SVV-Authorization: Apikey {settings.registry_api_key})"
+        )
+    lines += [
         f"  Controls:   {base}/__mock        Swagger UI: {base}/__mock/ui",
         f"  Realtime:   ws://{host}:{settings.port}/realtime/v1/websocket"
         f"  (apikey {settings.realtime.anon_key})",

@@ -28,20 +28,20 @@ from .domain.notifications import update_preferences
 from .domain.sandboxes import BuildElsewhere, Built, ScenarioInfo
 from .packs.base import ApiPack, FleetCar, pack_state
 from .packs.installed import PACKS, served_packs
-from .settings import Settings
-from .store.json_pieces import to_pieces
-from .store.sandbox import Sandbox
-from .store.serialise import sandbox_state
-from .vegvesen.commercial import CommercialVehicle, commercial_record
-from .vegvesen.mapping import to_registry_data
-from .vegvesen.record_edits import (
+from .packs.registry.commercial import CommercialVehicle, commercial_record
+from .packs.registry.mapping import to_registry_data
+from .packs.registry.record_edits import (
     deregistered,
     scrapped,
     set_owner_since,
     with_new_owner,
     with_periodic_control,
 )
-from .vegvesen.service import RegistryService
+from .packs.registry.service import RegistryService
+from .settings import Settings
+from .store.json_pieces import to_pieces
+from .store.sandbox import Sandbox
+from .store.serialise import sandbox_state
 
 DEMO_PLATES = tuple(car.plate for car in KARI_CARS)
 DEMO_TOKENS = (KARI_TOKEN, OLA_TOKEN, FLEET_TOKEN)
@@ -453,7 +453,8 @@ def fleet_cars(registry: RegistryService, today: date) -> list[FleetCar]:
 def seed_fleet_packs(sandbox: Sandbox, packs: tuple[ApiPack, ...], cars: list[FleetCar]) -> None:
     """Every fleet API's part of the sandbox filled with the same cars."""
     for pack in packs:
-        pack.seed_fleet(pack_state(sandbox, pack), cars)
+        if pack.seed_fleet is not None:
+            pack.seed_fleet(pack_state(sandbox, pack), cars)
 
 
 def _who(sandbox: Sandbox) -> str:

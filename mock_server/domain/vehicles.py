@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from ..packs.registry.client import RegistryClient, RegistryUnavailable, RegistryVehicleNotFound
+from ..packs.registry.mapping import to_registry_data
 from ..store.sandbox import Sandbox
-from ..vegvesen.client import RegistryClient, RegistryUnavailable, RegistryVehicleNotFound
-from ..vegvesen.mapping import to_registry_data
 from .errors import DomainError
 from .images import CheckedImage, ImageInput, ImageStore, image_location
 from .live import LiveEvent, publish

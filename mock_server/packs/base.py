@@ -1,7 +1,7 @@
 """What an API pack gives the engine: its spec and where it is served, its part of a sandbox's state,
 the credentials a sandbox has for it, and how its requests name their sandbox.
 
-A pack is one folder under mock_server/packs/ and one line in mock_server/packs/__init__.py. The
+A pack is one folder under mock_server/packs/ and one line in mock_server/packs/installed.py. The
 engine (sandboxes, journal, gate, persistence, fault injection, the control API) treats every pack
 the same way through this interface; a pack depends on the engine, never the reverse.
 """
@@ -50,20 +50,23 @@ class ApiPack:
     title: str  # "Navixy vehicle API"
     spec_path: Path  # its OpenAPI 3.0.3 file, kept in the pack's folder
     base_path: str  # where the spec's paths are served ("/v2"): the real API's, so only the host changes
-    new_state: Callable[[], PackState]  # the pack's part of a new, empty sandbox
-    state_from_json: Callable[[Mapping[str, Any]], PackState]
     # The sandbox's credentials for this API (shown by the control API and at start-up), made from
     # the sandbox's token so they need no storing: e.g. {"token": ...} or {"hash": ..., "login": ...}.
     credentials: Callable[[Sandbox], dict[str, str]]
-    # Every credential value that names the sandbox (aliases of its token in the sandbox registry).
-    credential_values: Callable[[Sandbox], list[str]]
-    # The credential a request carries, from its scope and (already read) body; None: not this
-    # pack's way. Packs whose callers send `Authorization: Bearer <token>` need none.
-    credential_in: Callable[[Scope, bytes], str | None] | None
     # Mount the API on the app: add_api with the pack's handlers bound to the world.
     mount: Callable[[AsyncApp, MockWorld], None]
-    # Fill the pack's part of a sandbox with the demo fleet.
-    seed_fleet: Callable[[PackState, list[FleetCar]], None]
+    # The pack's part of a new, empty sandbox, and of a stored one. None: the API keeps nothing per
+    # sandbox (the registry fake: one registry for the whole world).
+    new_state: Callable[[], PackState] | None = None
+    state_from_json: Callable[[Mapping[str, Any]], PackState] | None = None
+    # Every credential value that names the sandbox (aliases of its token in the sandbox registry).
+    # None: bearer tokens name sandboxes already, or the API's credential names no sandbox.
+    credential_values: Callable[[Sandbox], list[str]] | None = None
+    # The credential a request carries, from its scope and (already read) body; None: not this
+    # pack's way. Packs whose callers send `Authorization: Bearer <token>` need none.
+    credential_in: Callable[[Scope, bytes], str | None] | None = None
+    # Fill the pack's part of a sandbox with the demo fleet. None: the API has no fleet of its own.
+    seed_fleet: Callable[[PackState, list[FleetCar]], None] | None = None
     # The problem answer of an injected fault in this API's own error shape: (status, code, detail)
     # -> (body bytes, content type). None: problem+json like the engine's.
     error_answer: Callable[[int, str, str], tuple[bytes, str]] | None = None
@@ -93,11 +96,12 @@ def pack_state(sandbox: Sandbox, pack: ApiPack) -> Any:
     """The pack's part of a sandbox, made empty the first time it is needed."""
     state = sandbox.packs.get(pack.name)
     if state is None:
+        assert pack.new_state is not None, f"the {pack.name} API keeps nothing per sandbox"
         state = sandbox.packs[pack.name] = pack.new_state()
     return state
 
 
-# --- the registered packs (mock_server/packs/__init__.py registers them, in one place) ---
+# --- the registered packs (mock_server/packs/installed.py registers them, in one place) ---
 
 _REGISTERED: dict[str, ApiPack] = {}
 
@@ -125,4 +129,6 @@ class StoredPackState:
 
 def state_from_json(name: str, raw: Mapping[str, Any]) -> Any:
     pack = _REGISTERED.get(name)
-    return pack.state_from_json(raw) if pack is not None else StoredPackState(raw)
+    if pack is None or pack.state_from_json is None:
+        return StoredPackState(raw)
+    return pack.state_from_json(raw)

@@ -22,11 +22,11 @@ from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.app import create_app
+from mock_server.packs.registry.api import ENKELTOPPSLAG_PATH
 from mock_server.prefer import DocumentedResponses
 from mock_server.request_body import MAX_BODY_BYTES
 from mock_server.seeding import build_seeded_world
 from mock_server.settings import Settings
-from mock_server.vegvesen.api import ENKELTOPPSLAG_PATH
 
 TOKEN = "demo-kari"
 

@@ -10,7 +10,7 @@ import connexion
 from connexion.options import SwaggerUIOptions
 from connexion.resolver import Resolver
 
-from ..yaml_files import load_yaml
+from ...yaml_files import load_yaml
 from .handlers import RegistryHandlers
 from .oslo_time import utc_now
 from .service import RegistryService

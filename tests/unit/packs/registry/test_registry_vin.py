@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_server.vegvesen.vin import (
+from mock_server.packs.registry.vin import (
     build_vin,
     check_digit,
     has_valid_check_digit,

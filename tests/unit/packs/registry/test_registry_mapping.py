@@ -7,9 +7,9 @@ import pytest
 from hypothesis import given
 
 from mock_server.domain.models import RegistryData
-from mock_server.vegvesen.generator import generate_record
-from mock_server.vegvesen.known_records import load_reference_records
-from mock_server.vegvesen.mapping import to_registry_data
+from mock_server.packs.registry.generator import generate_record
+from mock_server.packs.registry.known_records import load_reference_records
+from mock_server.packs.registry.mapping import to_registry_data
 
 from .registry_helpers import (
     BULK_FILE,

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mock_server.vegvesen.service import (
+from mock_server.packs.registry.service import (
     BLOCKED_API_KEY,
     DEMO_API_KEY,
     RegistryConfig,

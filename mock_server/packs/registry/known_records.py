@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from importlib import resources
 from typing import Any
 
-from ..fast_json import copy_json
+from ...fast_json import copy_json
 
 Record = dict[str, Any]
 REFERENCE_PLATES: tuple[str, ...] = ("EK39085", "BE12335")

@@ -18,8 +18,8 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     import connexion  # noqa: F401
 
-from mock_server.vegvesen.api import SPEC_PATH
-from mock_server.vegvesen.service import RegistryConfig, RegistryService
+from mock_server.packs.registry.api import SPEC_PATH
+from mock_server.packs.registry.service import RegistryConfig, RegistryService
 
 from .registry_helpers import OFFICIAL_SPEC, read_json, require_reference
 

@@ -7,10 +7,14 @@ from datetime import UTC, datetime
 import pytest
 
 from mock_server.domain.control_models import RegistryFaults
-from mock_server.vegvesen.client import InProcessRegistryClient, RegistryUnavailable, RegistryVehicleNotFound
-from mock_server.vegvesen.faulty_client import SandboxRegistryClient, per_sandbox_client
-from mock_server.vegvesen.record_edits import registry_timestamp
-from mock_server.vegvesen.service import DEMO_API_KEY, RegistryService
+from mock_server.packs.registry.client import (
+    InProcessRegistryClient,
+    RegistryUnavailable,
+    RegistryVehicleNotFound,
+)
+from mock_server.packs.registry.faulty_client import SandboxRegistryClient, per_sandbox_client
+from mock_server.packs.registry.record_edits import registry_timestamp
+from mock_server.packs.registry.service import DEMO_API_KEY, RegistryService
 
 pytestmark = pytest.mark.anyio
 NOW = datetime(2026, 2, 23, 9, 15, tzinfo=UTC)

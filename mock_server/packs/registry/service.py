@@ -16,7 +16,7 @@ from typing import Any
 
 import orjson
 
-from ..fast_json import compact_json
+from ...fast_json import compact_json
 from .generator import generate_record
 from .known_records import ExplicitRecords, normalise_registry_key
 from .oslo_time import oslo_date, seconds_until_oslo_midnight

@@ -4,10 +4,15 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from mock_server.vegvesen.known_records import REFERENCE_PLATES, ExplicitRecords, load_reference_records
-from mock_server.vegvesen.mapping import to_registry_data
-from mock_server.vegvesen.record_edits import deregistered, scrapped, with_new_owner, with_periodic_control
-from mock_server.vegvesen.service import RegistryService
+from mock_server.packs.registry.known_records import REFERENCE_PLATES, ExplicitRecords, load_reference_records
+from mock_server.packs.registry.mapping import to_registry_data
+from mock_server.packs.registry.record_edits import (
+    deregistered,
+    scrapped,
+    with_new_owner,
+    with_periodic_control,
+)
+from mock_server.packs.registry.service import RegistryService
 
 from .registry_helpers import (
     REFERENCE_FILES,

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mock_server.vegvesen.generator import draw_car, generate_record
-from mock_server.vegvesen.vin import has_valid_check_digit, is_well_formed, model_years
+from mock_server.packs.registry.generator import draw_car, generate_record
+from mock_server.packs.registry.vin import has_valid_check_digit, is_well_formed, model_years
 
 from .registry_helpers import (
     TODAY,

@@ -11,10 +11,10 @@ import pytest
 from starlette.testclient import TestClient
 
 from mock_server.app import build_world, create_app
+from mock_server.packs.registry.api import BASE_PATH, ENKELTOPPSLAG_PATH, add_registry_api
+from mock_server.packs.registry.known_records import load_reference_records
+from mock_server.packs.registry.service import RegistryConfig, RegistryService
 from mock_server.settings import Settings
-from mock_server.vegvesen.api import BASE_PATH, ENKELTOPPSLAG_PATH, add_registry_api
-from mock_server.vegvesen.known_records import load_reference_records
-from mock_server.vegvesen.service import RegistryConfig, RegistryService
 
 from .registry_helpers import DEMO_AUTH, NOW
 

@@ -11,8 +11,8 @@ import connexion
 import httpx
 import pytest
 
-from mock_server.vegvesen.api import BASE_PATH, add_registry_api
-from mock_server.vegvesen.client import (
+from mock_server.packs.registry.api import BASE_PATH, add_registry_api
+from mock_server.packs.registry.client import (
     HttpRegistryClient,
     InProcessRegistryClient,
     RegistryClient,
@@ -20,8 +20,8 @@ from mock_server.vegvesen.client import (
     RegistryVehicleNotFound,
     record_from_answer,
 )
-from mock_server.vegvesen.known_records import load_reference_records
-from mock_server.vegvesen.service import BLOCKED_API_KEY, DEMO_API_KEY, RegistryConfig, RegistryService
+from mock_server.packs.registry.known_records import load_reference_records
+from mock_server.packs.registry.service import BLOCKED_API_KEY, DEMO_API_KEY, RegistryConfig, RegistryService
 
 from .registry_helpers import NOW
 

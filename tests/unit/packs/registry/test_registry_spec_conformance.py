@@ -12,9 +12,9 @@ from hypothesis import strategies as st
 from openapi_core import OpenAPI
 from openapi_spec_validator import validate
 
-from mock_server.vegvesen.api import SPEC_PATH
-from mock_server.vegvesen.known_records import REFERENCE_PLATES
-from mock_server.vegvesen.service import RegistryService
+from mock_server.packs.registry.api import SPEC_PATH
+from mock_server.packs.registry.known_records import REFERENCE_PLATES
+from mock_server.packs.registry.service import RegistryService
 
 from .registry_helpers import (
     DEMO_AUTH,

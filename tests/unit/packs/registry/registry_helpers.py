@@ -11,15 +11,15 @@ import pytest
 from hypothesis import strategies as st
 from openapi_core.testing import MockRequest, MockResponse
 
-from mock_server.vegvesen.api import BASE_PATH  # conftest has imported connexion quietly
-from mock_server.vegvesen.service import (
+from mock_server.packs.registry.api import BASE_PATH  # conftest has imported connexion quietly
+from mock_server.packs.registry.service import (
     DEMO_API_KEY,
     RegistryAnswer,
     RegistryService,
     svv_authorization,
 )
 
-REFERENCE_DIR = Path(__file__).resolve().parents[4] / "shared" / "reference" / "vegvesen"
+REFERENCE_DIR = Path(__file__).resolve().parents[5] / "shared" / "reference" / "vegvesen"
 OFFICIAL_SPEC = REFERENCE_DIR / "openapi-akf-datautlevering.json"
 REFERENCE_FILES = {
     "EK39085": REFERENCE_DIR / "example-enkeltoppslag-EK39085-vw-golf-elektrisk.json",

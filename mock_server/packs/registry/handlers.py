@@ -8,7 +8,7 @@ from datetime import datetime
 from connexion import request
 from starlette.responses import Response
 
-from ..fast_json import remember
+from ...fast_json import remember
 from .oslo_time import utc_now
 from .service import AUTHORIZATION_HEADER, RegistryAnswer, RegistryService
 

@@ -9,7 +9,7 @@ import copy
 from datetime import date, datetime, time
 from typing import Any
 
-from ..fast_json import copy_json
+from ...fast_json import copy_json
 from . import codes
 from .oslo_time import OSLO, oslo_timestamp
 
