@@ -40,10 +40,10 @@ class Settings:
     registry_url: str | None = None
     export_secret: bytes | None = None
     realtime: RealtimeSettings = field(default_factory=RealtimeSettings)
-    # Switches that make the mock wrong on purpose (mock_server/faults): to prove a contract suite.
+    # Switches that make the mock wrong on purpose (the packs' planted faults): to prove a contract suite.
     planted_faults: frozenset[str] = frozenset()
-    # The APIs to serve by name (mock_server/packs); None: all. The CarOwner API is always served;
-    # without "registry" CarOwner still looks cars up in it, only its own HTTP API is not served.
+    # The APIs to serve by name (mock_server/packs); None: all. Without "registry" CarOwner still
+    # looks cars up in it, only the registry's own HTTP API is not served.
     apis: frozenset[str] | None = None
     # --- mock controls ---
     # The scenario the demo users' world is built from at start-up (None: the demo world itself).

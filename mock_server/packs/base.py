@@ -19,6 +19,7 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 if TYPE_CHECKING:
     from connexion import AsyncApp
+    from connexion.spec import Specification
 
     from ..app import MockWorld
     from ..store.sandbox import Sandbox
@@ -53,8 +54,9 @@ class ApiPack:
     # The sandbox's credentials for this API (shown by the control API and at start-up), made from
     # the sandbox's token so they need no storing: e.g. {"token": ...} or {"hash": ..., "login": ...}.
     credentials: Callable[[Sandbox], dict[str, str]]
-    # Mount the API on the app: add_api with the pack's handlers bound to the world.
-    mount: Callable[[AsyncApp, MockWorld], None]
+    # Mount the API on the app: add_api with the pack's handlers bound to the world. It may hand
+    # back its operations (MountedApi) for the engine's direct path to serve.
+    mount: Callable[[AsyncApp, MockWorld], MountedApi | None]
     # The pack's part of a new, empty sandbox, and of a stored one. None: the API keeps nothing per
     # sandbox (the registry fake: one registry for the whole world).
     new_state: Callable[[], PackState] | None = None
@@ -70,13 +72,35 @@ class ApiPack:
     # The problem answer of an injected fault in this API's own error shape: (status, code, detail)
     # -> (body bytes, content type). None: problem+json like the engine's.
     error_answer: Callable[[int, str, str], tuple[bytes, str]] | None = None
-    # The pack's planted faults: name -> what the fault does (mock_server/faults catalogue form).
+    # The pack's planted faults: name -> what the fault does (as packs/carowner/faults/catalogue.py).
     faults: Mapping[str, str] | None = None
     docs_page: str | None = None  # the docs page slug that documents it
     # Whether a request of a reading method (GET, HEAD) under the pack's base path changes state
     # anyway (Navixy's actions may come as GETs): the engine then treats it as a write, locked
     # across processes on a shared store and persisted when it succeeds. None: no read changes state.
     changes_state: Callable[[Scope], bool] | None = None
+    # The pack's own middleware, added where the engine's controls have run (after fault injection,
+    # before the 405 rule and the direct path); it may also add middleware at Connexion's later
+    # positions (CarOwner: its planted faults, and Prefer after request validation).
+    middleware: Callable[[AsyncApp, MockWorld], None] | None = None
+
+
+@dataclass(frozen=True)
+class MountedApi:
+    """What a mounted pack may hand the engine: its Connexion specification (refs resolved) and its
+    operations by operationId, which the direct path then serves when Connexion would accept the
+    request (mock_server/direct)."""
+
+    specification: Specification
+    operations: Mapping[str, Callable[..., Any]]
+
+
+def check_fault_names(names: frozenset[str], packs: tuple[ApiPack, ...]) -> None:
+    """Every planted fault named is one of a served pack's."""
+    known = {name for pack in packs for name in pack.faults or {}}
+    unknown = sorted(names - known)
+    if unknown:
+        raise ValueError(f"unknown planted fault(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
 
 
 def may_change_state(scope: Scope, packs: tuple[ApiPack, ...]) -> bool:

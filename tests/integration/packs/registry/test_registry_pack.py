@@ -30,7 +30,7 @@ def test_the_registry_api_is_served_only_when_apis_names_it(
 
 
 def test_carowner_still_looks_cars_up_when_the_registry_api_is_not_served() -> None:
-    controls = start_controls(Settings(apis=frozenset({"navixy"})))
+    controls = start_controls(Settings(apis=frozenset({"carowner", "navixy"})))
     with controls.client:
         linked = controls.client.post(
             "/api/co/vehicles", headers=KARI, json={"registration_number": "EL12345"}

@@ -7,8 +7,8 @@ from typing import Any
 
 from starlette.datastructures import UploadFile
 
-from ..domain.errors import DomainError
-from ..domain.images import (
+from ....domain.errors import DomainError
+from ....domain.images import (
     CheckedImage,
     ImageInput,
     ImageUpload,
@@ -16,11 +16,12 @@ from ..domain.images import (
     image_type,
     parse_image_string,
 )
+from ....resolution import sandbox_of
+from ....store.sandbox import SandboxRegistry
 from ..domain.notifications import update_preferences
 from ..domain.vehicles import UNSET, VehicleChanges, VehicleService
-from ..store.sandbox import SandboxRegistry
 from . import representations as rep
-from .common import base_url, plate_from, sandbox_of
+from .common import base_url, plate_from
 
 
 async def _checked(given: ImageInput | None) -> ImageInput | CheckedImage | None:

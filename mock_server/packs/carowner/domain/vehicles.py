@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
-from ..packs.registry.client import RegistryClient, RegistryUnavailable, RegistryVehicleNotFound
-from ..packs.registry.mapping import to_registry_data
-from ..store.sandbox import Sandbox
-from .errors import DomainError
-from .images import CheckedImage, ImageInput, ImageStore, image_location
-from .live import LiveEvent, publish
-from .models import HistoryEntry, RegistryData, VehicleLink, VehicleRecord
+from ....domain.errors import DomainError
+from ....domain.images import CheckedImage, ImageInput, ImageStore, image_location
+from ....domain.live import LiveEvent, publish
+from ....domain.models import HistoryEntry, RegistryData, VehicleLink, VehicleRecord
+from ....store.sandbox import Sandbox
+from ...registry.client import RegistryClient, RegistryUnavailable, RegistryVehicleNotFound
+from ...registry.mapping import to_registry_data
 
 UNSET = object()
 

@@ -7,8 +7,8 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..domain.images import ImageStore
-from ..problems import encode, problem_body, problem_headers
+from ....domain.images import ImageStore
+from ....problems import encode, problem_body, problem_headers
 
 # A browser must take an image for what its Content-Type says, never guess from the bytes.
 NOSNIFF = {"X-Content-Type-Options": "nosniff"}

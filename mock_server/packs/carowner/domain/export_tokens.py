@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
-from ..store.service_log import LogFilter
-from .errors import DomainError
+from ....domain.errors import DomainError
+from ....store.service_log import LogFilter
 
 EXPORT_TOKEN_TTL = timedelta(minutes=15)
 

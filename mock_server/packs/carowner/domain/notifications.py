@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from ..store.sandbox import Sandbox
-from .errors import DomainError
-from .live import LiveEvent, publish
-from .models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
+from ....domain.errors import DomainError
+from ....domain.live import LiveEvent, publish
+from ....domain.models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
+from ....store.sandbox import Sandbox
 
 
 def update_preferences(

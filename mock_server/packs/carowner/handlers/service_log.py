@@ -7,15 +7,16 @@ import io
 from datetime import date
 from urllib.parse import urlencode, urljoin
 
+from ....domain.errors import DomainError
+from ....request_context import current_origin, current_request_id
+from ....resolution import sandbox_of
+from ....settings import RealtimeSettings
+from ....store.sandbox import SandboxRegistry
+from ....store.service_log import LogFilter
 from ..domain import service_log as logs
-from ..domain.errors import DomainError
 from ..domain.export_tokens import ExportTokenSigner, check_not_expired
-from ..request_context import current_origin, current_request_id
-from ..settings import RealtimeSettings
-from ..store.sandbox import SandboxRegistry
-from ..store.service_log import LogFilter
 from . import representations as rep
-from .common import base_url, org_nr_from, plate_from, sandbox_of
+from .common import base_url, org_nr_from, plate_from
 
 EXPORT_PATH = "/api/co/service-log/export"
 

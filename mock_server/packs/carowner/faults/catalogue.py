@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 FAULTS: dict[str, str] = {
     "primary-fallback-oldest": "unlinking the primary promotes the least recently updated vehicle",
     "relink-201": "linking an already linked vehicle answers 201 instead of 200",
@@ -81,11 +79,3 @@ FAULTS: dict[str, str] = {
     "registry-numbers-as-strings": "the registry fake writes numbers as strings",
     "registry-vin-lookup-not-found": "a lookup by understellsnummer drops its last character",
 }
-
-
-def check_fault_names(names: frozenset[str], more: Mapping[str, str] | None = None) -> None:
-    """`more`: the planted faults of the API packs served."""
-    known = {**FAULTS, **(more or {})}
-    unknown = sorted(names - known.keys())
-    if unknown:
-        raise ValueError(f"unknown planted fault(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")

@@ -1,19 +1,11 @@
-"""What every CarOwner handler needs: the caller's sandbox, plates from input, the base URL."""
+"""What every CarOwner handler needs: plates from input, the base URL (the caller's sandbox:
+mock_server/resolution.py)."""
 
 from __future__ import annotations
 
-from ..domain.errors import DomainError
-from ..domain.plates import is_valid_org_nr, parse_plate
-from ..request_context import current_base_url, use_clock
-from ..store.sandbox import Sandbox, SandboxRegistry
-
-
-def sandbox_of(sandboxes: SandboxRegistry, user: str) -> Sandbox:
-    sandbox = sandboxes.by_token(user)
-    if sandbox is None:  # the token was valid when checked but its sandbox is gone since
-        raise DomainError("UNAUTHENTICATED", "Unknown bearer token.")
-    use_clock(sandbox.clock.now)
-    return sandbox
+from ....domain.errors import DomainError
+from ....domain.plates import is_valid_org_nr, parse_plate
+from ....request_context import current_base_url
 
 
 def plate_from(

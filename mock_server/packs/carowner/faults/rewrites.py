@@ -14,8 +14,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..domain.models import NOTIFICATION_CHANNELS
-from ..store.sandbox import SandboxRegistry
+from ....domain.models import NOTIFICATION_CHANNELS
+from ....store.sandbox import SandboxRegistry
 from .wire import (
     REGISTRY_PATH,
     SETTINGS_PATH,

@@ -4,6 +4,6 @@ They exist to prove the contract suite catches real mistakes: `Settings(planted_
 Nothing here runs unless a fault is switched on.
 """
 
-from .catalogue import FAULTS, check_fault_names
+from .catalogue import FAULTS
 
-__all__ = ["FAULTS", "check_fault_names"]
+__all__ = ["FAULTS"]

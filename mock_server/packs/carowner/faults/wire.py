@@ -9,8 +9,8 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..domain.models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
-from ..store.sandbox import SandboxRegistry
+from ....domain.models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
+from ....store.sandbox import SandboxRegistry
 
 SETTINGS_PATH = "/api/co/settings/notifications"
 SERVICE_LOG_LIST_PATH = "/api/co/service-log/list"

@@ -8,10 +8,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Generic, TypeVar
 
-from ..store.sandbox import Sandbox
-from ..store.service_log import LogFilter
-from .errors import DomainError
-from .models import HistoryEntry, ServiceLogEntry
+from ....domain.errors import DomainError
+from ....domain.models import HistoryEntry, ServiceLogEntry
+from ....store.sandbox import Sandbox
+from ....store.service_log import LogFilter
 
 T = TypeVar("T")
 

@@ -31,7 +31,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
-from ..domain.plates import normalise_plate
+from ....domain.plates import normalise_plate
 
 EXPORT_TOKEN_LIFETIME = timedelta(minutes=15)
 _PLATE_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"  # ordinary plates avoid I, O and Q

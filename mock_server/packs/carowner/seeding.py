@@ -21,27 +21,27 @@ from fixtures.providers import make_faker, vehicle_data
 from fixtures.scenarios import SCENARIO_DIR, ScenarioWorld, describe, load_scenario, scenario_names
 from fixtures.workshops import HOME_WORKSHOP_ORG_NR, workshop_by_org_nr
 
-from .app import MockWorld, build_world
-from .domain.control_models import RegistryFaults
-from .domain.models import HistoryEntry, RegistryData, ServiceItem, VehicleLink, VehicleRecord, Workshop
-from .domain.notifications import update_preferences
-from .domain.sandboxes import BuildElsewhere, Built, ScenarioInfo
-from .packs.base import ApiPack, FleetCar, pack_state
-from .packs.installed import PACKS, served_packs
-from .packs.registry.commercial import CommercialVehicle, commercial_record
-from .packs.registry.mapping import to_registry_data
-from .packs.registry.record_edits import (
+from ...app import MockWorld, build_world
+from ...domain.control_models import RegistryFaults
+from ...domain.models import HistoryEntry, RegistryData, ServiceItem, VehicleLink, VehicleRecord, Workshop
+from ...domain.sandboxes import BuildElsewhere, Built, ScenarioInfo
+from ...settings import Settings
+from ...store.json_pieces import to_pieces
+from ...store.sandbox import Sandbox
+from ...store.serialise import sandbox_state
+from ..base import ApiPack, FleetCar, pack_state
+from ..installed import PACKS, served_packs
+from ..registry.commercial import CommercialVehicle, commercial_record
+from ..registry.mapping import to_registry_data
+from ..registry.record_edits import (
     deregistered,
     scrapped,
     set_owner_since,
     with_new_owner,
     with_periodic_control,
 )
-from .packs.registry.service import RegistryService
-from .settings import Settings
-from .store.json_pieces import to_pieces
-from .store.sandbox import Sandbox
-from .store.serialise import sandbox_state
+from ..registry.service import RegistryService
+from .domain.notifications import update_preferences
 
 DEMO_PLATES = tuple(car.plate for car in KARI_CARS)
 DEMO_TOKENS = (KARI_TOKEN, OLA_TOKEN, FLEET_TOKEN)

@@ -17,11 +17,11 @@ from urllib.parse import parse_qsl
 from connexion.json_schema import Draft4ResponseValidator
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from ..asgi_tools import current_notes
-from ..fast_json import compact_json
-from ..problems import PROBLEM_TYPE_BASE
-from ..request_context import current_request_id
-from ..validation import RequestRejected
+from ....asgi_tools import current_notes
+from ....fast_json import compact_json
+from ....problems import PROBLEM_TYPE_BASE
+from ....request_context import current_request_id
+from ....validation import RequestRejected
 from .documented import Choice, DocumentedResponse, DocumentedResponses
 from .dynamic import SchemaFaker
 from .header import PreferError, parse_prefer

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 from urllib.parse import urljoin
 
-from ..domain.models import HistoryEntry, Message, ServiceLogEntry, Workshop
+from ....domain.models import HistoryEntry, Message, ServiceLogEntry, Workshop
+from ....json_answers import json_headers, timestamp
+from ....request_context import current_request_id, current_time
+from ....store.service_log import LogFilter
 from ..domain.service_log import Page, Summary, VehicleHistoryItem
 from ..domain.vehicles import VehicleView
-from ..request_context import current_request_id, current_time
-from ..store.service_log import LogFilter
-
-JSON = "application/json"
-
-
-def json_headers() -> dict[str, str]:
-    # Set here too (not only by middleware) because response validation requires the header.
-    return {"Content-Type": JSON, "X-Request-ID": current_request_id()}
-
-
-def timestamp(moment: datetime) -> str:
-    # Always with microseconds, so timestamps sort the same as text and as time.
-    return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 def _day(value: date | None) -> str | None:

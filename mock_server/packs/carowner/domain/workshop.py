@@ -15,14 +15,14 @@ from datetime import date, timedelta
 from typing import Protocol
 from uuid import UUID, uuid4, uuid5
 
-from ..store.sandbox import Sandbox
-from ..store.service_log import LogFilter
-from .control_models import Booking, PendingNotice
-from .errors import DomainError
-from .live import LiveEvent, publish
-from .models import Message, ServiceItem, ServiceLogEntry, Workshop
-from .outbox import Dispatch, Reference, kroner, norwegian_date, notify
-from .timeline import RATING_REMINDER_DELAY, deliver_due
+from ....domain.control_models import Booking, PendingNotice
+from ....domain.errors import DomainError
+from ....domain.live import LiveEvent, publish
+from ....domain.models import Message, ServiceItem, ServiceLogEntry, Workshop
+from ....domain.outbox import Dispatch, Reference, kroner, norwegian_date, notify
+from ....domain.timeline import RATING_REMINDER_DELAY, deliver_due
+from ....store.sandbox import Sandbox
+from ....store.service_log import LogFilter
 from .vehicles import not_linked
 
 DEFAULT_LEAD_DAYS = 7
