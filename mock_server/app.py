@@ -456,5 +456,7 @@ def _direct_operations(mounted: list[MountedApi], compiled: CompiledSchemas) -> 
     return [
         operation
         for api in mounted
-        for operation in prepare_operations(api.specification, api.operations, compiled)
+        for operation in prepare_operations(
+            api.specification, api.operations, compiled, base_path=api.base_path
+        )
     ]

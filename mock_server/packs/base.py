@@ -93,6 +93,7 @@ class MountedApi:
 
     specification: Specification
     operations: Mapping[str, Callable[..., Any]]
+    base_path: str = ""  # where the specification's paths are served (the pack's base path)
 
 
 def check_fault_names(names: frozenset[str], packs: tuple[ApiPack, ...]) -> None:
