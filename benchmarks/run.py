@@ -45,7 +45,7 @@ from benchmarks.scenarios import DEMO_TOKEN, READY_PROBE, Scenario, select
 
 ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "openapi.yaml"
-REGISTRY_SPEC = ROOT / "mock_server" / "vegvesen" / "vegvesen.yaml"
+REGISTRY_SPEC = ROOT / "mock_server" / "packs" / "registry" / "vegvesen.yaml"
 # The other APIs' specs, by Scenario.service: each needs a Prism of its own.
 SERVICE_SPECS = {
     "registry": REGISTRY_SPEC,

@@ -41,7 +41,7 @@ def _build_app(sizes: Sequence[int]) -> tuple[Any, dict[int, str]]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # connexion's import-time deprecation notices
         from mock_server.app import create_app
-        from mock_server.seeding import build_seeded_world
+        from mock_server.packs.carowner.seeding import build_seeded_world
         from mock_server.settings import Settings
         from mock_server.store.sandbox import Sandbox
 

@@ -39,7 +39,7 @@ from starlette.testclient import TestClient
 from benchmarks import servers
 from benchmarks.scenarios import READY_PROBE
 from mock_server.app import create_app
-from mock_server.seeding import build_seeded_world
+from mock_server.packs.carowner.seeding import build_seeded_world
 from mock_server.settings import Settings
 
 SERVER = os.environ.get("MINBIL_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres")

@@ -45,7 +45,7 @@ class SpecPaths:
         control = root / "mock_server" / "control" / "control.yaml"
         return cls(
             root / "openapi.yaml",
-            root / "mock_server" / "vegvesen" / "vegvesen.yaml",
+            root / "mock_server" / "packs" / "registry" / "vegvesen.yaml",
             control if control.is_file() else None,
             tuple(sorted((root / "mock_server" / "packs").glob("*/openapi.yaml"))),
         )

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
-from connexion.resolver import Resolver
 from connexion.security import BearerSecurityHandler
 from starlette.middleware.cors import CORSMiddleware
 
@@ -27,54 +26,46 @@ from .control.operator import Operator
 from .control.sandbox_handlers import SandboxHandlers
 from .control.service_handlers import ServiceHandlers
 from .control.world_handlers import WorldHandlers
-from .direct import DirectPathMiddleware, prepare_operations
-from .domain.export_tokens import ExportTokenSigner
+from .direct import DirectOperation, DirectPathMiddleware, prepare_operations
 from .domain.images import ImageStore
 from .domain.limits import StorageBudget
 from .domain.sandboxes import EmptyOnly, SandboxLifecycle, ScenarioSource, image_ids_in_use
-from .domain.vehicles import HistoryProvider, VehicleService
-from .domain.workshop import WorkshopCatalogue, WorkshopSide
 from .errors import register_error_handlers
 from .fast_app import PreparedAsyncApp
 from .fast_json import RememberingJsonifier
 from .fast_validation import CompiledSchemas
-from .faults import check_fault_names
-from .faults.behaviour import FaultyServiceLogHandlers, FaultyVehicleHandlers, FaultyVehicleService
-from .faults.rewrites import FaultyRewriteMiddleware
-from .faults.wire import FaultyRequestMiddleware, FaultyResponseMiddleware
-from .handlers.media import media_route
-from .handlers.resolution import operations
-from .handlers.service_log import ServiceLogHandlers
-from .handlers.vehicles import VehicleHandlers
 from .injection import FaultInjector
 from .injection.middleware import FaultInjectionMiddleware
 from .journal import JournalMiddleware, RequestJournal
 from .middleware import MethodNotAllowedMiddleware, RequestIdMiddleware, routes_of
-from .packs.base import ApiPack
+
+# The composition root: CarOwner's vehicle service, export signer and workshop side, and the one
+# registry fake, are the world's (ARCHITECTURE.md, "Which way imports go").
+from .packs.base import ApiPack, MountedApi, check_fault_names
+from .packs.carowner.domain.export_tokens import ExportTokenSigner
+from .packs.carowner.domain.vehicles import HistoryProvider, VehicleService
+from .packs.carowner.domain.workshop import WorkshopCatalogue, WorkshopSide
+from .packs.carowner.faults.behaviour import FaultyVehicleService
 from .packs.installed import served_packs
+from .packs.registry.client import HttpRegistryClient, InProcessRegistryClient, RegistryClient
+from .packs.registry.faulty_client import apply_global_faults, per_sandbox_client
+from .packs.registry.oslo_time import utc_now
+from .packs.registry.service import RegistryService
 from .persistence import PersistenceMiddleware
-from .prefer import DocumentedResponses, PreferMiddleware
 from .realtime.endpoint import BROADCAST_PATH, RealtimeAuth, RealtimeMiddleware, broadcast_endpoint
 from .realtime.hub import RealtimeHub
 from .request_body import RequestBodyMiddleware
 from .routes import RouteTable
 from .sandbox_gate import SandboxGate, SandboxGateMiddleware
-from .settings import SPEC_PATH, Settings
+from .settings import Settings
 from .store.sandbox import Sandbox, SandboxRegistry
 from .store.sqlite_state import SqliteState
+from .swagger_ui import ASSETS_PATH, assets_route
+from .validation import validator_map
+from .yaml_files import load_yaml
 
 if TYPE_CHECKING:
     from .store.postgres_state import PostgresState
-from .swagger_ui import ASSETS_PATH, assets_route, swagger_ui_options
-from .validation import validator_map
-from .vegvesen.api import BASE_PATH as REGISTRY_BASE_PATH
-from .vegvesen.api import SPEC_PATH as REGISTRY_SPEC_PATH
-from .vegvesen.api import add_registry_api
-from .vegvesen.client import HttpRegistryClient, InProcessRegistryClient, RegistryClient
-from .vegvesen.faulty_client import apply_global_faults, per_sandbox_client
-from .vegvesen.oslo_time import utc_now
-from .vegvesen.service import RegistryService
-from .yaml_files import load_yaml
 
 log = logging.getLogger(__name__)
 # Connexion warns on every request to an operation with two request content types; that is by design here.
@@ -93,7 +84,6 @@ class MockWorld:
     export_signer: ExportTokenSigner
     # The mock controls: which operation a path is, sandbox lives, the workshop side, injected
     # faults, the request journal, and the state file (None: in memory).
-    carowner_spec: dict[str, Any]
     routes: RouteTable
     lifecycle: SandboxLifecycle
     workshop: WorkshopSide
@@ -102,7 +92,7 @@ class MockWorld:
     # The Realtime server's channels and sockets; every sandbox's live events go there.
     realtime: RealtimeHub
     state: SqliteState | PostgresState | None = None
-    packs: tuple[ApiPack, ...] = ()  # the other APIs served, each with its part of every sandbox
+    packs: tuple[ApiPack, ...] = ()  # the APIs served (--apis), each with its part of every sandbox
     # Where whole sandboxes are built, restored and freed: a build process (settings.build_process)
     # and one thread, off the event loop.
     builds: BuildWorker = field(default_factory=BuildWorker)
@@ -121,19 +111,11 @@ def build_world(
 ) -> MockWorld:
     """The world of one mock. With settings.state_path (or state_url), the sandboxes kept there are
     restored.
-    `packs`: the other APIs to serve (default: the installed ones `settings.apis` names)."""
+    `packs`: the APIs to serve (default: the installed ones `settings.apis` names)."""
     packs = served_packs(settings.apis) if packs is None else packs
-    pack_faults = {name: does for pack in packs for name, does in (pack.faults or {}).items()}
-    check_fault_names(settings.planted_faults, pack_faults)
+    check_fault_names(settings.planted_faults, packs)
     registry = RegistryService()
-    carowner_spec = load_yaml(SPEC_PATH)
-    routes = RouteTable.from_specs(
-        [
-            (carowner_spec, ""),
-            (load_yaml(REGISTRY_SPEC_PATH), REGISTRY_BASE_PATH),
-            *((load_yaml(pack.spec_path), pack.base_path) for pack in packs),
-        ]
-    )
+    routes = RouteTable.from_specs([(load_yaml(pack.spec_path), pack.base_path) for pack in packs])
     registry_rules = apply_global_faults(registry, settings.registry_faults, utc_now())
     client: RegistryClient
     if settings.registry_url:
@@ -144,7 +126,8 @@ def build_world(
     journal = RequestJournal(settings.journal_size)
     realtime = RealtimeHub(journal, settings.planted_faults)
     sandboxes = SandboxRegistry(
-        lambda sandbox: [v for p in packs for v in p.credential_values(sandbox)], live=realtime.publish
+        lambda sandbox: [v for p in packs if p.credential_values for v in p.credential_values(sandbox)],
+        live=realtime.publish,
     )
     # Snapshots and uploaded images share one budget; an image is kept while something shows it.
     budget = StorageBudget(settings.limits.storage_budget_bytes)
@@ -183,7 +166,6 @@ def build_world(
         export_signer=ExportTokenSigner(
             settings.export_secret or (state.export_secret() if state else secrets.token_bytes(32))
         ),
-        carowner_spec=carowner_spec,
         routes=routes,
         lifecycle=SandboxLifecycle(
             sandboxes,
@@ -283,19 +265,6 @@ class SharedWiring:
     published: Callable[[str], None]  # a request ended: its live events no commit carried go out
 
 
-def _operations(world: MockWorld) -> dict[str, Callable[..., Any]]:
-    faults = world.settings.planted_faults
-    if faults:
-        vehicles: VehicleHandlers = FaultyVehicleHandlers(world.sandboxes, world.vehicles, faults=faults)
-        service_log: ServiceLogHandlers = FaultyServiceLogHandlers(
-            world.sandboxes, world.export_signer, world.settings.realtime, faults=faults
-        )
-    else:
-        vehicles = VehicleHandlers(world.sandboxes, world.vehicles)
-        service_log = ServiceLogHandlers(world.sandboxes, world.export_signer, world.settings.realtime)
-    return operations(vehicles, service_log)
-
-
 def _service_handlers(world: MockWorld) -> ServiceHandlers:
     if world.state is None:
         return ServiceHandlers("memory")
@@ -336,16 +305,13 @@ def _demo_users(world: MockWorld) -> list[DemoUser]:
 
 
 def _spec_routes(world: MockWorld) -> list[tuple[str, frozenset[str]]]:
-    return (
-        routes_of(world.carowner_spec)
-        + routes_of(load_yaml(REGISTRY_SPEC_PATH), REGISTRY_BASE_PATH)
-        + [route for pack in world.packs for route in routes_of(load_yaml(pack.spec_path), pack.base_path)]
-        + routes_of(load_control_spec(), CONTROL_BASE_PATH)
-    )
+    return [
+        route for pack in world.packs for route in routes_of(load_yaml(pack.spec_path), pack.base_path)
+    ] + routes_of(load_control_spec(), CONTROL_BASE_PATH)
 
 
 def pack_credentials(world: MockWorld, sandbox: Sandbox) -> dict[str, str]:
-    """How each other API reaches a sandbox that holds data in it, in words, by API name ("Trimble")."""
+    """How each fleet API reaches a sandbox that holds data in it, in words, by API name ("Trimble")."""
     told = {}
     every = credentials_of(world, sandbox)
     for pack in world.packs:
@@ -361,14 +327,12 @@ def pack_credentials(world: MockWorld, sandbox: Sandbox) -> dict[str, str]:
 
 def credentials_of(world: MockWorld, sandbox: Sandbox) -> dict[str, dict[str, str]]:
     """A sandbox's credentials for every API served: one world, reached from each."""
-    others = {pack.name: pack.credentials(sandbox) for pack in world.packs}
-    return {"carowner": {"token": sandbox.token}, **others}
+    return {pack.name: pack.credentials(sandbox) for pack in world.packs}
 
 
 def create_app(settings: Settings | None = None, world: MockWorld | None = None) -> AsyncApp:
     settings = settings or Settings()
     world = world or build_world(settings)
-    operations = _operations(world)
     token_info = _token_info(world.sandboxes)
     compiled = CompiledSchemas()
     validators = validator_map(compiled)
@@ -381,15 +345,6 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         jsonifier=jsonifier,
     )
     serve_specs_compact(app)
-    app.add_api(
-        load_yaml(SPEC_PATH),
-        resolver=Resolver(function_resolver=operations.__getitem__),
-        validate_responses=settings.validate_responses,
-        strict_validation=True,
-        swagger_ui_options=swagger_ui_options("MinBil CarOwner API"),
-    )
-    carowner_specification = app.middleware.apis[-1].specification  # the one just added, refs resolved
-    add_registry_api(app, world.registry)
     gate = SandboxGate()
     add_control_api(
         app,
@@ -407,14 +362,13 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         validate_responses=settings.validate_responses,
         service_handlers=_service_handlers(world),
     )
-    for pack in world.packs:
-        pack.mount(app, world)
+    # Each served API on its own paths; those that hand back their operations get the direct path.
+    mounted = [api for pack in world.packs if (api := pack.mount(app, world)) is not None]
     realtime_auth = RealtimeAuth(settings.realtime.anon_key, world.sandboxes)
     if settings.realtime.enabled:
         rest = broadcast_endpoint(world.realtime, realtime_auth)
         app.add_url_rule(BROADCAST_PATH, "realtime_broadcast", rest, methods=["POST"])
         app.add_url_rule(BROADCAST_PATH + "/{path:path}", "realtime_broadcast_event", rest, methods=["POST"])
-    app.add_url_rule("/media/{filename}", "media", media_route(world.images), methods=["GET"])
     app.add_url_rule("/docs{path:path}", "docs", docs_endpoint(), methods=["GET"])
     app.add_url_rule("/", "landing", landing_endpoint(lambda: _demo_users(world)), methods=["GET"])
     app.add_url_rule(f"{ASSETS_PATH}/{{name}}", "swagger_ui_assets", assets_route(), methods=["GET"])
@@ -494,19 +448,10 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         sandboxes=world.sandboxes,
         error_shapes=[(pack.base_path, pack.error_answer) for pack in world.packs if pack.error_answer],
     )
-    if settings.planted_faults:
-        for middleware in (FaultyResponseMiddleware, FaultyRequestMiddleware):
-            options: dict[str, Any] = {"faults": settings.planted_faults}
-            if middleware is FaultyRequestMiddleware:
-                options["sandboxes"] = world.sandboxes
-            app.add_middleware(middleware, position=MiddlewarePosition.BEFORE_EXCEPTION, **options)
-        app.add_middleware(
-            FaultyRewriteMiddleware,
-            position=MiddlewarePosition.BEFORE_EXCEPTION,
-            faults=settings.planted_faults,
-            sandboxes=world.sandboxes,
-            registry_api_key=settings.registry_api_key,
-        )
+    # Each pack's own middleware (CarOwner: its planted faults and Prefer), inside the controls.
+    for pack in world.packs:
+        if pack.middleware is not None:
+            pack.middleware(app, world)
     app.add_middleware(
         MethodNotAllowedMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, routes=_spec_routes(world)
     )
@@ -516,19 +461,22 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         app.add_middleware(
             DirectPathMiddleware,
             position=MiddlewarePosition.BEFORE_EXCEPTION,
-            operations=prepare_operations(carowner_specification, operations, compiled),
+            operations=_direct_operations(mounted, compiled),
             token_info=token_info,
             jsonifier=jsonifier,
             validator_map=validators,
             validate_responses=settings.validate_responses,
         )
-    # Prefer answers come after routing, security and request validation, inside response validation.
-    app.add_middleware(
-        PreferMiddleware,
-        position=MiddlewarePosition.BEFORE_CONTEXT,
-        documented=DocumentedResponses(world.carowner_spec),
-        seed=settings.seed,
-    )
     register_error_handlers(app)
     app.world = world  # type: ignore[attr-defined]
     return app
+
+
+def _direct_operations(mounted: list[MountedApi], compiled: CompiledSchemas) -> list[DirectOperation]:
+    return [
+        operation
+        for api in mounted
+        for operation in prepare_operations(
+            api.specification, api.operations, compiled, base_path=api.base_path
+        )
+    ]

@@ -14,11 +14,10 @@ warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testcli
 
 from .app import MockWorld, create_app, pack_credentials  # noqa: E402
 from .domain.limits import MIB, SandboxLimits  # noqa: E402
-from .faults import FAULTS  # noqa: E402
 from .injection import RuleError  # noqa: E402
 from .injection.config import FaultConfigError, load_fault_file, registry_faults  # noqa: E402
+from .packs.carowner.seeding import build_seeded_world  # noqa: E402
 from .packs.installed import PACKS  # noqa: E402
-from .seeding import build_seeded_world  # noqa: E402
 from .server import PortError, listening_socket, serve  # noqa: E402
 from .settings import DEFAULT_PORT, RealtimeSettings, Settings  # noqa: E402
 from .store.serialise import StateVersionError  # noqa: E402
@@ -50,12 +49,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         default=[],
         metavar="NAME",
         help="make the mock wrong in one known way, to check a contract suite catches it (repeatable): "
-        + ", ".join(sorted({*FAULTS, *(name for pack in PACKS for name in pack.faults or {})})),
+        + ", ".join(sorted(name for pack in PACKS for name in pack.faults or {})),
     )
     parser.add_argument(
         "--apis",
         metavar="NAMES",
-        help="comma-separated fleet APIs to serve beside CarOwner and the registry (default: all: "
+        help="comma-separated APIs to serve (default: all: "
         + (",".join(pack.name for pack in PACKS) or "none installed")
         + ")",
     )
@@ -223,7 +222,7 @@ def _apis(value: str | None) -> frozenset[str] | None:
     if value is None:
         return None
     names = frozenset(name.strip() for name in value.split(",") if name.strip())
-    known = {"carowner", "registry", *(pack.name for pack in PACKS)}  # the first two are always served
+    known = {pack.name for pack in PACKS}
     unknown = sorted(names - known)
     if unknown:
         raise ValueError(f"unknown API(s) in --apis: {', '.join(unknown)}; known: {', '.join(sorted(known))}")
@@ -251,11 +250,17 @@ def banner(
     """`credentials`: by demo token, how the other APIs (Trimble, Navixy) reach that sandbox."""
     host = "localhost" if settings.host in ("127.0.0.1", "0.0.0.0") else settings.host
     base = f"http://{host}:{settings.port}"
-    lines = [
-        f"MinBil mock listening on {base}  (seed {settings.seed})",
-        f"  API:        {base}/api/co        Swagger UI: {base}/ui        Docs: {base}/docs",
-        f"  Registry:   {base}/ws/no/vegvesen/kjoretoy/felles/datautlevering/enkeltoppslag/kjoretoydata"
-        f"  (SVV-Authorization: Apikey {settings.registry_api_key})",
+    lines = [f"MinBil mock listening on {base}  (seed {settings.seed})"]
+    if settings.serves("carowner"):
+        lines.append(f"  API:        {base}/api/co        Swagger UI: {base}/ui        Docs: {base}/docs")
+    else:
+        lines.append(f"  Docs:       {base}/docs")
+    if settings.serves("registry"):
+        lines.append(
+            f"  Registry:   {base}/ws/no/vegvesen/kjoretoy/felles/datautlevering/enkeltoppslag/kjoretoydata"
+            f"  (SVV-Authorization: Apikey {settings.registry_api_key})"
+        )
+    lines += [
         f"  Controls:   {base}/__mock        Swagger UI: {base}/__mock/ui",
         f"  Realtime:   ws://{host}:{settings.port}/realtime/v1/websocket"
         f"  (apikey {settings.realtime.anon_key})",
@@ -274,7 +279,7 @@ def banner(
     for token, who in tokens:
         lines.append(f"  {token:<12} {who}")
         lines += [f"  {'':<12}   {api}: {told}" for api, told in (credentials or {}).get(token, {}).items()]
-    if tokens:
+    if tokens and settings.serves("carowner"):
         lines += [
             "",
             "Try:",

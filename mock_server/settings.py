@@ -40,9 +40,10 @@ class Settings:
     registry_url: str | None = None
     export_secret: bytes | None = None
     realtime: RealtimeSettings = field(default_factory=RealtimeSettings)
-    # Switches that make the mock wrong on purpose (mock_server/faults): to prove a contract suite.
+    # Switches that make the mock wrong on purpose (the packs' planted faults): to prove a contract suite.
     planted_faults: frozenset[str] = frozenset()
-    # The API packs to serve beside CarOwner and the registry (mock_server/packs); None: all.
+    # The APIs to serve by name (mock_server/packs); None: all. Without "registry" CarOwner still
+    # looks cars up in it, only the registry's own HTTP API is not served.
     apis: frozenset[str] | None = None
     # --- mock controls ---
     # The scenario the demo users' world is built from at start-up (None: the demo world itself).
@@ -71,3 +72,7 @@ class Settings:
     # Sent as X-Mock-Admin-Token, lets the operator delete or make anew the demo sandboxes and
     # pass the sandbox limit; None: nobody can.
     admin_token: str | None = None
+
+    def serves(self, api: str) -> bool:
+        """Whether the API of that name (`--apis`) is served."""
+        return self.apis is None or api in self.apis

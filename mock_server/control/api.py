@@ -12,7 +12,7 @@ from typing import Any
 from connexion import AsyncApp
 from connexion.resolver import Resolver
 
-from ..handlers.resolution import operations
+from ..resolution import operations
 from ..swagger_ui import swagger_ui_options
 from ..yaml_files import load_yaml
 from .sandbox_handlers import SandboxHandlers

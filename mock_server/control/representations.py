@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 from starlette.responses import Response
 
 from ..domain.control_models import Booking, FaultRuleRecord, Notification
+from ..domain.models import Workshop
 from ..domain.outbox import Dispatch
 from ..domain.sandboxes import ScenarioInfo
-from ..domain.workshop import EventOutcome
-from ..handlers.representations import json_headers, timestamp, workshop
 from ..journal import JournalEntry
+from ..json_answers import json_headers, timestamp
+from ..packs.carowner.domain.workshop import EventOutcome
 from ..request_context import current_request_id
 from ..store.sandbox import Sandbox, Snapshot
 
@@ -90,6 +91,11 @@ def notification(value: Notification) -> dict[str, Any]:
     }
 
 
+def _workshop(value: Workshop) -> dict[str, str]:
+    # control.yaml's Workshop: the fields of the CarOwner API's.
+    return {"org_nr": value.org_nr, "name": value.name, "city": value.city}
+
+
 def notifications(dispatches: list[Dispatch] | tuple[Dispatch, ...]) -> list[dict[str, Any]]:
     return [notification(item) for dispatch in dispatches for item in dispatch.sent]
 
@@ -98,7 +104,11 @@ def booking(value: Booking) -> dict[str, Any]:
     return {
         "id": str(value.id),
         "registration_number": value.plate,
-        "workshop": workshop(value.workshop),
+        "workshop": {
+            "org_nr": value.workshop.org_nr,
+            "name": value.workshop.name,
+            "city": value.workshop.city,
+        },
         "status": value.status,
         "appointment_date": value.appointment_date.isoformat(),
         "description": value.description,

@@ -14,9 +14,9 @@ from typing import Any
 from ..domain import timeline
 from ..domain.errors import DomainError
 from ..domain.sandboxes import EMPTY, SandboxLifecycle, capture, restored
-from ..handlers.common import sandbox_of
 from ..injection import FaultInjector
 from ..journal import RequestJournal
+from ..resolution import sandbox_of
 from ..sandbox_gate import SandboxGate
 from ..store.sandbox import Sandbox, SandboxRegistry
 from . import representations as rep

@@ -10,10 +10,11 @@ from ..domain import timeline
 from ..domain.control_models import FaultRuleRecord, RegistryFaults
 from ..domain.errors import DomainError
 from ..domain.models import ServiceItem
-from ..domain.workshop import EventOutcome, WorkshopSide
-from ..handlers.common import plate_from, sandbox_of
 from ..injection import FaultInjector, RuleError
 from ..journal import RequestJournal
+from ..packs.carowner.domain.workshop import EventOutcome, WorkshopSide
+from ..packs.carowner.handlers.common import plate_from
+from ..resolution import sandbox_of
 from ..store.sandbox import Sandbox, SandboxRegistry
 from . import representations as rep
 

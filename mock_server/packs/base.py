@@ -1,7 +1,7 @@
 """What an API pack gives the engine: its spec and where it is served, its part of a sandbox's state,
 the credentials a sandbox has for it, and how its requests name their sandbox.
 
-A pack is one folder under mock_server/packs/ and one line in mock_server/packs/__init__.py. The
+A pack is one folder under mock_server/packs/ and one line in mock_server/packs/installed.py. The
 engine (sandboxes, journal, gate, persistence, fault injection, the control API) treats every pack
 the same way through this interface; a pack depends on the engine, never the reverse.
 """
@@ -19,6 +19,7 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 if TYPE_CHECKING:
     from connexion import AsyncApp
+    from connexion.spec import Specification
 
     from ..app import MockWorld
     from ..store.sandbox import Sandbox
@@ -50,30 +51,57 @@ class ApiPack:
     title: str  # "Navixy vehicle API"
     spec_path: Path  # its OpenAPI 3.0.3 file, kept in the pack's folder
     base_path: str  # where the spec's paths are served ("/v2"): the real API's, so only the host changes
-    new_state: Callable[[], PackState]  # the pack's part of a new, empty sandbox
-    state_from_json: Callable[[Mapping[str, Any]], PackState]
     # The sandbox's credentials for this API (shown by the control API and at start-up), made from
     # the sandbox's token so they need no storing: e.g. {"token": ...} or {"hash": ..., "login": ...}.
     credentials: Callable[[Sandbox], dict[str, str]]
+    # Mount the API on the app: add_api with the pack's handlers bound to the world. It may hand
+    # back its operations (MountedApi) for the engine's direct path to serve.
+    mount: Callable[[AsyncApp, MockWorld], MountedApi | None]
+    # The pack's part of a new, empty sandbox, and of a stored one. None: the API keeps nothing per
+    # sandbox (the registry fake: one registry for the whole world).
+    new_state: Callable[[], PackState] | None = None
+    state_from_json: Callable[[Mapping[str, Any]], PackState] | None = None
     # Every credential value that names the sandbox (aliases of its token in the sandbox registry).
-    credential_values: Callable[[Sandbox], list[str]]
+    # None: bearer tokens name sandboxes already, or the API's credential names no sandbox.
+    credential_values: Callable[[Sandbox], list[str]] | None = None
     # The credential a request carries, from its scope and (already read) body; None: not this
     # pack's way. Packs whose callers send `Authorization: Bearer <token>` need none.
-    credential_in: Callable[[Scope, bytes], str | None] | None
-    # Mount the API on the app: add_api with the pack's handlers bound to the world.
-    mount: Callable[[AsyncApp, MockWorld], None]
-    # Fill the pack's part of a sandbox with the demo fleet.
-    seed_fleet: Callable[[PackState, list[FleetCar]], None]
+    credential_in: Callable[[Scope, bytes], str | None] | None = None
+    # Fill the pack's part of a sandbox with the demo fleet. None: the API has no fleet of its own.
+    seed_fleet: Callable[[PackState, list[FleetCar]], None] | None = None
     # The problem answer of an injected fault in this API's own error shape: (status, code, detail)
     # -> (body bytes, content type). None: problem+json like the engine's.
     error_answer: Callable[[int, str, str], tuple[bytes, str]] | None = None
-    # The pack's planted faults: name -> what the fault does (mock_server/faults catalogue form).
+    # The pack's planted faults: name -> what the fault does (as packs/carowner/faults/catalogue.py).
     faults: Mapping[str, str] | None = None
     docs_page: str | None = None  # the docs page slug that documents it
     # Whether a request of a reading method (GET, HEAD) under the pack's base path changes state
     # anyway (Navixy's actions may come as GETs): the engine then treats it as a write, locked
     # across processes on a shared store and persisted when it succeeds. None: no read changes state.
     changes_state: Callable[[Scope], bool] | None = None
+    # The pack's own middleware, added where the engine's controls have run (after fault injection,
+    # before the 405 rule and the direct path); it may also add middleware at Connexion's later
+    # positions (CarOwner: its planted faults, and Prefer after request validation).
+    middleware: Callable[[AsyncApp, MockWorld], None] | None = None
+
+
+@dataclass(frozen=True)
+class MountedApi:
+    """What a mounted pack may hand the engine: its Connexion specification (refs resolved) and its
+    operations by operationId, which the direct path then serves when Connexion would accept the
+    request (mock_server/direct)."""
+
+    specification: Specification
+    operations: Mapping[str, Callable[..., Any]]
+    base_path: str = ""  # where the specification's paths are served (the pack's base path)
+
+
+def check_fault_names(names: frozenset[str], packs: tuple[ApiPack, ...]) -> None:
+    """Every planted fault named is one of a served pack's."""
+    known = {name for pack in packs for name in pack.faults or {}}
+    unknown = sorted(names - known)
+    if unknown:
+        raise ValueError(f"unknown planted fault(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
 
 
 def may_change_state(scope: Scope, packs: tuple[ApiPack, ...]) -> bool:
@@ -93,11 +121,12 @@ def pack_state(sandbox: Sandbox, pack: ApiPack) -> Any:
     """The pack's part of a sandbox, made empty the first time it is needed."""
     state = sandbox.packs.get(pack.name)
     if state is None:
+        assert pack.new_state is not None, f"the {pack.name} API keeps nothing per sandbox"
         state = sandbox.packs[pack.name] = pack.new_state()
     return state
 
 
-# --- the registered packs (mock_server/packs/__init__.py registers them, in one place) ---
+# --- the registered packs (mock_server/packs/installed.py registers them, in one place) ---
 
 _REGISTERED: dict[str, ApiPack] = {}
 
@@ -125,4 +154,6 @@ class StoredPackState:
 
 def state_from_json(name: str, raw: Mapping[str, Any]) -> Any:
     pack = _REGISTERED.get(name)
-    return pack.state_from_json(raw) if pack is not None else StoredPackState(raw)
+    if pack is None or pack.state_from_json is None:
+        return StoredPackState(raw)
+    return pack.state_from_json(raw)

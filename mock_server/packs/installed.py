@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from . import navixy, trimble
+from . import carowner, navixy, registry, trimble
 from .base import ApiPack, register
 
 PACKS: tuple[ApiPack, ...] = tuple(
     register(pack)
     for pack in (
+        carowner.PACK,
+        registry.PACK,
         trimble.PACK,
         navixy.PACK,
     )

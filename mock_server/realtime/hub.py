@@ -106,7 +106,7 @@ class Channel:
 class RealtimeHub:
     def __init__(self, journal: RequestJournal | None = None, faults: frozenset[str] = frozenset()) -> None:
         self._journal = journal
-        # Planted faults (mock_server/faults): to prove the contract suite's realtime rules.
+        # Planted faults (mock_server/packs/carowner/faults): to prove the contract suite's realtime rules.
         self.faults = faults
         self._rooms: dict[tuple[str, str], list[Channel]] = {}
         self._scopes: dict[str, set[Channel]] = {}

@@ -14,7 +14,7 @@ from typing import Any
 
 from contracts import PROFILES, Listener, RegistryOptions, Report, RunOptions, Target, run_suite
 from mock_server.app import create_app
-from mock_server.seeding import build_seeded_world
+from mock_server.packs.carowner.seeding import build_seeded_world
 from mock_server.settings import Settings
 
 KARI = "demo-kari"

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from contracts import PROFILES, Status, Target
 from mock_server.app import create_app
-from mock_server.seeding import build_seeded_world
+from mock_server.packs.carowner.seeding import build_seeded_world
 from mock_server.settings import Settings
 from tests.contracts.mock_targets import SandboxClock, quick_options, run_in_process
 from tests.contracts.variation import ENTRY_ID, EXPORT_TOKEN, NO_SUCH_ENTRY, Variation, VariationLayer

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from contracts import Status, Target
 from mock_server.app import create_app
 from mock_server.domain.clock import SandboxClock as MockClock
-from mock_server.seeding import build_seeded_world
+from mock_server.packs.carowner.seeding import build_seeded_world
 from mock_server.settings import Settings
 from tests.contracts.mock_targets import SandboxClock, quick_options, run_in_process
 

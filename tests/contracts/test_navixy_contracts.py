@@ -11,8 +11,8 @@ from contracts.failures import Status
 from contracts.options import PROFILES, RunOptions
 from contracts.target import Target
 from mock_server.app import create_app
+from mock_server.packs.carowner.seeding import build_seeded_world
 from mock_server.packs.navixy import FAULTS, api
-from mock_server.seeding import build_seeded_world
 from mock_server.settings import Settings
 from tests.contracts.mock_targets import run_in_process
 

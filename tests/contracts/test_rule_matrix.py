@@ -9,7 +9,7 @@ import pytest
 
 from contracts.rule_matrix import COVERAGE, NO_PLANTED_FAULT, render
 from contracts.rules import RULES
-from mock_server.faults import FAULTS as MOCK_FAULTS
+from mock_server.packs.carowner.faults import FAULTS as MOCK_FAULTS
 from tests.contracts.mock_targets import FAULTS as PROVEN
 
 PROVEN_RULE = {fault.name: fault.rule_id for fault in PROVEN}

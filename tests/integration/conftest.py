@@ -11,7 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mock_server.app import MockWorld, create_app
-from mock_server.seeding import build_seeded_world
+from mock_server.packs.carowner.seeding import build_seeded_world
 from mock_server.settings import Settings
 from mock_server.store.sandbox import Sandbox
 

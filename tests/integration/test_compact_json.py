@@ -22,11 +22,12 @@ from starlette.testclient import TestClient
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mock_server.app import create_app
-from mock_server.prefer import DocumentedResponses
+from mock_server.packs.carowner.prefer import DocumentedResponses
+from mock_server.packs.carowner.seeding import build_seeded_world
+from mock_server.packs.registry.api import ENKELTOPPSLAG_PATH
 from mock_server.request_body import MAX_BODY_BYTES
-from mock_server.seeding import build_seeded_world
-from mock_server.settings import Settings
-from mock_server.vegvesen.api import ENKELTOPPSLAG_PATH
+from mock_server.settings import SPEC_PATH, Settings
+from mock_server.yaml_files import load_yaml
 
 TOKEN = "demo-kari"
 
@@ -180,8 +181,8 @@ def _prefer_requests(documented: DocumentedResponses) -> list[tuple[str, str, di
 
 
 def test_error_prefer_media_registry_and_spec_answers_are_compact_json() -> None:
-    recorder, world = _recorded_mock()
-    requests = [*HAND_PICKED, *_prefer_requests(DocumentedResponses(world.carowner_spec))]
+    recorder, _ = _recorded_mock()
+    requests = [*HAND_PICKED, *_prefer_requests(DocumentedResponses(load_yaml(SPEC_PATH)))]
     with TestClient(recorder, raise_server_exceptions=False) as client:
         # Injected faults answer problems of their own.
         client.post(

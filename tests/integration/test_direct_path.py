@@ -21,7 +21,7 @@ from starlette.testclient import TestClient
 
 from mock_server.app import create_app
 from mock_server.direct import DirectPathMiddleware
-from mock_server.seeding import build_seeded_world
+from mock_server.packs.carowner.seeding import build_seeded_world
 from mock_server.settings import Settings
 
 SECRET = b"direct-path-test-secret-32-bytes"

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
 from mock_server.app import create_app
-from mock_server.faults import FAULTS
 from mock_server.json_depth import MAX_JSON_DEPTH
-from mock_server.seeding import build_seeded_world
+from mock_server.packs.carowner.faults import FAULTS
+from mock_server.packs.carowner.seeding import build_seeded_world
 from mock_server.settings import Settings
 from tests.image_files import picture
 from tests.integration.conftest import KARI, OLA, Mock, start_mock

@@ -14,12 +14,12 @@ from uuid import uuid4
 import pytest
 
 from mock_server.domain.sandboxes import EMPTY, EmptyOnly, SandboxLifecycle
-from mock_server.seeding import FixtureScenarios
+from mock_server.packs.carowner.seeding import FixtureScenarios
+from mock_server.packs.registry.service import RegistryService
 from mock_server.settings import Settings
 from mock_server.store.json_pieces import from_pieces
 from mock_server.store.sandbox import SandboxRegistry
 from mock_server.store.serialise import sandbox_from_state, sandbox_state
-from mock_server.vegvesen.service import RegistryService
 
 from .conftest import Controls, start_controls
 

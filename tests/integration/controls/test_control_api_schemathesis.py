@@ -20,7 +20,7 @@ from schemathesis.engine import events as engine_events
 from starlette.types import Receive, Scope, Send
 
 from mock_server.app import MockWorld, create_app
-from mock_server.seeding import build_seeded_world
+from mock_server.packs.carowner.seeding import build_seeded_world
 from mock_server.settings import Settings
 
 TOKEN = "ci-schemathesis-sandbox"

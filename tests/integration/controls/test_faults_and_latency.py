@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from mock_server.app import create_app
-from mock_server.seeding import build_seeded_world
+from mock_server.packs.carowner.seeding import build_seeded_world
 from mock_server.settings import Settings
 from mock_server.store.serialise import sandbox_state
 from tests.integration.controls.conftest import Controls, start_controls

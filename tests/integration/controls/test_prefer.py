@@ -6,8 +6,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mock_server.prefer import DocumentedResponses
+from mock_server.packs.carowner.prefer import DocumentedResponses
+from mock_server.settings import SPEC_PATH
 from mock_server.store.serialise import sandbox_state
+from mock_server.yaml_files import load_yaml
 from tests.integration.controls.conftest import Controls
 
 
@@ -137,7 +139,7 @@ def test_dynamic_bodies_pass_the_mocks_own_response_validation(
 
 
 def test_every_operation_documents_a_first_example_for_each_code(shared_controls: Controls) -> None:
-    documented = DocumentedResponses(shared_controls.world.carowner_spec)
+    documented = DocumentedResponses(load_yaml(SPEC_PATH))
     for operation_id in shared_controls.world.routes.operation_ids:
         if operation_id not in documented:
             continue

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from mock_server.seeding import build_seeded_world
+from mock_server.packs.carowner.seeding import build_seeded_world
 from mock_server.settings import Settings
 from mock_server.store.sqlite_state import StateFileError
 from tests.integration.controls.conftest import start_controls

@@ -22,7 +22,7 @@ with warnings.catch_warnings():
     # Importing connexion warns, outside our control (starlette.testclient finds httpx, not httpx2).
     warnings.simplefilter("ignore", DeprecationWarning)
     from mock_server.app import create_app
-    from mock_server.seeding import build_seeded_world
+    from mock_server.packs.carowner.seeding import build_seeded_world
     from mock_server.settings import Settings
 
 Reset = Literal["sandboxes", "world"]

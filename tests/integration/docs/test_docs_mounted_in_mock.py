@@ -12,7 +12,7 @@ from minbil_docs.serve import docs_endpoint
 with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from mock_server.app import create_app
-    from mock_server.seeding import build_seeded_world
+    from mock_server.packs.carowner.seeding import build_seeded_world
     from mock_server.settings import Settings
 
 

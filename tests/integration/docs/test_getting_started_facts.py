@@ -14,7 +14,7 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore", DeprecationWarning)
     from mock_server.app import create_app
     from mock_server.cli import parse_args
-    from mock_server.seeding import build_seeded_world
+    from mock_server.packs.carowner.seeding import build_seeded_world
     from mock_server.settings import DEFAULT_PORT, Settings
 
 FACTS = mock_facts()

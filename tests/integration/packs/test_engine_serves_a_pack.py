@@ -128,7 +128,18 @@ def test_the_control_api_gives_each_sandbox_a_credential_per_api() -> None:
     with client:
         token, key = _new_sandbox(client)
         answer = client.get("/__mock/sandbox", headers={"Authorization": f"Bearer {token}"}).json()
-        assert answer["credentials"] == {"carowner": {"token": token}, "toy": {"key": key}}
+        assert answer["credentials"] == {"toy": {"key": key}}
+
+
+def test_an_engine_serving_only_the_toy_pack_knows_no_other_api() -> None:
+    _, client = _client()
+    with client:
+        token, _ = _new_sandbox(client)
+        bearer = {"Authorization": f"Bearer {token}"}
+        assert client.get("/api/co/vehicles", headers=bearer).status_code == 404
+        assert client.get("/api/assets/v1/vehicles", headers=bearer).status_code == 404
+        assert client.get("/__mock/sandbox", headers=bearer).status_code == 200
+        assert client.get("/docs").status_code == 200
 
 
 def test_a_credential_in_the_body_or_the_query_names_the_sandbox_for_the_journal() -> None:

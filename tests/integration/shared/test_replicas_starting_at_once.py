@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from mock_server import seeding
+from mock_server.packs.carowner import seeding
 from mock_server.settings import Settings
 from tests.postgres_support import close_state, fresh_database
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from mock_server.vegvesen.service import RegistryService, svv_authorization
+from mock_server.packs.registry.service import RegistryService, svv_authorization
 from tests.unit.docs.docs_helpers import project_pages
 
 NOW = datetime(2026, 2, 12, 10, 0, tzinfo=UTC)

@@ -10,7 +10,7 @@ import pytest
 
 from mock_server.control.build_worker import BuildWorker, bulk_of
 from mock_server.domain.sandboxes import capture
-from mock_server.seeding import build_seeded_world
+from mock_server.packs.carowner.seeding import build_seeded_world
 from mock_server.settings import Settings
 from mock_server.store.serialise import sandbox_state
 

@@ -72,13 +72,22 @@ def test_a_limit_that_is_no_number_is_refused_in_one_line(flags: list[str], caps
     assert "Traceback" not in capsys.readouterr().err
 
 
-def test_apis_names_the_fleet_apis_to_serve_and_refuses_unknown_ones() -> None:
+def test_apis_names_the_apis_to_serve_and_refuses_unknown_ones() -> None:
     assert settings_from(parse_args([])).apis is None  # all of them
     assert settings_from(parse_args(["--apis", "carowner, registry"])).apis == frozenset(
         {"carowner", "registry"}
     )
+    assert settings_from(parse_args(["--apis", "navixy,trimble"])).apis == frozenset({"navixy", "trimble"})
     with pytest.raises(ValueError, match="unknown API"):
         settings_from(parse_args(["--apis", "carowner,prism"]))
+
+
+def test_the_banner_names_only_the_apis_served() -> None:
+    every = banner(settings_from(parse_args([])), [("demo-kari", "Kari")])
+    fleet_only = banner(settings_from(parse_args(["--apis", "navixy,trimble"])), [("demo-kari", "Kari")])
+    assert "/api/co" in every and "/ws/no/vegvesen/" in every
+    assert "/api/co" not in fleet_only and "/ws/no/vegvesen/" not in fleet_only
+    assert "/docs" in fleet_only and "/__mock" in fleet_only
 
 
 @pytest.mark.parametrize("url", ["postgresql://mock@db:5432/minbil", "postgres://db/minbil?sslmode=require"])

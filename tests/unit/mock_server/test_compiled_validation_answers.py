@@ -9,7 +9,7 @@ from starlette.testclient import TestClient
 
 from mock_server.app import create_app
 from mock_server.fast_validation import CompiledSchemas
-from mock_server.seeding import build_seeded_world
+from mock_server.packs.carowner.seeding import build_seeded_world
 from mock_server.settings import Settings
 
 KARI = {"Authorization": "Bearer demo-kari"}

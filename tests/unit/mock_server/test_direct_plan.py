@@ -11,9 +11,9 @@ from mock_server.app import build_world
 from mock_server.direct import prepare_operations
 from mock_server.direct.plan import Parameter
 from mock_server.fast_validation import PARAMETER, CompiledSchemas
-from mock_server.handlers.resolution import operations
-from mock_server.handlers.service_log import ServiceLogHandlers
-from mock_server.handlers.vehicles import VehicleHandlers
+from mock_server.packs.carowner.handlers.service_log import ServiceLogHandlers
+from mock_server.packs.carowner.handlers.vehicles import VehicleHandlers
+from mock_server.resolution import operations
 from mock_server.settings import SPEC_PATH, Settings
 
 

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mock_server.domain.models import Message, ServiceItem, ServiceLogEntry, Workshop
-from mock_server.handlers.representations import service_log_entry
+from mock_server.packs.carowner.handlers.representations import service_log_entry
 
 
 def _entry() -> ServiceLogEntry:

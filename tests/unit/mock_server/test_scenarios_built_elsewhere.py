@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from fixtures.scenarios import scenario_names
 from mock_server.app import MockWorld
 from mock_server.domain.errors import DomainError
-from mock_server.seeding import FixtureScenarios, build_scenario_state, build_seeded_world
+from mock_server.packs.carowner.seeding import FixtureScenarios, build_scenario_state, build_seeded_world
 from mock_server.settings import Settings
 from mock_server.store.json_pieces import from_pieces
 from mock_server.store.serialise import sandbox_from_state, sandbox_state
@@ -93,7 +93,7 @@ def test_an_unknown_scenario_from_a_replica_is_the_known_not_found_problem() -> 
 
 def test_the_scenario_list_is_read_again_only_when_a_file_changed(monkeypatch: pytest.MonkeyPatch) -> None:
     from fixtures import scenarios as fixture_scenarios
-    from mock_server import seeding
+    from mock_server.packs.carowner import seeding
 
     read: list[str] = []
     monkeypatch.setattr(

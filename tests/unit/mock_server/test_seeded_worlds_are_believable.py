@@ -19,10 +19,10 @@ from fixtures.history import MIN_DAYS_BETWEEN_VISITS
 from fixtures.providers import MAX_KM_PER_YEAR, MIN_KM_PER_YEAR
 from fixtures.scenarios import scenario_names
 from fixtures.service_catalogue import TIMING_BELT_EVERY_KM, TIMING_BELT_JOB, fits, job_for_description
-from mock_server.seeding import FixtureWorkshops, SeededHistory, car_profile, scenario_sandbox
+from mock_server.packs.carowner.seeding import FixtureWorkshops, SeededHistory, car_profile, scenario_sandbox
+from mock_server.packs.registry.mapping import to_registry_data
+from mock_server.packs.registry.service import RegistryService
 from mock_server.store.sandbox import Sandbox
-from mock_server.vegvesen.mapping import to_registry_data
-from mock_server.vegvesen.service import RegistryService
 
 MOST_VISITS_IN_A_YEAR = 7  # two tyre changes, service, EU-kontroll, repairs, one pushed over New Year
 MOST_VISITS_PER_YEAR_ON_AVERAGE = 4.0

@@ -6,11 +6,11 @@ import yaml
 
 from mock_server.app import create_app
 from mock_server.control.api import SPEC_PATH as CONTROL_SPEC
-from mock_server.seeding import build_seeded_world
+from mock_server.packs.carowner.seeding import build_seeded_world
+from mock_server.packs.registry.api import ENKELTOPPSLAG_PATH
+from mock_server.packs.registry.api import SPEC_PATH as REGISTRY_SPEC
 from mock_server.settings import SPEC_PATH as CAROWNER_SPEC
 from mock_server.settings import Settings
-from mock_server.vegvesen.api import ENKELTOPPSLAG_PATH
-from mock_server.vegvesen.api import SPEC_PATH as REGISTRY_SPEC
 from mock_server.yaml_files import load_yaml
 
 SPECS = (CAROWNER_SPEC, REGISTRY_SPEC, CONTROL_SPEC)

@@ -10,8 +10,8 @@ from connexion.json_schema import Draft4ResponseValidator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mock_server.prefer import DocumentedResponses, Preference, PreferError, parse_prefer
-from mock_server.prefer.dynamic import SchemaFaker
+from mock_server.packs.carowner.prefer import DocumentedResponses, Preference, PreferError, parse_prefer
+from mock_server.packs.carowner.prefer.dynamic import SchemaFaker
 from mock_server.settings import SPEC_PATH
 
 DOCUMENTED = DocumentedResponses(yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8")))

@@ -17,8 +17,8 @@ from connexion.json_schema import Draft4ResponseValidator
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mock_server.prefer import DocumentedResponses, PreferMiddleware
-from mock_server.prefer.invariants import Asked
+from mock_server.packs.carowner.prefer import DocumentedResponses, PreferMiddleware
+from mock_server.packs.carowner.prefer.invariants import Asked
 from mock_server.settings import SPEC_PATH
 
 DOCUMENTED = DocumentedResponses(yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8")))

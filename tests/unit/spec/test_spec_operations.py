@@ -268,7 +268,7 @@ def _prefilled(spec: dict, parameter: dict) -> bool:
 
 @pytest.mark.parametrize(
     "spec_path",
-    ["openapi.yaml", "mock_server/control/control.yaml", "mock_server/vegvesen/vegvesen.yaml"],
+    ["openapi.yaml", "mock_server/control/control.yaml", "mock_server/packs/registry/vegvesen.yaml"],
 )
 def test_swagger_ui_fills_in_at_most_one_of_parameters_that_exclude_each_other(spec_path: str) -> None:
     spec = yaml.safe_load((SPEC_PATH.parent / spec_path).read_text(encoding="utf-8"))

@@ -12,8 +12,8 @@ from hypothesis import strategies as st
 
 from fixtures.scenarios import scenario_names
 from mock_server.domain.control_models import RegistryFaults
-from mock_server.domain.workshop import WorkshopSide
-from mock_server.seeding import build_seeded_world
+from mock_server.packs.carowner.domain.workshop import WorkshopSide
+from mock_server.packs.carowner.seeding import build_seeded_world
 from mock_server.settings import Settings
 from mock_server.store.serialise import SCHEMA_VERSION, StateVersionError, sandbox_from_state, sandbox_state
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from fixtures.fleet_owner import CAR_PLATES, FIRM_NAME, FIRM_ORG_NR, FLEET, FLEET_TOKEN, TRUCKS, VANS
 from mock_server.domain.plates import is_valid_org_nr
-from mock_server.seeding import build_seeded_world, fleet_cars
+from mock_server.packs.carowner.seeding import build_seeded_world, fleet_cars
+from mock_server.packs.registry.mapping import to_registry_data
 from mock_server.settings import Settings
-from mock_server.vegvesen.mapping import to_registry_data
 from tests.integration.controls.conftest import start_controls
 
 URL = "/api/assets/v1/vehicles"

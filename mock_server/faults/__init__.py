@@ -1,9 +1,0 @@
-"""Planted faults: switches, off by default, that each make the mock wrong in one known way.
-
-They exist to prove the contract suite catches real mistakes: `Settings(planted_faults=...)`.
-Nothing here runs unless a fault is switched on.
-"""
-
-from .catalogue import FAULTS, check_fault_names
-
-__all__ = ["FAULTS", "check_fault_names"]

@@ -1,0 +1,31 @@
+"""`--apis` chooses the APIs served: one left out answers 404 at its paths, while the docs, the front
+page and the control API go on for every sandbox."""
+
+from __future__ import annotations
+
+import pytest
+
+from mock_server.settings import Settings
+from tests.integration.controls.conftest import start_controls
+
+KARI = {"Authorization": "Bearer demo-kari"}
+FLEET = {"Authorization": "bearer demo-fleet"}
+
+
+def test_without_carowner_the_fleet_apis_docs_front_page_and_controls_are_served() -> None:
+    controls = start_controls(Settings(apis=frozenset({"navixy", "trimble"})))
+    with controls.client as client:
+        assert client.get("/api/co/vehicles", headers=KARI).status_code == 404
+        assert client.get("/ui/").status_code == 404
+        assert client.get("/api/assets/v1/vehicles", headers=FLEET).status_code == 200
+        assert client.get("/docs").status_code == 200
+        assert client.get("/").status_code == 200
+        sandbox = client.get("/__mock/sandbox", headers=KARI)
+        assert sandbox.status_code == 200
+        assert set(sandbox.json()["credentials"]) == {"navixy", "trimble"}
+        assert client.post("/__mock/sandbox/reset", headers=KARI).status_code == 200
+
+
+def test_a_carowner_fault_is_unknown_when_carowner_is_not_served() -> None:
+    with pytest.raises(ValueError, match="unknown planted fault"):
+        start_controls(Settings(apis=frozenset({"trimble"}), planted_faults=frozenset({"relink-201"})))
