@@ -27,7 +27,7 @@ from .control.operator import Operator
 from .control.sandbox_handlers import SandboxHandlers
 from .control.service_handlers import ServiceHandlers
 from .control.world_handlers import WorldHandlers
-from .direct import DirectPathMiddleware, prepare_operations
+from .direct import DirectApi, DirectPathMiddleware, prepare_api
 from .domain.export_tokens import ExportTokenSigner
 from .domain.images import ImageStore
 from .domain.limits import StorageBudget
@@ -387,8 +387,11 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         validate_responses=settings.validate_responses,
         service_handlers=_service_handlers(world),
     )
+    direct_apis = [DirectApi(carowner_specification, operations.__getitem__)]
     for pack in world.packs:
-        pack.mount(app, world)
+        offered = pack.mount(app, world)
+        if offered is not None:
+            direct_apis.append(offered)
     realtime_auth = RealtimeAuth(settings.realtime.anon_key, world.sandboxes)
     if settings.realtime.enabled:
         rest = broadcast_endpoint(world.realtime, realtime_auth)
@@ -492,11 +495,12 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
     )
     if settings.direct_path:
         # Requests Connexion would certainly accept are served by operations prepared once
-        # (mock_server/direct); every other request goes on to Connexion unchanged.
+        # (mock_server/direct), the CarOwner API's and those the packs offer; every other request
+        # goes on to Connexion unchanged.
         app.add_middleware(
             DirectPathMiddleware,
             position=MiddlewarePosition.BEFORE_EXCEPTION,
-            operations=prepare_operations(carowner_specification, operations, compiled),
+            operations=[operation for api in direct_apis for operation in prepare_api(api, compiled)],
             token_info=token_info,
             jsonifier=jsonifier,
             validator_map=validators,

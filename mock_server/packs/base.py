@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from connexion import AsyncApp
 
     from ..app import MockWorld
+    from ..direct import DirectApi
     from ..store.sandbox import Sandbox
 
 
@@ -60,8 +61,10 @@ class ApiPack:
     # The credential a request carries, from its scope and (already read) body; None: not this
     # pack's way. Packs whose callers send `Authorization: Bearer <token>` need none.
     credential_in: Callable[[Scope, bytes], str | None] | None
-    # Mount the API on the app: add_api with the pack's handlers bound to the world.
-    mount: Callable[[AsyncApp, MockWorld], None]
+    # Mount the API on the app: add_api with the pack's handlers bound to the world. It may return
+    # the operations it added, for the direct path to serve (mock_server/direct); None: Connexion
+    # serves every request of the pack.
+    mount: Callable[[AsyncApp, MockWorld], DirectApi | None]
     # Fill the pack's part of a sandbox with the demo fleet.
     seed_fleet: Callable[[PackState, list[FleetCar]], None]
     # The problem answer of an injected fault in this API's own error shape: (status, code, detail)

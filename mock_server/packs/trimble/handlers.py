@@ -1,9 +1,10 @@
 """The Trimble vehicles operations, by operationId, bound to one world.
 
-Connexion has checked the token (a sandbox token), the query and the body against the spec
-before a handler runs; refusals it makes are turned into the API's error shape by
-errors.TrimbleErrorsMiddleware. The handlers change the fleet with no await between reading and
-writing, so two requests of one sandbox never interleave half-way.
+Connexion (or the direct path, for the requests Connexion would accept) has checked the token (a
+sandbox token), the query and the body against the spec before a handler runs; refusals it makes
+are turned into the API's error shape by errors.TrimbleErrorsMiddleware. The handlers change the
+fleet with no await between reading and writing, so two requests of one sandbox never interleave
+half-way.
 """
 
 from __future__ import annotations
@@ -57,7 +58,6 @@ class TrimbleHandlers:
         limit: int = 20,
         sortExpression: str = "vehicleName",
         sortDirection: str = "ASC",
-        **_: Any,
     ) -> dict[str, Any]:
         sandbox = self._sandbox(user)
         direction = "ASC" if "trimble-desc-ignored" in self._planted else sortDirection
@@ -85,17 +85,17 @@ class TrimbleHandlers:
         body["data"] = [vehicle.listed() for vehicle in page]
         return self._stamped(body, "modifiedOn")
 
-    async def trimbleAddVehicles(self, user: str, body: list[dict[str, str]], **_: Any) -> dict[str, Any]:
+    async def trimbleAddVehicles(self, user: str, body: list[dict[str, str]]) -> dict[str, Any]:
         sandbox = self._sandbox(user)
         outcome = add_vehicles(self._state(sandbox), body, sandbox.clock.now(), self._faults)
         return self._stamped(outcome.body(), "ModifiedOn")
 
-    async def trimbleUpdateVehicles(self, user: str, body: list[dict[str, str]], **_: Any) -> dict[str, Any]:
+    async def trimbleUpdateVehicles(self, user: str, body: list[dict[str, str]]) -> dict[str, Any]:
         sandbox = self._sandbox(user)
         outcome = update_vehicles(self._state(sandbox), body, sandbox.clock.now(), self._faults)
         return self._stamped(outcome.body(), "ModifiedOn")
 
-    async def trimbleDeleteVehicle(self, user: str, vehicleId: str, **_: Any) -> tuple[dict[str, str], int]:
+    async def trimbleDeleteVehicle(self, user: str, vehicleId: str) -> tuple[dict[str, str], int]:
         sandbox = self._sandbox(user)
         if delete_vehicle(self._state(sandbox), vehicleId) or "trimble-delete-unknown-200" in self._planted:
             return {"message": f"Successfully deleted vehicle with Id: {vehicleId}"}, 200
