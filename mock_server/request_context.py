@@ -8,6 +8,7 @@ from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
+from starlette.datastructures import URL
 from starlette.requests import Request
 
 from minbil_docs.origin import request_origin
@@ -41,6 +42,14 @@ def current_base_url() -> str:
     if scope is None:
         raise LookupError("no request is being served")
     return str(Request(scope).base_url)
+
+
+def current_url() -> URL:
+    """The URL this request asked for, as the server received it (query string included)."""
+    scope = _scope.get()
+    if scope is None:
+        raise LookupError("no request is being served")
+    return URL(scope=scope)
 
 
 def current_origin() -> str:

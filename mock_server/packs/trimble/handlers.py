@@ -10,11 +10,12 @@ half-way.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import quote_plus, urlsplit, urlunsplit
 
-from connexion import request
+from starlette.datastructures import QueryParams
 
 from ...domain.errors import DomainError
+from ...request_context import current_url
 from ..base import pack_state
 from .faults import fleet_faults
 from .fleet import TrimbleState, add_vehicles, delete_vehicle, sorted_vehicles, update_vehicles
@@ -64,13 +65,19 @@ class TrimbleHandlers:
         vehicles = sorted_vehicles(self._state(sandbox).vehicles.values(), sortExpression, direction)
         size = len(vehicles)
         page = vehicles[offset : offset + limit]
-        url = str(request.url)
-        sort = {k: v for k, v in request.query_params.items() if k in ("sortExpression", "sortDirection")}
+        requested = current_url()
+        url = str(requested)
+        # The links keep the sort parameters the request named (not the defaults), in its order.
+        sort = "".join(
+            f"&{quote_plus(k)}={quote_plus(v)}"
+            for k, v in QueryParams(requested.query).items()
+            if k in ("sortExpression", "sortDirection")
+        )
+        parts = urlsplit(url)
+        at_path = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
         def link(at: int) -> dict[str, str]:
-            parts = urlsplit(url)
-            query = urlencode({"offset": at, "limit": limit, **sort})
-            return {"href": urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))}
+            return {"href": f"{at_path}?offset={at}&limit={limit}{sort}"}
 
         body: dict[str, Any] = {"href": url, "offset": offset, "limit": limit}
         body["size"] = len(page) if "trimble-size-counts-page" in self._planted else size
