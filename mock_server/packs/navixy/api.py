@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import connexion
+from connexion.context import receive as served_receive
+from connexion.context import scope as served_scope
 from connexion.datastructures import MediaTypeDict
 from connexion.lifecycle import ConnexionResponse
 from connexion.middleware import MiddlewarePosition
@@ -24,6 +26,7 @@ from connexion.resolver import Resolver
 from connexion.security import ApiKeySecurityHandler
 from connexion.validators import ParameterValidator
 from connexion.validators.abstract import AbstractRequestBodyValidator
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ...direct import DirectApi
@@ -186,7 +189,9 @@ class _Handlers:
         from . import PACK
 
         action = spec_actions()[operation_id]
-        request = connexion.request
+        # The request as Starlette reads it, made once: each attribute read through Connexion's
+        # `request` proxy would build a new (and costlier) request object.
+        request = Request(served_scope._get_current_object(), served_receive._get_current_object())
         try:
             params = await _parameters(request, action.query_kinds)
             if action.name == "user/auth":
