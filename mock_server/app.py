@@ -12,7 +12,6 @@ from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 from connexion.security import BearerSecurityHandler
-from starlette.middleware.cors import CORSMiddleware
 
 from minbil_docs.landing import DemoUser, landing_endpoint
 from minbil_docs.serve import docs_endpoint
@@ -49,7 +48,7 @@ from .handlers.vehicles import VehicleHandlers
 from .injection import FaultInjector
 from .injection.middleware import FaultInjectionMiddleware
 from .journal import JournalMiddleware, RequestJournal
-from .middleware import MethodNotAllowedMiddleware, RequestIdMiddleware, routes_of
+from .middleware import CORSMiddleware, MethodNotAllowedMiddleware, RequestIdMiddleware, routes_of
 from .packs.base import ApiPack
 from .packs.installed import served_packs
 from .persistence import PersistenceMiddleware
