@@ -5,7 +5,9 @@ Connexion's request validation would answer problem+json; for this API its param
 validators are replaced by ones that let everything through, and the handler checks the
 parameters against the same spec schemas (compiled, spec.py), in Navixy's order: the request must
 parse (234), the hash must be well formed (3) and name a session (4), a sub-user must have the right
-(11), the parameters must fit the schema (7). Response validation stays on.
+(11), the parameters must fit the schema (7). Response validation stays on. Since Connexion then
+checks nothing before the handler, the engine's direct path serves the calls in plain form
+(`mount` offers them, `reads_request`) with the same handler and the same answer checks.
 """
 
 from __future__ import annotations
