@@ -19,11 +19,16 @@ class Measurement:
     socket_errors: int = 0
     # Server CPU time per request: steadier than req/s when other work shares the machine.
     cpu_us_per_request: float | None = None
+    # The database's CPU time per request, where the server keeps its state in one on this machine.
+    store_cpu_us_per_request: float | None = None
 
-    def with_cpu(self, cpu_seconds: float) -> Measurement:
+    def with_cpu(self, cpu_seconds: float, store_cpu_seconds: float | None = None) -> Measurement:
         if not self.requests:
             return self
-        return dataclasses.replace(self, cpu_us_per_request=cpu_seconds / self.requests * 1e6)
+        store = None if store_cpu_seconds is None else store_cpu_seconds / self.requests * 1e6
+        return dataclasses.replace(
+            self, cpu_us_per_request=cpu_seconds / self.requests * 1e6, store_cpu_us_per_request=store
+        )
 
 
 def median_of(rounds: Sequence[Measurement]) -> Measurement:
@@ -38,6 +43,7 @@ def median_of(rounds: Sequence[Measurement]) -> Measurement:
         non_2xx=sum(m.non_2xx for m in rounds),
         socket_errors=sum(m.socket_errors for m in rounds),
         cpu_us_per_request=_median_or_none([m.cpu_us_per_request for m in rounds]),
+        store_cpu_us_per_request=_median_or_none([m.store_cpu_us_per_request for m in rounds]),
     )
 
 

@@ -23,6 +23,9 @@ class ScenarioRow:
     prism: Measurement | None
     ours_bytes: int = 0
     prism_bytes: int = 0
+    wiremock: Measurement | None = None
+    wiremock_bytes: int = 0
+    held_to_wiremock: bool = False  # a CarOwner GET: ≥ 1.0x WireMock's req/s on the same core
 
 
 def load_table(rows: Sequence[ScenarioRow]) -> str:
@@ -66,6 +69,54 @@ def verdict(row: ScenarioRow) -> str:
     return "; ".join([head, *problems])
 
 
+WIREMOCK_TARGET = 1.0
+
+
+def wiremock_table(rows: Sequence[ScenarioRow]) -> str:
+    lines = [
+        "| scenario | req/s ours / WireMock | ours/WireMock | p99 ms ours / WireMock "
+        "| CPU µs/req ours / WireMock | per core (WireMock's CPU/req over ours) "
+        "| body bytes ours / WireMock | verdict |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for row in rows:
+        theirs = row.wiremock
+        if theirs is None:
+            continue
+        ours = row.ours
+        cells = [
+            row.scenario,
+            f"{ours.requests_per_s:,.0f} / {theirs.requests_per_s:,.0f}",
+            _ratio(ours.requests_per_s, theirs.requests_per_s),
+            f"{ours.p99_ms:.2f} / {theirs.p99_ms:.2f}",
+            f"{_f(ours.cpu_us_per_request, ',.0f')} / {_f(theirs.cpu_us_per_request, ',.0f')}",
+            _cpu_ratio(theirs, ours),
+            f"{row.ours_bytes:,} / {row.wiremock_bytes:,}",
+            wiremock_verdict(row),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def wiremock_verdict(row: ScenarioRow) -> str:
+    """CarOwner GETs must answer at least WireMock's req/s on the same core; the rest are reported."""
+    if row.wiremock is None:
+        return "no WireMock figure"
+    problems = []
+    if row.ours.non_2xx or row.ours.socket_errors:
+        problems.append(f"ours: {row.ours.non_2xx} non-2xx, {row.ours.socket_errors} socket errors")
+    if row.wiremock.non_2xx or row.wiremock.socket_errors:
+        problems.append(
+            f"WireMock: {row.wiremock.non_2xx} non-2xx, {row.wiremock.socket_errors} socket errors"
+        )
+    if row.ours_bytes != row.wiremock_bytes:
+        problems.append("bodies differ in size")
+    if not row.held_to_wiremock:
+        return "; ".join(["reported", *problems])
+    meets = row.ours.requests_per_s >= WIREMOCK_TARGET * row.wiremock.requests_per_s
+    return "; ".join([f"≥ {WIREMOCK_TARGET}x: " + ("met" if meets else "NOT MET"), *problems])
+
+
 def startup_table(entries: Sequence[tuple[str, float | None, float | None]]) -> str:
     lines = ["| server | start-up to first 2xx (median) | RSS after start-up |", "|---|---:|---:|"]
     for name, startup_s, rss_mb in entries:
@@ -86,7 +137,12 @@ def scaling_table(results: Sequence[ScalingResult]) -> str:
     return "\n".join(lines)
 
 
-def machine_lines(prism_version: str | None, load_generator: str) -> list[str]:
+def machine_lines(
+    prism_version: str | None,
+    load_generator: str,
+    wiremock_version: str | None = None,
+    java: str | None = None,
+) -> list[str]:
     versions = ", ".join(
         f"{name} {_version(name)}"
         for name in ("connexion", "starlette", "uvicorn", "uvloop", "httptools", "jsonschema_rs", "orjson")
@@ -95,6 +151,7 @@ def machine_lines(prism_version: str | None, load_generator: str) -> list[str]:
         f"- machine: {_cpu_model()}, {os.cpu_count()} logical CPUs, {platform.system()} {platform.release()}",
         f"- Python {platform.python_version()}; {versions}",
         f"- Prism {prism_version or 'not run'} on Node {_node_version()}",
+        f"- WireMock {wiremock_version or 'not run'}" + (f" on {java}" if wiremock_version and java else ""),
         f"- load generator: {load_generator}",
     ]
 
@@ -124,6 +181,12 @@ def _node_version() -> str:
         )
     except OSError:
         return "absent"
+
+
+def _cpu_ratio(theirs: Measurement, ours: Measurement) -> str:
+    if theirs.cpu_us_per_request is None or ours.cpu_us_per_request is None:
+        return "–"
+    return _ratio(theirs.cpu_us_per_request, ours.cpu_us_per_request)
 
 
 def _ratio(ours: float, theirs: float | None) -> str:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
 from pathlib import Path
 
 from .measurement import Measurement
@@ -66,3 +68,30 @@ def command(
 
 def _lua_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+APT_INSTALL = ["apt-get", "install", "-y", "-q", "wrk"]
+APT_UPDATE = ["apt-get", "update", "-q"]
+
+
+def can_install(is_root: bool) -> bool:
+    return is_root and shutil.which("apt-get") is not None
+
+
+def ensure_installed() -> str | None:
+    """Install Debian's wrk when it is missing (as root, with apt-get); None when wrk is there now,
+    else why it is not."""
+    if available():
+        return None
+    if not can_install(hasattr(os, "geteuid") and os.geteuid() == 0):
+        return "wrk is missing and cannot be installed here (apt-get as root is needed)"
+    failure = ""
+    for steps in ([APT_INSTALL], [APT_UPDATE, APT_INSTALL]):  # the package lists may be stale
+        for step in steps:
+            result = subprocess.run(step, capture_output=True, text=True, check=False, timeout=600)
+            if result.returncode != 0:
+                failure = f"`{' '.join(step)}` failed: {result.stderr.strip()[-200:]}"
+                break
+        if available():
+            return None
+    return failure or "apt-get installed no wrk"

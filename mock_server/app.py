@@ -107,6 +107,7 @@ class MockWorld:
     builds: BuildWorker = field(default_factory=BuildWorker)
     demo_tokens: tuple[str, ...] = ()  # the seeded demo users' (the landing page lists them)
     shared: SharedWiring | None = None  # with a store several processes share (state_url)
+    restored: bool = False  # the store's world was loaded (load_stored_world)
 
 
 def build_world(
@@ -200,15 +201,22 @@ def build_world(
         builds=BuildWorker(processes=settings.build_process),
     )
     if world.state is not None and world.state.seeded:
-        for sandbox in world.state.load_sandboxes():
-            sandboxes.add(sandbox)
-        for image in world.state.load_images():
-            images.put(image)
-        images.collect()  # a file written before images were freed may keep some nobody shows
-        world.lifecycle.snapshot_bytes()  # weigh the stored snapshots now, not on a later request
+        load_stored_world(world)
     if settings.state_url is not None:
         _share(world)
     return world
+
+
+def load_stored_world(world: MockWorld) -> None:
+    """The sandboxes and images the store keeps, made this world's."""
+    assert world.state is not None
+    for sandbox in world.state.load_sandboxes():
+        world.sandboxes.add(sandbox)
+    for image in world.state.load_images():
+        world.images.put(image)
+    world.images.collect()  # a file written before images were freed may keep some nobody shows
+    world.lifecycle.snapshot_bytes()  # weigh the stored snapshots now, not on a later request
+    world.restored = True
 
 
 def _open_state(settings: Settings) -> SqliteState | PostgresState | None:
@@ -246,10 +254,22 @@ def _share(world: MockWorld) -> None:
     sandboxes.on_unknown_credential = unknown_credential
     images.on_miss = state.load_image
     world.lifecycle.used_elsewhere = state.used_within
+    # --max-sandboxes and the storage budget hold for all processes together.
+    world.lifecycle.kept_elsewhere = lambda: state.tokens_kept(sandboxes)
+    world.lifecycle.refresh_from_store = lambda token: state.refresh(
+        token, sandboxes, world.lifecycle.forget_held
+    )
+    world.lifecycle.budget.kept_elsewhere = state.stored_bytes
+    # A sandbox's fault rules draw the same sequence whichever process serves each request.
+    world.injector.shared_draws, world.injector.forget_draws = state.next_draw, state.forget_draws
     # Live events reach the sockets of every process: NOTIFY with each commit, LISTEN in each.
     from .realtime.bus import PostgresBus
 
     bus = world.realtime.bus = PostgresBus(state, world.realtime)
+    # A sandbox's journal gathered from every process that served it (asked when read).
+    from .shared_journal import SharedJournal
+
+    SharedJournal(world.journal, state, bus)
     world.shared = SharedWiring(shown_images, world.lifecycle.forget_held, bus.flush)
 
 

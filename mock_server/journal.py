@@ -4,7 +4,8 @@ rejected request, the reason in plain words (which parameter or field, which rul
 Middleware placed just inside request ids and CORS, so it sees every answer, injected faults and
 Prefer answers included. Requests are filed under the sandbox of their bearer token; requests
 without a known token belong to no sandbox and are not kept. The control API is not journaled.
-The journal lives in memory only: it is a diagnostic, not part of a sandbox's state.
+The journal lives in memory only: it is a diagnostic, not part of a sandbox's state. On a store several
+processes share, a read gathers every process's entries (shared_journal.py).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import json
 import time
 import typing as t
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, Literal
@@ -63,6 +64,10 @@ class RequestJournal:
     def __init__(self, size: int = DEFAULT_SIZE) -> None:
         self.size = size
         self._by_token: dict[str, deque[JournalEntry | Callable[[], JournalEntry]]] = {}
+        # With a store several processes share (shared_journal.py): the entries of a sandbox the
+        # other processes served, and telling them a sandbox's journal is to be forgotten.
+        self.elsewhere: Callable[[str], Awaitable[list[JournalEntry]]] | None = None
+        self.forgotten: Callable[[str], None] | None = None
 
     def record(self, token: str, entry: JournalEntry | Callable[[], JournalEntry]) -> None:
         self._by_token.setdefault(token, deque(maxlen=self.size)).append(entry)
@@ -78,7 +83,21 @@ class RequestJournal:
         newest_first = t.cast(list[JournalEntry], list(reversed(kept)))
         return newest_first[:limit] if limit is not None else newest_first
 
+    async def gathered(self, token: str, limit: int | None = None) -> list[JournalEntry]:
+        """Newest first, from every process serving the sandbox (this one alone without a shared
+        store); the last `size` of them."""
+        entries = self.entries(token)
+        if self.elsewhere is not None:
+            entries = sorted([*entries, *await self.elsewhere(token)], key=lambda e: e.at, reverse=True)
+        kept = entries[: self.size]
+        return kept[:limit] if limit is not None else kept
+
     def forget(self, token: str) -> None:
+        self.forget_here(token)
+        if self.forgotten is not None:
+            self.forgotten(token)
+
+    def forget_here(self, token: str) -> None:
         self._by_token.pop(token, None)
 
 

@@ -21,7 +21,7 @@ from fixtures.providers import make_faker, vehicle_data
 from fixtures.scenarios import SCENARIO_DIR, ScenarioWorld, describe, load_scenario, scenario_names
 from fixtures.workshops import HOME_WORKSHOP_ORG_NR, workshop_by_org_nr
 
-from .app import MockWorld, build_world
+from .app import MockWorld, build_world, load_stored_world
 from .domain.control_models import RegistryFaults
 from .domain.models import HistoryEntry, RegistryData, ServiceItem, VehicleLink, VehicleRecord, Workshop
 from .domain.notifications import update_preferences
@@ -360,10 +360,21 @@ def build_seeded_world(settings: Settings) -> tuple[MockWorld, list[tuple[str, s
         # Shared by everyone: reset and restored by anyone, deleted or made anew only by the operator.
         for token in DEMO_TOKENS:
             world.lifecycle.protect(token, snapshots=[START_SNAPSHOT])
-    if world.state is not None and world.state.seeded:
-        tokens = [(s.token, _who(s)) for s in world.sandboxes if s.token in DEMO_TOKENS]
-        world.demo_tokens = tuple(token for token, _ in tokens)
-        return world, tokens
+    if world.state is None:
+        return world, _seed(world, settings, packs)
+    # Replicas started at once on an empty database: the first seeds, the others load its world.
+    with world.state.seeding():
+        if not world.state.seeded:
+            return world, _seed(world, settings, packs)
+    if not world.restored:  # seeded by another process while this one started
+        load_stored_world(world)
+    tokens = [(s.token, _who(s)) for s in world.sandboxes if s.token in DEMO_TOKENS]
+    world.demo_tokens = tuple(token for token, _ in tokens)
+    return world, tokens
+
+
+def _seed(world: MockWorld, settings: Settings, packs: tuple[ApiPack, ...]) -> list[tuple[str, str]]:
+    """The demo users (and the fleet owner) made, snapshotted as `start` and written to the store."""
     tokens: list[tuple[str, str]] = []
     if settings.demo:
         now = datetime.now(UTC)
@@ -390,7 +401,7 @@ def build_seeded_world(settings: Settings) -> tuple[MockWorld, list[tuple[str, s
         world.state.sync(world.sandboxes, [], world.images.all())
         world.state.mark_seeded()
     world.demo_tokens = tuple(token for token, _ in tokens)
-    return world, tokens
+    return tokens
 
 
 def _scenario_demo_user(world: MockWorld, settings: Settings, kari: DemoUser, now: datetime) -> Sandbox:

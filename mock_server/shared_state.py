@@ -2,7 +2,8 @@
 
 Middleware outside the sandbox gate and persistence, once the caller's sandbox is known
 (`asgi_tools.caller_token`): before the request runs, the caller's sandbox is made the stored one
-(store/postgres_state.py `refresh`: one indexed query, a load when another process changed it).
+(store/postgres_state.py `refresh`: one indexed query, a load when another process changed it;
+the queries of requests in flight together are one, `VersionChecks`).
 A request that may change state (`packs.base.may_change_state`: a write method, or a read a pack
 declares a write, as Navixy's actions sent as GETs) first takes the sandbox's lock across processes
 and keeps it until its answer went out — after persistence committed the change — so writers of
@@ -19,6 +20,7 @@ those no commit carried are sent when the request ends, still inside the sandbox
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 
@@ -33,6 +35,45 @@ from .store.sandbox import SandboxRegistry
 
 log = logging.getLogger(__name__)
 UNREACHABLE = "The mock's shared state database cannot be reached; try again shortly."
+
+
+class VersionChecks:
+    """The stored versions of the sandboxes that requests are about to use, asked in batches.
+
+    A request waits for a query that was sent after it arrived — so it sees every change
+    acknowledged before it came, on any process — and one query answers every request waiting when
+    it is sent: under load a process asks once per round trip, not once per request, and the loop
+    serves others meanwhile."""
+
+    def __init__(self, state: PostgresState) -> None:
+        self.state = state
+        self._waiting: dict[str, list[asyncio.Future[int | None]]] = {}
+        self._asking: asyncio.Task[None] | None = None
+
+    async def of(self, token: str) -> int | None:
+        answer: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
+        self._waiting.setdefault(token, []).append(answer)
+        if self._asking is None or self._asking.done():
+            self._asking = asyncio.create_task(self._ask())
+        return await answer
+
+    async def _ask(self) -> None:
+        while self._waiting:  # those that came while a query was out wait for the next one
+            batch, self._waiting = self._waiting, {}
+            try:
+                versions = await self.state.stored_versions(list(batch))
+            except BaseException as error:  # every request of the batch answers it (503)
+                for answers in batch.values():
+                    for answer in answers:
+                        if not answer.done():
+                            answer.set_exception(error)
+                if not isinstance(error, Exception):
+                    raise
+                continue
+            for token, answers in batch.items():
+                for answer in answers:
+                    if not answer.done():
+                        answer.set_result(versions.get(token))
 
 
 class SharedStateMiddleware:
@@ -53,10 +94,12 @@ class SharedStateMiddleware:
         self.refreshed = refreshed  # a sandbox loaded anew: bring the images it shows
         self.dropped = dropped  # a sandbox another process deleted: forget its journal and streams
         self.published = published  # the request ended: live events no commit carried go out
+        self.versions = VersionChecks(state)
 
-    def _refresh(self, token: str) -> None:
+    async def _refresh(self, token: str) -> None:
         held = self.sandboxes.peek(token)
-        fresh = self.state.refresh(token, self.sandboxes, self.dropped)
+        version = await self.versions.of(token)
+        fresh = self.state.refresh(token, self.sandboxes, self.dropped, version=version)
         if fresh is not None:
             if fresh is not held:
                 self.refreshed(token)
@@ -76,11 +119,11 @@ class SharedStateMiddleware:
 
         try:
             if not may_change_state(scope, self.packs):
-                self._refresh(token)
+                await self._refresh(token)
                 await self._serve(token, scope, receive, sending)
             else:
                 async with self.state.locked(token):
-                    self._refresh(token)
+                    await self._refresh(token)
                     await self._serve(token, scope, receive, sending)
         except (StateStoreError, psycopg.OperationalError) as error:
             if started:

@@ -139,7 +139,7 @@ class WorldHandlers:
     async def getJournal(self, user: str, limit: int = 50):
         sandbox = sandbox_of(self._sandboxes, user)
         return rep.ok(
-            {"entries": [rep.journal_entry(e) for e in self._journal.entries(sandbox.token, limit)]}
+            {"entries": [rep.journal_entry(e) for e in await self._journal.gathered(sandbox.token, limit)]}
         )
 
 

@@ -34,12 +34,16 @@ class StorageBudget:
     def __init__(self, limit_bytes: int) -> None:
         self.limit_bytes = limit_bytes
         self._meters: list[Callable[[], int]] = []
+        # With a store several processes share: what it keeps for all of them (this process's
+        # meters see only the sandboxes it holds).
+        self.kept_elsewhere: Callable[[], int] | None = None
 
     def count(self, meter: Callable[[], int]) -> None:
         self._meters.append(meter)
 
     def used(self) -> int:
-        return sum(meter() for meter in self._meters)
+        here = sum(meter() for meter in self._meters)
+        return here if self.kept_elsewhere is None else max(here, self.kept_elsewhere())
 
     def check(self, extra: int, what: str, *, code: str = "STORAGE_LIMIT_REACHED") -> None:
         """Raise `code` when keeping `extra` more bytes would pass the budget."""

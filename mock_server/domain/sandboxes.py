@@ -111,8 +111,8 @@ class SandboxLifecycle:
         self._scenarios = scenarios
         self.limits = limits or SandboxLimits()
         self._images = images
-        self._budget = budget or StorageBudget(self.limits.storage_budget_bytes)
-        self._budget.count(self.snapshot_bytes)
+        self.budget = budget or StorageBudget(self.limits.storage_budget_bytes)
+        self.budget.count(self.snapshot_bytes)
         # What else a removed sandbox leaves behind (its journal, its fault streams).
         self._forget = forget
         self._pending: dict[str, PendingSandbox] = {}
@@ -121,6 +121,10 @@ class SandboxLifecycle:
         # With a store several processes share: of the given tokens, those another process used
         # within the given seconds (they are not idle, whatever this process saw).
         self.used_elsewhere: Callable[[list[str], float], set[str]] | None = None
+        # With such a store: the tokens of every sandbox of the world (some made by other processes).
+        self.kept_elsewhere: Callable[[], set[str]] | None = None
+        # With such a store: make the sandbox of a token held here the stored one (or drop it).
+        self.refresh_from_store: Callable[[str], object] | None = None
 
     def scenarios(self) -> list[ScenarioInfo]:
         return self._scenarios.scenarios()
@@ -159,6 +163,8 @@ class SandboxLifecycle:
         if not TOKEN_PATTERN.match(token):
             raise DomainError("VALIDATION_FAILED", "token: 8–128 of A–Z a–z 0–9 . _ ~ -", field="body.token")
         self._check_known(scenario)
+        if self.refresh_from_store is not None:  # deleted by another process, maybe, since held here
+            self.refresh_from_store(token)
         if self._sandboxes.by_token(token) is not None or token in self._pending:
             raise DomainError(
                 "SANDBOX_TOKEN_TAKEN", f"A sandbox with token {token!r} exists.", field="body.token"
@@ -187,8 +193,11 @@ class SandboxLifecycle:
 
     def user_sandboxes(self) -> int:
         """Sandboxes that count toward --max-sandboxes: all but the demo users', building ones included."""
-        kept = sum(1 for sandbox in self._sandboxes if sandbox.token not in self._protected)
-        return kept + len(self._pending)
+        if self.kept_elsewhere is not None:  # a store several processes share counts for all
+            tokens = self.kept_elsewhere()
+        else:
+            tokens = {sandbox.token for sandbox in self._sandboxes}
+        return len(tokens - self._protected.keys()) + len(self._pending)
 
     def build(self, scenario: str, token: str, user_id: UUID) -> Sandbox:
         """A new sandbox from `scenario`. Reads nothing shared that changes: safe in a worker thread."""
@@ -292,7 +301,7 @@ class SandboxLifecycle:
         replaced = sandbox.snapshots.get(snapshot.name)
         freed = replaced.stored_bytes if replaced is not None else 0
         if not operator:
-            self._budget.check(snapshot.stored_bytes - freed, f"snapshot {snapshot.name!r}")
+            self.budget.check(snapshot.stored_bytes - freed, f"snapshot {snapshot.name!r}")
         sandbox.snapshots[snapshot.name] = snapshot
         if replaced is not None:
             self._collect_images()

@@ -4,12 +4,15 @@ Global rules (command line, config file) apply to every request; a sandbox's own
 API) only to requests with its token, and come first. Delays of all matching rules add up; the first
 rule whose error, drop or malformed effect fires decides the fault. Every rule draws from its own
 random stream, seeded from the seed and the rule, so the same requests give the same faults.
+On a store several processes share, a sandbox's rule draws its n-th request's numbers from a
+stream seeded with n too, n counted in the store (`shared_draws`): the same sequence of faults
+whichever process serves each request. Global rules keep a stream per process.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -33,6 +36,10 @@ class FaultInjector:
         self.seed = seed
         self.global_rules: tuple[FaultRule, ...] = tuple(self.parse(text) for text in rules)
         self._streams: dict[tuple[str, str, int], random.Random] = {}
+        # With a store several processes share: (token, rule, seed) -> how many requests the rule
+        # has matched so far, this one included, counted for all processes; and forgetting them.
+        self.shared_draws: Callable[[str, str, int], int] | None = None
+        self.forget_draws: Callable[[str], None] | None = None
 
     def parse(self, text: str) -> FaultRule:
         return parse_rule(text, self.operation_ids)
@@ -81,6 +88,8 @@ class FaultInjector:
         return fired[0] if fired else None
 
     def _stream(self, owner: str, text: str, seed: int) -> random.Random:
+        if owner and self.shared_draws is not None:
+            return random.Random(f"{seed}:{owner}:{text}:{self.shared_draws(owner, text, seed)}")
         key = (owner, text, seed)
         stream = self._streams.get(key)
         if stream is None:
@@ -91,3 +100,5 @@ class FaultInjector:
         """Drop a sandbox's random streams (its rules were cleared or the sandbox deleted)."""
         for key in [key for key in self._streams if key[0] == token]:
             del self._streams[key]
+        if self.forget_draws is not None:
+            self.forget_draws(token)

@@ -208,8 +208,22 @@ class RealtimeHub:
         sender: Channel | None,
         binary: bytes | None = None,
     ) -> int:
-        """A client's (or the REST endpoint's) broadcast to everyone joined to `name` in `scope`;
-        the sender gets it back only with `self`. Returns how many channels it was sent to."""
+        """A client's (or the REST endpoint's) broadcast to everyone joined to `name` in `scope`, on
+        every process of a shared store; the sender gets it back only with `self`. Returns how many
+        channels of this process it was sent to."""
+        if self.bus is not None:
+            self.bus.relay_broadcast(scope, name, message, binary)
+        return self.broadcast_here(scope, name, message, sender, binary)
+
+    def broadcast_here(
+        self,
+        scope: str,
+        name: str,
+        message: dict[str, Any],
+        sender: Channel | None,
+        binary: bytes | None = None,
+    ) -> int:
+        """A broadcast to the channels joined to `name` in `scope` on this process."""
         sent = 0
         for channel in self.members(scope, name):
             if channel is sender and not channel.self_broadcast:
@@ -225,17 +239,26 @@ class RealtimeHub:
         return sent
 
     def presence_state(self, scope: str, name: str) -> dict[str, Any]:
+        """Who is tracked in the room: here, and on the other processes of a shared store."""
         state: dict[str, Any] = {}
-        for channel in self.members(scope, name):
-            if channel.tracked is not None:
-                state.setdefault(channel.presence_key, {"metas": []})["metas"].append(self._meta(channel))
+        tracked = [
+            (c.presence_key, self._meta(c)) for c in self.members(scope, name) if c.tracked is not None
+        ]
+        if self.bus is not None:
+            tracked += self.bus.presence_elsewhere(scope, name)
+        for key, meta in tracked:
+            state.setdefault(key, {"metas": []})["metas"].append(meta)
         return state
 
     def track(self, channel: Channel, payload: dict[str, Any]) -> None:
         leaves = self._presence_of(channel) if channel.tracked is not None else {}
+        gone = channel.presence_ref if channel.tracked is not None else None
         channel.tracked = payload
         channel.presence_ref = uuid.uuid4().hex[:16]
-        self._presence_diff(channel, joins=self._presence_of(channel), leaves=leaves)
+        joins = self._presence_of(channel)
+        self._presence_diff(channel, joins=joins, leaves=leaves)
+        if self.bus is not None:
+            self.bus.relay_presence(channel.scope, channel.name, joins, leaves, gone=gone)
 
     def untrack(self, channel: Channel) -> None:
         if channel.tracked is None:
@@ -243,6 +266,8 @@ class RealtimeHub:
         leaves = self._presence_of(channel)
         channel.tracked = None
         self._presence_diff(channel, joins={}, leaves=leaves)
+        if self.bus is not None:
+            self.bus.relay_presence(channel.scope, channel.name, {}, leaves, gone=channel.presence_ref)
 
     def _presence_of(self, channel: Channel) -> dict[str, Any]:
         return {channel.presence_key: {"metas": [self._meta(channel)]}}
@@ -252,7 +277,13 @@ class RealtimeHub:
         return {**(channel.tracked or {}), "phx_ref": channel.presence_ref}
 
     def _presence_diff(self, source: Channel, joins: dict[str, Any], leaves: dict[str, Any]) -> None:
-        for channel in self.members(source.scope, source.name):
+        self.presence_diff_here(source.scope, source.name, joins, leaves)
+
+    def presence_diff_here(
+        self, scope: str, name: str, joins: dict[str, Any], leaves: dict[str, Any]
+    ) -> None:
+        """A presence change told to the room's members on this process (from here or another)."""
+        for channel in self.members(scope, name):
             if channel.presence_enabled:
                 channel.push("presence_diff", {"joins": joins, "leaves": leaves})
 

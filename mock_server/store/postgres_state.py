@@ -24,8 +24,8 @@ import json
 import secrets
 import threading
 import time
-from collections.abc import AsyncIterator, Callable, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 from uuid import UUID
 
@@ -63,6 +63,19 @@ CREATE TABLE IF NOT EXISTS minbil_images (
 CREATE TABLE IF NOT EXISTS minbil_realtime_events (
     id BIGSERIAL PRIMARY KEY, payload TEXT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now()
 );
+CREATE TABLE IF NOT EXISTS minbil_fault_draws (
+    token TEXT NOT NULL, rule TEXT NOT NULL, seed BIGINT NOT NULL, n BIGINT NOT NULL,
+    PRIMARY KEY (token, rule, seed)
+);
+CREATE TABLE IF NOT EXISTS minbil_presence (
+    origin TEXT NOT NULL, ref TEXT NOT NULL, scope TEXT NOT NULL, room TEXT NOT NULL, key TEXT NOT NULL,
+    meta TEXT NOT NULL, PRIMARY KEY (origin, ref)
+);
+CREATE TABLE IF NOT EXISTS minbil_processes (origin TEXT PRIMARY KEY, seen_at TIMESTAMPTZ NOT NULL);
+CREATE TABLE IF NOT EXISTS minbil_journal_answers (
+    ask TEXT NOT NULL, origin TEXT NOT NULL, entries TEXT NOT NULL, at TIMESTAMPTZ NOT NULL DEFAULT now(),
+    PRIMARY KEY (ask, origin)
+);
 CREATE TABLE IF NOT EXISTS minbil_sandbox_rows (
     token TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, pos BIGINT NOT NULL, data TEXT NOT NULL,
     PRIMARY KEY (token, kind, key)
@@ -70,10 +83,19 @@ CREATE TABLE IF NOT EXISTS minbil_sandbox_rows (
 """
 # Every process creating the tables at once would race; one advisory lock makes them take turns.
 _SCHEMA_LOCK = 7_315_001
+# Replicas started at once on an empty database: one seeds the demo world, the others load it.
+_SEED_LOCK = 7_315_002
 # A request naming a sandbox tells the database at most this often (seconds): idle expiry asks it.
 _TOUCH_EVERY = 60.0
 # Idle lock connections kept per process; more writers at once open more and close them after.
 _IDLE_LOCK_CONNECTIONS = 8
+
+
+class Unknown:
+    """A stored version not asked for yet."""
+
+
+UNKNOWN = Unknown()
 
 
 class StateStoreError(Exception):
@@ -209,6 +231,17 @@ class PostgresState:
             row = self._live.execute("SELECT 1 FROM minbil_meta WHERE key = 'seeded'").fetchone()
         return row is not None
 
+    @contextmanager
+    def seeding(self) -> Iterator[None]:
+        """Held while this process decides whether to seed and seeds: another process starting at
+        the same time waits, then finds the world seeded (`seeded`) and loads it instead."""
+        connection = self._connect()  # its own: the lock lasts as long as this session
+        try:
+            connection.execute("SELECT pg_advisory_lock(%s)", (_SEED_LOCK,))
+            yield
+        finally:
+            connection.close()  # ends the session, and with it the lock
+
     def mark_seeded(self) -> None:
         with self._lock:
             self._live.execute("INSERT INTO minbil_meta VALUES ('seeded', '1') ON CONFLICT DO NOTHING")
@@ -290,13 +323,33 @@ class PostgresState:
             ).fetchone()
         return None if row is None else row[0]
 
+    async def stored_versions(self, tokens: list[str]) -> dict[str, int]:
+        """The stored versions of `tokens` (those the store keeps), in one query off the loop."""
+        connection = await self._lock_connection()
+        try:
+            cursor = await connection.execute(
+                "SELECT token, version FROM minbil_sandboxes WHERE token = ANY(%s)", (tokens,)
+            )
+            rows = await cursor.fetchall()
+        except BaseException:
+            await self._discard(connection)
+            raise
+        self._give_back(connection)
+        return {token: version for token, version in rows}
+
     def refresh(
-        self, token: str, sandboxes: SandboxRegistry, dropped: Callable[[str], None] = lambda token: None
+        self,
+        token: str,
+        sandboxes: SandboxRegistry,
+        dropped: Callable[[str], None] = lambda token: None,
+        *,
+        version: int | Unknown | None = UNKNOWN,
     ) -> Sandbox | None:
         """Make this process's sandbox of `token` the stored one: loaded when another process changed
         or made it, dropped (`dropped(token)` told) when another process deleted it. One query when
-        nothing changed."""
-        version = self.stored_version(token)
+        nothing changed; none when the stored `version` (None: not stored) was asked already."""
+        if isinstance(version, Unknown):
+            version = self.stored_version(token)
         known = self._versions.get(token)
         if version == known:
             return sandboxes.peek(token)
@@ -355,6 +408,41 @@ class PostgresState:
                 (tokens, seconds),
             ).fetchall()
         return {row[0] for row in rows}
+
+    def tokens_kept(self, sandboxes: SandboxRegistry) -> set[str]:
+        """Every sandbox of the world: those the store keeps, whichever process made them, less
+        those deleted here and not yet committed, and those made here not yet committed. (A
+        sandbox this process holds and another deleted is not counted.)"""
+        with self._lock:
+            rows = self._live.execute("SELECT token FROM minbil_sandboxes").fetchall()
+        stored = {row[0] for row in rows if not self.pending_delete(row[0], sandboxes)}
+        return stored | {sandbox.token for sandbox in sandboxes if sandbox.token not in self._stored_tokens}
+
+    def stored_bytes(self) -> int:
+        """What the store keeps of snapshots and images, for every process's sandboxes."""
+        with self._lock:
+            row = self._live.execute(
+                "SELECT (SELECT coalesce(sum(octet_length(data)), 0) FROM minbil_snapshots)"
+                " + (SELECT coalesce(sum(octet_length(content)), 0) FROM minbil_images)"
+            ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def next_draw(self, token: str, rule: str, seed: int) -> int:
+        """The number of requests a sandbox's fault rule has matched, this one included, on every
+        process (its random draws are seeded with it)."""
+        with self._lock:
+            row = self._live.execute(
+                "INSERT INTO minbil_fault_draws VALUES (%s, %s, %s, 1) ON CONFLICT (token, rule, seed)"
+                " DO UPDATE SET n = minbil_fault_draws.n + 1 RETURNING n",
+                (token, rule, seed),
+            ).fetchone()
+        assert row is not None
+        return int(row[0])
+
+    def forget_draws(self, token: str) -> None:
+        with self._lock:
+            self._live.execute("DELETE FROM minbil_fault_draws WHERE token = %s", (token,))
 
     def pending_delete(self, token: str, sandboxes: SandboxRegistry) -> bool:
         """This process deleted the sandbox and has not committed that yet: it must not come back."""

@@ -15,7 +15,8 @@ import json
 import secrets
 import sqlite3
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from uuid import UUID
 
@@ -189,6 +190,11 @@ class SqliteState:
         """True once a world was written here: start-up then restores it instead of seeding anew."""
         row = self._db.execute("SELECT value FROM meta WHERE key = 'seeded'").fetchone()
         return row is not None
+
+    @contextmanager
+    def seeding(self) -> Iterator[None]:
+        """One process owns the file: nobody else can be seeding it."""
+        yield
 
     def mark_seeded(self) -> None:
         with self._lock:

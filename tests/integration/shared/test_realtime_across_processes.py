@@ -11,9 +11,10 @@ import anyio
 import pytest
 
 from mock_server.realtime import bus
+from mock_server.realtime.frames import JSON_ENCODING, encode_user_broadcast_push
 from mock_server.realtime.rows import TABLES
 from tests.integration.conftest import KARI, OLA, Mock, start_mock
-from tests.integration.realtime.test_realtime_socket import SOCKET, Socket
+from tests.integration.realtime.test_realtime_socket import KEY, SOCKET, Socket
 from tests.postgres_support import two_mocks_on_one_database
 
 BOOKINGS = {"postgres_changes": [{"event": "*", "schema": "public", "table": "bookings"}]}
@@ -127,3 +128,89 @@ def test_an_event_caused_on_either_mock_reaches_the_owners_sockets_on_both_once(
         while (message := ola.receive())["topic"] != "phoenix":
             heard.append(message["event"])
         assert heard == ["system"]  # the join's "subscribed" word, nothing else
+
+
+def test_what_clients_broadcast_reaches_the_rooms_members_on_the_other_mock(
+    replicas: tuple[Mock, Mock],
+) -> None:
+    one, other = replicas
+    name = f"user:{one.sandbox(KARI).user_id}:messages"
+    with (
+        one.client.websocket_connect(SOCKET + "2.0.0") as sender_ws,
+        other.client.websocket_connect(SOCKET + "2.0.0") as there_ws,
+        other.client.websocket_connect(SOCKET + "2.0.0") as ola_ws,
+    ):
+        sender, there = Socket(Timed(sender_ws), "2.0.0"), Socket(Timed(there_ws), "2.0.0")
+        ola = Socket(Timed(ola_ws), "2.0.0")
+        sender.join(name, KARI)
+        there.join(name, KARI)
+        ola.join(f"user:{other.sandbox(OLA).user_id}:messages", OLA)
+
+        typing = {"type": "broadcast", "event": "typing", "payload": {"text": "Blå bil, æøå"}}
+        sender.send(f"realtime:{name}", "broadcast", typing)
+        assert there.until("broadcast")["payload"] == typing
+
+        push = encode_user_broadcast_push("1", "9", f"realtime:{name}", "cursor", b'{"x":3}', JSON_ENCODING)
+        sender_ws.send_bytes(push)
+        assert there.until("broadcast")["payload"] == {
+            "type": "broadcast",
+            "event": "cursor",
+            "payload": {"x": 3},
+        }
+
+        auth = {"apikey": KEY, "Authorization": f"Bearer {KARI}"}
+        sent = one.client.post(
+            "/realtime/v1/api/broadcast",
+            headers=auth,
+            json={"messages": [{"topic": name, "event": "hello", "payload": {"n": 1}, "private": True}]},
+        )
+        assert sent.status_code == 202
+        assert there.until("broadcast")["payload"]["event"] == "hello"
+
+        # The sender (no `self`) did not get its own socket's broadcasts back, only the REST one,
+        # and another user's socket got none: the heartbeat's reply ends what each has had.
+        def broadcasts_before_heartbeat(socket: Socket) -> list[str]:
+            socket.send("phoenix", "heartbeat", {})
+            heard = []
+            while (message := socket.receive())["topic"] != "phoenix":
+                if message.get("event") == "broadcast":
+                    heard.append(message["payload"]["event"])
+            return heard
+
+        assert broadcasts_before_heartbeat(sender) == ["hello"]
+        assert broadcasts_before_heartbeat(ola) == []
+
+
+def test_presence_tracked_on_one_mock_is_seen_and_told_on_the_other(replicas: tuple[Mock, Mock]) -> None:
+    one, other = replicas
+    name = f"user:{one.sandbox(KARI).user_id}:messages"
+    topic = f"realtime:{name}"
+
+    def joined(ws: Any, key: str) -> tuple[Socket, dict[str, Any]]:
+        socket = Socket(Timed(ws), "2.0.0")
+        socket.join(name, KARI, {"presence": {"key": key, "enabled": True}})
+        return socket, socket.until("presence_state")["payload"]
+
+    with (
+        one.client.websocket_connect(SOCKET + "2.0.0") as phone_ws,
+        other.client.websocket_connect(SOCKET + "2.0.0") as laptop_ws,
+    ):
+        phone, _ = joined(phone_ws, "phone")
+        laptop, state = joined(laptop_ws, "laptop")
+        assert state == {}
+        phone.send(
+            topic, "presence", {"type": "presence", "event": "track", "payload": {"screen": "garasje"}}
+        )
+        diff = laptop.until("presence_diff")["payload"]
+        assert diff["leaves"] == {} and diff["joins"]["phone"]["metas"][0]["screen"] == "garasje"
+
+        with other.client.websocket_connect(SOCKET + "2.0.0") as tablet_ws:
+            _, state = joined(tablet_ws, "tablet")
+            assert list(state) == ["phone"] and state["phone"]["metas"][0]["screen"] == "garasje"
+
+        phone.send(topic, "presence", {"type": "presence", "event": "untrack"})
+        diff = laptop.until("presence_diff")["payload"]
+        assert diff["joins"] == {} and list(diff["leaves"]) == ["phone"]
+        with other.client.websocket_connect(SOCKET + "2.0.0") as tablet_ws:
+            _, state = joined(tablet_ws, "tablet")
+            assert state == {}

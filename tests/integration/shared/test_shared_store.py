@@ -33,6 +33,15 @@ def test_a_sandbox_made_on_one_mock_works_on_the_other(pair: tuple[Controls, Con
     assert other.call("GET", "/__mock/sandbox", token).json()["token"] == token
 
 
+def test_a_token_deleted_on_one_mock_may_be_taken_again_on_the_other(pair: tuple[Controls, Controls]) -> None:
+    one, other = pair
+    token = one.new_sandbox("one-car", token="shared-again-0001")
+    assert other.call("DELETE", "/__mock/sandbox", token).status_code == 204
+    assert one.new_sandbox(token=token) == token  # the mock that made it held it still
+    answer = other.call("GET", "/api/co/vehicles", token)
+    assert answer.status_code == 200 and answer.json()["data"] == []  # the new, empty one
+
+
 def test_a_token_taken_on_one_mock_is_taken_on_the_other(pair: tuple[Controls, Controls]) -> None:
     one, other = pair
     one.new_sandbox(token="shared-taken-0001")
@@ -126,3 +135,59 @@ def test_a_sandbox_used_through_another_mock_is_not_idle() -> None:
             assert other.call("GET", "/api/co/vehicles", unused).status_code == 401
         close_state(one.world)
         close_state(other.world)
+
+
+def test_the_sandbox_limit_counts_the_sandboxes_of_every_mock_on_the_store() -> None:
+    with fresh_database() as url:
+        settings = Settings(state_url=url, limits=SandboxLimits(max_sandboxes=2))
+        one, other = start_controls(settings), start_controls(settings)
+        try:
+            with one.client, other.client:
+                first = one.new_sandbox()
+                other.new_sandbox()
+                refused = one.client.post("/__mock/sandboxes")
+                assert (refused.status_code, refused.json()["code"]) == (429, "SANDBOX_LIMIT_REACHED")
+                assert other.client.post("/__mock/sandboxes").status_code == 429
+                assert other.call("DELETE", "/__mock/sandbox", first).status_code == 204
+                assert one.client.post("/__mock/sandboxes").status_code == 201
+        finally:
+            close_state(one.world)
+            close_state(other.world)
+
+
+def test_the_storage_budget_counts_what_every_mock_on_the_store_keeps() -> None:
+    with fresh_database() as url:
+        # Room for the demo users' start snapshots and a few more, not for a hundred.
+        settings = Settings(state_url=url, limits=SandboxLimits(storage_budget_bytes=400_000))
+        one, other = start_controls(settings), start_controls(settings)
+        try:
+            with one.client, other.client:
+                token = one.new_sandbox("family-three-cars")
+                snapshots = "/__mock/sandbox/snapshots"
+                taken = 0
+                while (
+                    answer := one.call("POST", snapshots, token, json={"name": f"s{taken}"})
+                ).status_code == 201:
+                    taken += 1
+                assert answer.json()["code"] == "STORAGE_LIMIT_REACHED" and taken > 0
+                # The other mock holds none of these snapshots, yet the budget is spent for it too.
+                mine = other.new_sandbox("family-three-cars")
+                again = other.call("POST", snapshots, mine, json={"name": "one-more"})
+                assert (again.status_code, again.json()["code"]) == (429, "STORAGE_LIMIT_REACHED")
+        finally:
+            close_state(one.world)
+            close_state(other.world)
+
+
+def test_a_sandboxs_fault_rule_draws_one_sequence_whichever_mock_serves_each_request(
+    pair: tuple[Controls, Controls],
+) -> None:
+    one, other = pair
+    rule = {"rule": "GET /api/co/vehicles: error=0.5:503", "seed": 7}
+    runs = []
+    for serving in ([one, other] * 15, [one] * 30):  # alternately, then all on one mock
+        token = one.new_sandbox(token="shared-faults-0001")
+        assert one.call("POST", "/__mock/sandbox/faults", token, json=rule).status_code == 201
+        runs.append([mock.call("GET", "/api/co/vehicles", token).status_code for mock in serving])
+        assert other.call("DELETE", "/__mock/sandbox", token).status_code == 204  # its draws go too
+    assert runs[0] == runs[1] and set(runs[0]) == {200, 503}
