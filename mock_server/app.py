@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 from connexion import AsyncApp
 from connexion.middleware import MiddlewarePosition
 from connexion.security import BearerSecurityHandler
-from starlette.middleware.cors import CORSMiddleware
 
 from minbil_docs.landing import DemoUser, landing_endpoint
 from minbil_docs.serve import docs_endpoint
@@ -26,7 +25,7 @@ from .control.operator import Operator
 from .control.sandbox_handlers import SandboxHandlers
 from .control.service_handlers import ServiceHandlers
 from .control.world_handlers import WorldHandlers
-from .direct import DirectOperation, DirectPathMiddleware, prepare_operations
+from .direct import DirectPathMiddleware, prepare_api
 from .domain.images import ImageStore
 from .domain.limits import StorageBudget
 from .domain.sandboxes import EmptyOnly, SandboxLifecycle, ScenarioSource, image_ids_in_use
@@ -37,11 +36,11 @@ from .fast_validation import CompiledSchemas
 from .injection import FaultInjector
 from .injection.middleware import FaultInjectionMiddleware
 from .journal import JournalMiddleware, RequestJournal
-from .middleware import MethodNotAllowedMiddleware, RequestIdMiddleware, routes_of
+from .middleware import CORSMiddleware, MethodNotAllowedMiddleware, RequestIdMiddleware, routes_of
 
 # The composition root: CarOwner's vehicle service, export signer and workshop side, and the one
 # registry fake, are the world's (ARCHITECTURE.md, "Which way imports go").
-from .packs.base import ApiPack, MountedApi, check_fault_names
+from .packs.base import ApiPack, check_fault_names
 from .packs.carowner.domain.export_tokens import ExportTokenSigner
 from .packs.carowner.domain.vehicles import HistoryProvider, VehicleService
 from .packs.carowner.domain.workshop import WorkshopCatalogue, WorkshopSide
@@ -457,11 +456,12 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
     )
     if settings.direct_path:
         # Requests Connexion would certainly accept are served by operations prepared once
-        # (mock_server/direct); every other request goes on to Connexion unchanged.
+        # (mock_server/direct), the CarOwner API's and those the packs offer; every other request
+        # goes on to Connexion unchanged.
         app.add_middleware(
             DirectPathMiddleware,
             position=MiddlewarePosition.BEFORE_EXCEPTION,
-            operations=_direct_operations(mounted, compiled),
+            operations=[operation for api in mounted for operation in prepare_api(api, compiled)],
             token_info=token_info,
             jsonifier=jsonifier,
             validator_map=validators,
@@ -470,13 +470,3 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
     register_error_handlers(app)
     app.world = world  # type: ignore[attr-defined]
     return app
-
-
-def _direct_operations(mounted: list[MountedApi], compiled: CompiledSchemas) -> list[DirectOperation]:
-    return [
-        operation
-        for api in mounted
-        for operation in prepare_operations(
-            api.specification, api.operations, compiled, base_path=api.base_path
-        )
-    ]

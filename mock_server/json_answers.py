@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import UTC, datetime
 
 from .request_context import current_request_id
@@ -16,4 +17,14 @@ def json_headers() -> dict[str, str]:
 
 def timestamp(moment: datetime) -> str:
     # Always with microseconds, so timestamps sort the same as text and as time.
+    if moment.tzinfo is None:  # local time: its text depends on more than the instant
+        return _utc_text(moment)
+    return _known_utc_text(moment)
+
+
+def _utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+# A stored record's times are written on every read of it; an aware time's text is the instant's.
+_known_utc_text = functools.lru_cache(maxsize=4096)(_utc_text)

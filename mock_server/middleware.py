@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 
 from starlette.datastructures import MutableHeaders
+from starlette.middleware.cors import CORSMiddleware as StarletteCORSMiddleware
 from starlette.requests import ClientDisconnect
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -52,6 +53,38 @@ class RequestIdMiddleware:
             if not started:  # otherwise the answer is cut short; the server closes the connection
                 detail = "The server could not answer this request."
                 await _send_problem(send_with_id, "INTERNAL_ERROR", detail)
+
+
+class CORSMiddleware(StarletteCORSMiddleware):
+    """Starlette's CORS middleware, with a shorter way for a request without an `Origin` header
+    (every request but a browser's cross-origin ones): Starlette then only adds `Vary: Origin` to
+    the answer, which is done here on the raw headers with the same result."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or any(key == b"origin" for key, _ in scope["headers"]):
+            await super().__call__(scope, receive, send)
+            return
+
+        async def varying(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                _add_vary_origin(message)
+            await send(message)
+
+        await self.app(scope, receive, varying)
+
+
+def _add_vary_origin(message: Message) -> None:
+    """`headers["Vary"] = ", ".join([*headers.getlist("Vary"), "Origin"])` on Starlette's
+    MutableHeaders: one `vary` header, where the first was, listing the values before and Origin."""
+    headers = message["headers"] = list(message.get("headers", []))
+    found = [index for index, (key, _) in enumerate(headers) if key == b"vary"]
+    value = b", ".join([*(headers[index][1] for index in found), b"Origin"])
+    for index in reversed(found[1:]):
+        del headers[index]
+    if found:
+        headers[found[0]] = (b"vary", value)
+    else:
+        headers.append((b"vary", value))
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

@@ -13,9 +13,12 @@ and hands everything else, untouched, to Connexion, which stays the authority on
 and its wording. After the handler has run, a response the compiled validator does not accept goes
 through Connexion's own response validation. A differential test drives both paths with the same
 generated requests and compares every answer.
+
+The CarOwner API is prepared by the engine; an API pack offers its operations by returning a
+`DirectApi` from its `mount` (its spec as added, its handlers, its base path).
 """
 
 from .middleware import DirectPathMiddleware
-from .plan import DirectOperation, prepare_operations
+from .plan import DirectApi, DirectOperation, prepare_api, prepare_operations
 
-__all__ = ["DirectOperation", "DirectPathMiddleware", "prepare_operations"]
+__all__ = ["DirectApi", "DirectOperation", "DirectPathMiddleware", "prepare_api", "prepare_operations"]

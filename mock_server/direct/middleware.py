@@ -8,6 +8,7 @@ import typing as t
 from collections.abc import Callable, Iterable, Mapping
 from urllib.parse import parse_qsl
 
+from connexion.context import _receive, _scope
 from connexion.jsonifier import Jsonifier
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -78,10 +79,17 @@ class DirectPathMiddleware:
         operation, path_values = found
         messages: list[Message] = []
         try:
-            kwargs = await self._arguments(operation, path_values, scope, receive, messages)
+            if operation.reads_request:
+                _plain_form(operation, scope)
+                kwargs: dict[str, t.Any] = {}
+            else:
+                kwargs = await self._arguments(operation, path_values, scope, receive, messages)
         except _Declined:
             await self.app(scope, _replaying(messages, receive) if messages else receive, send)
             return
+        # The handler may read `connexion.request`, as it may when Connexion calls it.
+        _scope.set(scope)
+        _receive.set(_replaying(messages, receive) if messages else receive)
         try:
             result = await operation.handler(**kwargs)
         except Exception as exc:
@@ -171,6 +179,29 @@ class DirectPathMiddleware:
         if token_info is None:
             raise _Declined
         return token_info.get("sub", token_info.get("uid")), token_info
+
+
+def _plain_form(operation: DirectOperation, scope: Scope) -> None:
+    """For a handler that reads the request itself: served directly only in the plain forms, a JSON
+    body where the operation takes one and no body where it does not; any other form (which a pack
+    may answer in its own way before the handler) is declined."""
+    content_type = content_length = None
+    for key, value in scope["headers"]:
+        if key == b"content-type":
+            if content_type is not None:
+                raise _Declined
+            content_type = value
+        elif key == b"content-length":
+            if content_length is not None:
+                raise _Declined
+            content_length = value
+        elif key in (b"transfer-encoding", b"prefer"):
+            raise _Declined
+    if operation.body_defined:
+        if content_type != _JSON_BYTES or content_length is None or not content_length.isdigit():
+            raise _Declined
+    elif content_type is not None or content_length not in (None, b"0"):
+        raise _Declined
 
 
 async def _json_body(

@@ -4,11 +4,17 @@ An operation is prepared only when every part of it is one the direct path repro
 query and path parameters of type string or integer (no arrays, styles or nullables), bearer
 security or none, no body or a body only in application/json, JSON answers only. Any other
 operation is left to Connexion for every request.
+
+An API whose handlers read the request themselves (`DirectApi.reads_request`: Connexion's request
+validation and security stood aside for it, as the Navixy pack does for its own envelope) has its
+operations prepared without parameters or body: Connexion accepts every request routed to them, so
+the direct path only routes, gives the handler Connexion's request context and checks the answer.
 """
 
 from __future__ import annotations
 
 import copy
+import inspect
 import re
 import typing as t
 from collections.abc import Callable, Mapping
@@ -28,6 +34,22 @@ _INTEGER_TEXT = re.compile(r"[0-9]{1,18}\Z")
 _CONVERTERS: dict[str, Callable[[str], t.Any]] = {"string": str, "integer": int}
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 TokenInfo = Callable[[str], "Mapping[str, t.Any] | None"]
+
+
+@dataclass(frozen=True)
+class DirectApi:
+    """An API's operations offered to the direct path: its spec as Connexion resolved it (refs
+    followed), its handler for an operationId (the resolver it was added with), and where it is
+    served."""
+
+    specification: Specification
+    resolve: Callable[[str], Callable[..., t.Any]]
+    base_path: str = ""
+    # The API's own validator map, when it was added with one (its answers checked the same way).
+    validator_map: dict[str, t.Any] | None = None
+    # Its handlers take no arguments and read `connexion.request`; Connexion checks nothing of the
+    # request before them (the API stood request validation and security aside).
+    reads_request: bool = False
 
 
 class Unprepared(Exception):
@@ -80,6 +102,8 @@ class DirectOperation:
     body_defined: bool
     produces: tuple[str, ...]
     responses: dict[tuple[int, str], ResponseCheck] = field(default_factory=dict)
+    validator_map: dict[str, t.Any] | None = None  # None: the engine's
+    reads_request: bool = False  # see DirectApi.reads_request
 
     def passes_context(self, key: str) -> bool:
         return key in self.arguments
@@ -93,18 +117,59 @@ def prepare_operations(
     base_path: str = "",
 ) -> list[DirectOperation]:
     """Every operation of the spec the direct path can serve, prepared."""
-    resolver = Resolver(function_resolver=handlers.__getitem__)
+    return prepare_api(DirectApi(specification, handlers.__getitem__, base_path), compiled)
+
+
+def prepare_api(api: DirectApi, compiled: CompiledSchemas) -> list[DirectOperation]:
+    """Every operation of the API the direct path can serve, prepared."""
+    resolver = Resolver(function_resolver=api.resolve)
     prepared = []
-    for path, item in specification.get("paths", {}).items():
+    for path, item in api.specification.get("paths", {}).items():
         for method in item:
             if method not in ("get", "put", "post", "delete", "patch"):
                 continue
-            operation = OpenAPIOperation.from_spec(specification, path=path, method=method, resolver=resolver)
+            operation = OpenAPIOperation.from_spec(
+                api.specification, path=path, method=method, resolver=resolver
+            )
             try:
-                prepared.append(_prepare(operation, base_path + path, compiled))
+                if api.reads_request:
+                    direct = _prepare_reading(operation, api.base_path + path, compiled)
+                else:
+                    direct = _prepare(operation, api.base_path + path, compiled)
             except Unprepared:
                 continue
+            direct.validator_map = api.validator_map
+            prepared.append(direct)
     return prepared
+
+
+def _prepare_reading(
+    operation: OpenAPIOperation, template: str, compiled: CompiledSchemas
+) -> DirectOperation:
+    """An operation whose handler reads the request itself: routed, called, its answer checked."""
+    signature = inspect.signature(unwrap_decorators(operation.function))
+    if any(parameter.default is inspect.Parameter.empty for parameter in signature.parameters.values()):
+        raise Unprepared("handlers that need arguments")  # **kwargs included
+    produces = tuple(dict.fromkeys(operation.produces))
+    if "{" in template or not produces or not all(is_json_mimetype(media) for media in produces):
+        raise Unprepared("path parameters, or answers that are not JSON")
+    return DirectOperation(
+        operation_id=operation.operation_id,
+        method=operation.method.upper(),
+        template=template,
+        connexion=operation,
+        handler=operation.function,
+        arguments=frozenset(),
+        query={},
+        path={},
+        query_defaults={},
+        secured=False,
+        body=None,
+        body_defined=operation.is_request_body_defined,
+        produces=produces,
+        responses=_responses(operation, compiled),
+        reads_request=True,
+    )
 
 
 def _prepare(operation: OpenAPIOperation, template: str, compiled: CompiledSchemas) -> DirectOperation:

@@ -1,9 +1,10 @@
 """A handler's result as the answer Connexion would send: serialised, checked, or the problem instead.
 
-The common result — a dict or list, maybe with a status and headers — is serialised and checked
-here with the prepared validators. Anything else (a response object, an undocumented status, a
-body the compiled validator does not accept) takes Connexion's own response code and validation,
-so what goes out, or the 500 problem in its place, is exactly what Connexion would send.
+The common result — a dict or list, maybe with a status and headers, or a response whose JSON body
+the engine encoded and remembered — is serialised and checked here with the prepared validators.
+Anything else (another response object, an undocumented status, a body the compiled validator does
+not accept) takes Connexion's own response code and validation, so what goes out, or the 500
+problem in its place, is exactly what Connexion would send.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from ..errors import answer_for
+from ..fast_json import encoded_object
 from .plan import DirectOperation
 
 _unpack = BaseResponseDecorator._unpack_handler_response
@@ -46,15 +48,20 @@ class Responder:
                 await response(scope, receive, send)
             else:
                 validation = ResponseValidationOperation(
-                    response, operation=operation.connexion, validator_map=self.validator_map
+                    response,
+                    operation=operation.connexion,
+                    validator_map=operation.validator_map or self.validator_map,
                 )
                 await validation(scope, receive, send)
         except Exception as exc:
             await answer_for(exc)(scope, receive, send)
 
     def _plain(self, operation: DirectOperation, result: t.Any) -> tuple[Response, t.Any] | None:
-        """(response, data) for a plain result whose content type is settled; else None."""
-        if isinstance(result, (Response, ConnexionResponse)):
+        """(response, data) for a plain result whose content type is settled, or for a response
+        whose body is JSON the engine encoded (fast_json.remember); else None."""
+        if isinstance(result, ConnexionResponse):
+            return _remembered(result)
+        if isinstance(result, Response):
             return None
         data, status, headers = _unpack(result)
         if (
@@ -85,6 +92,19 @@ class Responder:
             return t.cast(Response, self._decorator.build_framework_response(result))
         finally:
             _operation.reset(token)
+
+
+def _remembered(result: ConnexionResponse) -> tuple[Response, t.Any] | None:
+    """The response as Connexion builds it, with the object its body encodes when that is known."""
+    if not isinstance(result.body, bytes):
+        return None
+    try:
+        known, data = encoded_object(result.body.decode())
+    except UnicodeDecodeError:
+        return None
+    if not known:
+        return None
+    return t.cast(Response, StarletteFramework.connexion_to_framework_response(result)), data
 
 
 def _passes(operation: DirectOperation, response: Response, data: t.Any) -> bool:

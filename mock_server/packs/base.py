@@ -19,9 +19,9 @@ READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 if TYPE_CHECKING:
     from connexion import AsyncApp
-    from connexion.spec import Specification
 
     from ..app import MockWorld
+    from ..direct import DirectApi
     from ..store.sandbox import Sandbox
 
 
@@ -55,8 +55,9 @@ class ApiPack:
     # the sandbox's token so they need no storing: e.g. {"token": ...} or {"hash": ..., "login": ...}.
     credentials: Callable[[Sandbox], dict[str, str]]
     # Mount the API on the app: add_api with the pack's handlers bound to the world. It may hand
-    # back its operations (MountedApi) for the engine's direct path to serve.
-    mount: Callable[[AsyncApp, MockWorld], MountedApi | None]
+    # back the operations it added (DirectApi) for the engine's direct path to serve
+    # (mock_server/direct); None: Connexion serves every request of the pack.
+    mount: Callable[[AsyncApp, MockWorld], DirectApi | None]
     # The pack's part of a new, empty sandbox, and of a stored one. None: the API keeps nothing per
     # sandbox (the registry fake: one registry for the whole world).
     new_state: Callable[[], PackState] | None = None
@@ -83,17 +84,6 @@ class ApiPack:
     # before the 405 rule and the direct path); it may also add middleware at Connexion's later
     # positions (CarOwner: its planted faults, and Prefer after request validation).
     middleware: Callable[[AsyncApp, MockWorld], None] | None = None
-
-
-@dataclass(frozen=True)
-class MountedApi:
-    """What a mounted pack may hand the engine: its Connexion specification (refs resolved) and its
-    operations by operationId, which the direct path then serves when Connexion would accept the
-    request (mock_server/direct)."""
-
-    specification: Specification
-    operations: Mapping[str, Callable[..., Any]]
-    base_path: str = ""  # where the specification's paths are served (the pack's base path)
 
 
 def check_fault_names(names: frozenset[str], packs: tuple[ApiPack, ...]) -> None:

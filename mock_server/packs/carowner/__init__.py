@@ -10,10 +10,11 @@ from typing import TYPE_CHECKING, Any
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 
+from ...direct import DirectApi
 from ...settings import SPEC_PATH
 from ...swagger_ui import swagger_ui_options
 from ...yaml_files import load_yaml
-from ..base import ApiPack, MountedApi
+from ..base import ApiPack
 from .faults import FAULTS
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def _operations(world: MockWorld) -> dict[str, Callable[..., Any]]:
     return operations(vehicles, service_log)
 
 
-def _mount(app: AsyncApp, world: MockWorld) -> MountedApi:
+def _mount(app: AsyncApp, world: MockWorld) -> DirectApi:
     from .handlers.media import media_route
 
     operations = _operations(world)
@@ -62,7 +63,7 @@ def _mount(app: AsyncApp, world: MockWorld) -> MountedApi:
     )
     specification = app.middleware.apis[-1].specification  # the one just added, refs resolved
     app.add_url_rule("/media/{filename}", "media", media_route(world.images), methods=["GET"])
-    return MountedApi(specification, operations)
+    return DirectApi(specification, operations.__getitem__)
 
 
 def _middleware(app: AsyncApp, world: MockWorld) -> None:

@@ -35,6 +35,7 @@ SUBTYPES: dict[str, frozenset[str]] = {
     ),
 }
 SORT_ALIASES = {"tyres_size": "tyre_size"}  # the documented sort name of the tyre size
+SHOWN_ONLY = frozenset({"tracker_label", "garage_organization_name"})  # world.shown adds them
 DATE_FIELDS = ("liability_insurance_valid_till", "free_insurance_valid_till")
 BATCH_ROW_LIMIT = 100
 DEFAULT_BATCH_FIELDS = ("label", "model", "reg_number", "fuel_grade")
@@ -185,7 +186,13 @@ def _sort_key(name: str) -> Callable[[Mapping[str, Any]], tuple[int, Any]]:
 
 
 def listing(state: NavixyState, params: Mapping[str, Any], faults: frozenset[str]) -> dict[str, Any]:
-    vehicles = [shown(v) for _, v in sorted(state.vehicles.items())]
+    # A kept vehicle has every field it is shown with but these two: unless a sort names one, the
+    # kept vehicles are filtered and sorted as they are, and only the page is shown.
+    by_shown = any(
+        SORT_ALIASES.get(name, name) in SHOWN_ONLY
+        for name in (option.split("=")[0] for option in params.get("sort", []))
+    )
+    vehicles = [shown(v) if by_shown else v for _, v in sorted(state.vehicles.items())]
     text = params.get("filter")
     if text:
         needle = text.casefold()
@@ -200,7 +207,7 @@ def listing(state: NavixyState, params: Mapping[str, Any], faults: frozenset[str
         offset += 1
     limit = params.get("limit")
     page = vehicles[offset : offset + limit if limit is not None else None]
-    return {"list": page}
+    return {"list": page if by_shown else [shown(v) for v in page]}
 
 
 def _cell(name: str, text: str) -> tuple[Any, str | None]:

@@ -5,7 +5,9 @@ Connexion's request validation would answer problem+json; for this API its param
 validators are replaced by ones that let everything through, and the handler checks the
 parameters against the same spec schemas (compiled, spec.py), in Navixy's order: the request must
 parse (234), the hash must be well formed (3) and name a session (4), a sub-user must have the right
-(11), the parameters must fit the schema (7). Response validation stays on.
+(11), the parameters must fit the schema (7). Response validation stays on. Since Connexion then
+checks nothing before the handler, the engine's direct path serves the calls in plain form
+(`mount` offers them, `reads_request`) with the same handler and the same answer checks.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qsl
 
 import connexion
+from connexion.context import receive as served_receive
+from connexion.context import scope as served_scope
 from connexion.datastructures import MediaTypeDict
 from connexion.lifecycle import ConnexionResponse
 from connexion.middleware import MiddlewarePosition
@@ -24,8 +28,10 @@ from connexion.resolver import Resolver
 from connexion.security import ApiKeySecurityHandler
 from connexion.validators import ParameterValidator
 from connexion.validators.abstract import AbstractRequestBodyValidator
+from starlette.requests import Request
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ...direct import DirectApi
 from ...fast_json import compact_json, remember
 from ...fast_validation import CompiledSchemas
 from ...swagger_ui import swagger_ui_options
@@ -185,7 +191,9 @@ class _Handlers:
         from . import PACK
 
         action = spec_actions()[operation_id]
-        request = connexion.request
+        # The request as Starlette reads it, made once: each attribute read through Connexion's
+        # `request` proxy would build a new (and costlier) request object.
+        request = Request(served_scope._get_current_object(), served_receive._get_current_object())
         try:
             params = await _parameters(request, action.query_kinds)
             if action.name == "user/auth":
@@ -310,7 +318,7 @@ class MediaTypeMiddleware:
         await self.app(scope, receive, send)
 
 
-def mount(app: connexion.AsyncApp, world: MockWorld) -> None:
+def mount(app: connexion.AsyncApp, world: MockWorld) -> DirectApi:
     handlers = _Handlers(world)
     table = {}
     for operation_id in spec_actions():
@@ -319,17 +327,25 @@ def mount(app: connexion.AsyncApp, world: MockWorld) -> None:
             return await handlers.answer(_operation_id)
 
         table[operation_id] = handler
+    validators = _validators()
     app.add_api(
         spec(),
         base_path=BASE_PATH,
         name="navixy",
         resolver=Resolver(function_resolver=table.__getitem__),
         validate_responses=world.settings.validate_responses,
-        validator_map=_validators(),
+        validator_map=validators,
         security_map={"apiKey": _HashChecked},
         swagger_ui_options=swagger_ui_options("Navixy vehicle API", BASE_PATH),
     )
     app.add_middleware(MediaTypeMiddleware, position=MiddlewarePosition.BEFORE_VALIDATION)
+    # Connexion checks nothing of a request before the handler, so the direct path serves every
+    # call in the plain forms (a GET without a body, a POST with a JSON one); MediaTypeMiddleware's
+    # cases and every other form stay with Connexion.
+    specification = app.middleware.apis[-1].specification
+    return DirectApi(
+        specification, table.__getitem__, BASE_PATH, validator_map=validators, reads_request=True
+    )
 
 
 __all__ = ["SPEC_PATH", "credential_in", "credential_values", "credentials", "mount"]

@@ -3,12 +3,14 @@ vehicles API serves it. The sandbox token is the Trimble bearer token."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 
+from ...direct import DirectApi
 from ...swagger_ui import swagger_ui_options
 from ...yaml_files import load_yaml
 from ..base import ApiPack, FleetCar
@@ -31,7 +33,7 @@ def _credentials(sandbox: Sandbox) -> dict[str, str]:
     return {"token": sandbox.token}
 
 
-def _mount(app: AsyncApp, world: MockWorld) -> None:
+def _mount(app: AsyncApp, world: MockWorld) -> DirectApi:
     from .handlers import TrimbleHandlers
 
     handlers = TrimbleHandlers(world, PACK)
@@ -44,15 +46,21 @@ def _mount(app: AsyncApp, world: MockWorld) -> None:
         base_path=BASE_PATH,
         keep_problems_for=keep,
     )
+
+    def resolve(operation_id: str) -> Callable[..., Any]:
+        return getattr(handlers, operation_id)
+
     app.add_api(
         load_yaml(SPEC_PATH),
         base_path=BASE_PATH,
         name="trimble",
-        resolver=Resolver(function_resolver=lambda operation_id: getattr(handlers, operation_id)),
+        resolver=Resolver(function_resolver=resolve),
         validate_responses=world.settings.validate_responses,
         strict_validation=True,
         swagger_ui_options=swagger_ui_options(TITLE, BASE_PATH),
     )
+    # Its plain operations (bearer token, typed query, JSON body) are served by the direct path.
+    return DirectApi(app.middleware.apis[-1].specification, resolve, BASE_PATH)
 
 
 def _seed(state: Any, cars: list[FleetCar]) -> None:

@@ -1,19 +1,21 @@
 """The Trimble vehicles operations, by operationId, bound to one world.
 
-Connexion has checked the token (a sandbox token), the query and the body against the spec
-before a handler runs; refusals it makes are turned into the API's error shape by
-errors.TrimbleErrorsMiddleware. The handlers change the fleet with no await between reading and
-writing, so two requests of one sandbox never interleave half-way.
+Connexion (or the direct path, for the requests Connexion would accept) has checked the token (a
+sandbox token), the query and the body against the spec before a handler runs; refusals it makes
+are turned into the API's error shape by errors.TrimbleErrorsMiddleware. The handlers change the
+fleet with no await between reading and writing, so two requests of one sandbox never interleave
+half-way.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import quote_plus, urlsplit, urlunsplit
 
-from connexion import request
+from starlette.datastructures import QueryParams
 
 from ...domain.errors import DomainError
+from ...request_context import current_url
 from ..base import pack_state
 from .faults import fleet_faults
 from .fleet import TrimbleState, add_vehicles, delete_vehicle, sorted_vehicles, update_vehicles
@@ -57,20 +59,25 @@ class TrimbleHandlers:
         limit: int = 20,
         sortExpression: str = "vehicleName",
         sortDirection: str = "ASC",
-        **_: Any,
     ) -> dict[str, Any]:
         sandbox = self._sandbox(user)
         direction = "ASC" if "trimble-desc-ignored" in self._planted else sortDirection
         vehicles = sorted_vehicles(self._state(sandbox).vehicles.values(), sortExpression, direction)
         size = len(vehicles)
         page = vehicles[offset : offset + limit]
-        url = str(request.url)
-        sort = {k: v for k, v in request.query_params.items() if k in ("sortExpression", "sortDirection")}
+        requested = current_url()
+        url = str(requested)
+        # The links keep the sort parameters the request named (not the defaults), in its order.
+        sort = "".join(
+            f"&{quote_plus(k)}={quote_plus(v)}"
+            for k, v in QueryParams(requested.query).items()
+            if k in ("sortExpression", "sortDirection")
+        )
+        parts = urlsplit(url)
+        at_path = urlunsplit((parts.scheme, parts.netloc, parts.path, "", ""))
 
         def link(at: int) -> dict[str, str]:
-            parts = urlsplit(url)
-            query = urlencode({"offset": at, "limit": limit, **sort})
-            return {"href": urlunsplit((parts.scheme, parts.netloc, parts.path, query, ""))}
+            return {"href": f"{at_path}?offset={at}&limit={limit}{sort}"}
 
         body: dict[str, Any] = {"href": url, "offset": offset, "limit": limit}
         body["size"] = len(page) if "trimble-size-counts-page" in self._planted else size
@@ -85,17 +92,17 @@ class TrimbleHandlers:
         body["data"] = [vehicle.listed() for vehicle in page]
         return self._stamped(body, "modifiedOn")
 
-    async def trimbleAddVehicles(self, user: str, body: list[dict[str, str]], **_: Any) -> dict[str, Any]:
+    async def trimbleAddVehicles(self, user: str, body: list[dict[str, str]]) -> dict[str, Any]:
         sandbox = self._sandbox(user)
         outcome = add_vehicles(self._state(sandbox), body, sandbox.clock.now(), self._faults)
         return self._stamped(outcome.body(), "ModifiedOn")
 
-    async def trimbleUpdateVehicles(self, user: str, body: list[dict[str, str]], **_: Any) -> dict[str, Any]:
+    async def trimbleUpdateVehicles(self, user: str, body: list[dict[str, str]]) -> dict[str, Any]:
         sandbox = self._sandbox(user)
         outcome = update_vehicles(self._state(sandbox), body, sandbox.clock.now(), self._faults)
         return self._stamped(outcome.body(), "ModifiedOn")
 
-    async def trimbleDeleteVehicle(self, user: str, vehicleId: str, **_: Any) -> tuple[dict[str, str], int]:
+    async def trimbleDeleteVehicle(self, user: str, vehicleId: str) -> tuple[dict[str, str], int]:
         sandbox = self._sandbox(user)
         if delete_vehicle(self._state(sandbox), vehicleId) or "trimble-delete-unknown-200" in self._planted:
             return {"message": f"Successfully deleted vehicle with Id: {vehicleId}"}, 200

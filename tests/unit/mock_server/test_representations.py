@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from hypothesis import given
 from hypothesis import strategies as st
 
 from mock_server.domain.models import Message, ServiceItem, ServiceLogEntry, Workshop
+from mock_server.json_answers import timestamp
 from mock_server.packs.carowner.handlers.representations import service_log_entry
 
 
@@ -55,3 +56,17 @@ def test_changing_an_answer_does_not_change_the_next_one() -> None:
     service_log_entry(entry)["description"] = "changed by a caller"
     assert service_log_entry(entry)["description"] == "EU-kontroll"
     assert service_log_entry(entry)["total_price_nok"] == 1379
+
+
+@given(
+    moment=st.datetimes(
+        timezones=st.sampled_from([UTC, timezone(timedelta(hours=1)), timezone(-timedelta(hours=9))])
+    ),
+    naive=st.datetimes(),
+)
+def test_timestamps_are_the_instant_in_utc_with_microseconds_whichever_zone_it_was_kept_in(
+    moment: datetime, naive: datetime
+) -> None:
+    expected = moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    assert timestamp(moment) == timestamp(moment.astimezone(timezone(timedelta(hours=5)))) == expected
+    assert timestamp(naive) == naive.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
