@@ -105,22 +105,7 @@ class DirectPathMiddleware:
         receive: Receive,
         messages: list[Message],
     ) -> dict[str, t.Any]:
-        authorization = content_type = content_length = None
-        for key, value in scope["headers"]:
-            if key == b"authorization":
-                if authorization is not None:
-                    raise _Declined
-                authorization = value
-            elif key == b"content-type":
-                if content_type is not None:
-                    raise _Declined
-                content_type = value
-            elif key == b"content-length":
-                if content_length is not None:
-                    raise _Declined
-                content_length = value
-            elif key in (b"transfer-encoding", b"prefer"):
-                raise _Declined
+        authorization, content_type, content_length = _plain_headers(scope, with_authorization=True)
         kwargs = dict(operation.query_defaults)
         for name, text in path_values.items():
             parameter = operation.path.get(name)
@@ -181,13 +166,19 @@ class DirectPathMiddleware:
         return token_info.get("sub", token_info.get("uid")), token_info
 
 
-def _plain_form(operation: DirectOperation, scope: Scope) -> None:
-    """For a handler that reads the request itself: served directly only in the plain forms, a JSON
-    body where the operation takes one and no body where it does not; any other form (which a pack
-    may answer in its own way before the handler) is declined."""
-    content_type = content_length = None
+def _plain_headers(
+    scope: Scope, *, with_authorization: bool
+) -> tuple[bytes | None, bytes | None, bytes | None]:
+    """(Authorization, Content-Type, Content-Length) of a request, each sent at most once; a
+    repeated one, a chunked body or a Prefer header is declined (Connexion's path answers those).
+    Without `with_authorization` the handler reads the credential itself: it is not looked at."""
+    authorization = content_type = content_length = None
     for key, value in scope["headers"]:
-        if key == b"content-type":
+        if key == b"authorization" and with_authorization:
+            if authorization is not None:
+                raise _Declined
+            authorization = value
+        elif key == b"content-type":
             if content_type is not None:
                 raise _Declined
             content_type = value
@@ -197,6 +188,14 @@ def _plain_form(operation: DirectOperation, scope: Scope) -> None:
             content_length = value
         elif key in (b"transfer-encoding", b"prefer"):
             raise _Declined
+    return authorization, content_type, content_length
+
+
+def _plain_form(operation: DirectOperation, scope: Scope) -> None:
+    """For a handler that reads the request itself: served directly only in the plain forms, a JSON
+    body where the operation takes one and no body where it does not; any other form (which a pack
+    may answer in its own way before the handler) is declined."""
+    _, content_type, content_length = _plain_headers(scope, with_authorization=False)
     if operation.body_defined:
         if content_type != _JSON_BYTES or content_length is None or not content_length.isdigit():
             raise _Declined
