@@ -55,6 +55,64 @@ def conformance_row(rule_id: str, stated: str, faults: tuple[str, ...] = ()) -> 
     return RULES[rule_id], Coverage(stated, ("conformance",), faults)
 
 
+# The repository, where a pack's spec is read from (its path as the rule matrix states it).
+_REPO = Path(__file__).resolve().parents[2]
+
+
+def pack_spec(name: str) -> str:
+    """Where the spec of the mock's `name` pack stands, relative to the repository."""
+    return f"mock_server/packs/{name}/openapi.yaml"
+
+
+def conformance_rows(
+    spec: str,
+    *,
+    operations: str,
+    schemas: str,
+    schema_faults: tuple[str, ...] = (),
+    security: tuple[tuple[Rule, Coverage], ...] = (),
+) -> tuple[tuple[Rule, Coverage], ...]:
+    """The conformance rows every API's matrix has, stated in its spec: `operations` names what its
+    paths hold ("action"), `schemas` what its components/schemas hold, `security` the rows of its
+    security scheme where it has one."""
+    return (
+        conformance_row("conformance.server-error", f"{spec} responses (no 5xx documented)"),
+        conformance_row("conformance.status-code", f"{spec} responses of every {operations}"),
+        conformance_row("conformance.content-type", f"{spec} response content types"),
+        conformance_row(
+            "conformance.response-schema", f"{spec} components/schemas ({schemas})", schema_faults
+        ),
+        conformance_row("conformance.negative-data-rejection", f"{spec} parameter and body schemas"),
+        conformance_row("conformance.positive-data-acceptance", f"{spec} parameter and body schemas"),
+        *security,
+        conformance_row("conformance.unsupported-method", "HTTP semantics (RFC 9110 §15.5.6)"),
+        conformance_row("conformance.engine-error", "(the harness)"),
+    )
+
+
+def package_api(
+    package: str,
+    *,
+    name: str,
+    title: str,
+    suites: tuple[str, ...],
+    setup: Callable[[SuiteContext], None],
+    rules: tuple[tuple[Rule, Coverage], ...],
+) -> ApiSuites:
+    """The `ApiSuites` of an API package whose suites are its own modules, one per name, in run order;
+    its spec is the mock's pack of the same name."""
+    from ..suites import SuiteSpec
+
+    return ApiSuites(
+        name=name,
+        title=title,
+        spec_path=_REPO / pack_spec(name),
+        suites=tuple(SuiteSpec(suite, suite, package=package) for suite in suites),
+        setup=setup,
+        rules=rules,
+    )
+
+
 def api_names() -> tuple[str, ...]:
     return (CAROWNER, REGISTRY, *API_PACKAGES)
 

@@ -7,16 +7,12 @@ control API shows it as `credentials.navixy.sub_user_hash`); without it, that ch
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ...failures import RuleViolation
 from ...rule_matrix import Coverage
 from ...rules import Rule
-from ...suites import SuiteSpec
-from .. import conformance_row
+from .. import conformance_rows, pack_spec, package_api
 
-SPEC_PATH = Path(__file__).resolve().parents[3] / "mock_server" / "packs" / "navixy" / "openapi.yaml"
-_SPEC = "mock_server/packs/navixy/openapi.yaml"
+_SPEC = pack_spec("navixy")
 
 RULES: tuple[tuple[Rule, Coverage], ...] = (
     (
@@ -80,14 +76,11 @@ RULES: tuple[tuple[Rule, Coverage], ...] = (
         Rule("navixy.isolation", "One account's vehicles are out of another account's reach"),
         Coverage("info.description Session", ("isolation",), ("navixy-read-any-sandbox",)),
     ),
-    conformance_row("conformance.server-error", f"{_SPEC} responses (no 5xx documented)"),
-    conformance_row("conformance.status-code", f"{_SPEC} responses of every action"),
-    conformance_row("conformance.content-type", f"{_SPEC} response content types"),
-    conformance_row("conformance.response-schema", f"{_SPEC} components/schemas (the vehicle object)"),
-    conformance_row("conformance.negative-data-rejection", f"{_SPEC} parameter and body schemas"),
-    conformance_row("conformance.positive-data-acceptance", f"{_SPEC} parameter and body schemas"),
-    conformance_row("conformance.unsupported-method", "HTTP semantics (RFC 9110 §15.5.6)"),
-    conformance_row("conformance.engine-error", "(the harness)"),
+    *conformance_rows(
+        _SPEC,
+        operations="action",
+        schemas="the vehicle object",
+    ),
 )
 
 
@@ -103,22 +96,11 @@ def _setup(ctx) -> None:
         )
 
 
-def _api():
-    from .. import ApiSuites
-
-    return ApiSuites(
-        name="navixy",
-        title="Navixy vehicle API",
-        spec_path=SPEC_PATH,
-        suites=(
-            SuiteSpec("auth", "auth", package=__name__),
-            SuiteSpec("model", "model", package=__name__),
-            SuiteSpec("isolation", "isolation", package=__name__),
-            SuiteSpec("conformance", "conformance", package=__name__),
-        ),
-        setup=_setup,
-        rules=RULES,
-    )
-
-
-API = _api()
+API = package_api(
+    __name__,
+    name="navixy",
+    title="Navixy vehicle API",
+    suites=("auth", "model", "isolation", "conformance"),
+    setup=_setup,
+    rules=RULES,
+)

@@ -17,11 +17,11 @@ POSITIVE_STATUSES = ["2xx", "400", "403", "429"]
 
 
 def run(ctx: SuiteContext) -> None:
-    from . import SPEC_PATH
+    from . import API
 
     run_spec(
         ctx,
-        SPEC_PATH,
+        API.spec_path,
         BASE_PATH,
         auth={"sessionHash": {"api_key": ctx.options.token}},
         positive_statuses=POSITIVE_STATUSES,

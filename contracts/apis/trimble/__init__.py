@@ -2,19 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from ...failures import RuleViolation
 from ...rule_matrix import Coverage
 from ...rules import Rule
-from ...suites import SuiteSpec
-from .. import conformance_row
+from .. import conformance_row, conformance_rows, pack_spec, package_api
 from .common import VEHICLES, client
 
-_SPEC = "mock_server/packs/trimble/openapi.yaml"
+_SPEC = pack_spec("trimble")
 
-
-SPEC_PATH = Path(__file__).resolve().parents[3] / "mock_server" / "packs" / "trimble" / "openapi.yaml"
 
 RULES: tuple[tuple[Rule, Coverage], ...] = (
     (
@@ -66,20 +61,16 @@ RULES: tuple[tuple[Rule, Coverage], ...] = (
         Rule("trimble.isolation", "One credential's fleet is out of another's sight and reach"),
         Coverage("info.description Authentication", ("isolation",), ("trimble-shared-fleet",)),
     ),
-    conformance_row("conformance.server-error", f"{_SPEC} responses (no 5xx documented)"),
-    conformance_row("conformance.status-code", f"{_SPEC} responses of every operation"),
-    conformance_row("conformance.content-type", f"{_SPEC} response content types"),
-    conformance_row(
-        "conformance.response-schema",
-        f"{_SPEC} components/schemas (ModifiedOn)",
-        ("trimble-modified-on-with-offset",),
+    *conformance_rows(
+        _SPEC,
+        operations="operation",
+        schemas="ModifiedOn",
+        schema_faults=("trimble-modified-on-with-offset",),
+        security=(
+            conformance_row("conformance.missing-required-header", f"{_SPEC} security (trimbleBearer)"),
+            conformance_row("conformance.ignored-auth", f"{_SPEC} security; info.description Authentication"),
+        ),
     ),
-    conformance_row("conformance.negative-data-rejection", f"{_SPEC} parameter and body schemas"),
-    conformance_row("conformance.positive-data-acceptance", f"{_SPEC} parameter and body schemas"),
-    conformance_row("conformance.missing-required-header", f"{_SPEC} security (trimbleBearer)"),
-    conformance_row("conformance.ignored-auth", f"{_SPEC} security; info.description Authentication"),
-    conformance_row("conformance.unsupported-method", "HTTP semantics (RFC 9110 §15.5.6)"),
-    conformance_row("conformance.engine-error", "(the harness)"),
 )
 
 
@@ -91,23 +82,11 @@ def _setup(ctx) -> None:
         )
 
 
-def _api():
-    from .. import ApiSuites
-
-    return ApiSuites(
-        name="trimble",
-        title="Trimble CoPilot fleet vehicles API",
-        spec_path=SPEC_PATH,
-        suites=(
-            SuiteSpec("auth", "auth", package=__name__),
-            SuiteSpec("fleet", "fleet", package=__name__),
-            SuiteSpec("paging", "paging", package=__name__),
-            SuiteSpec("isolation", "isolation", package=__name__),
-            SuiteSpec("conformance", "conformance", package=__name__),
-        ),
-        setup=_setup,
-        rules=RULES,
-    )
-
-
-API = _api()
+API = package_api(
+    __name__,
+    name="trimble",
+    title="Trimble CoPilot fleet vehicles API",
+    suites=("auth", "fleet", "paging", "isolation", "conformance"),
+    setup=_setup,
+    rules=RULES,
+)

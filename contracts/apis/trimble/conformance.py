@@ -16,11 +16,11 @@ POSITIVE_STATUSES = ["2xx", "404"]
 
 
 def run(ctx: SuiteContext) -> None:
-    from . import SPEC_PATH
+    from . import API
 
     run_spec(
         ctx,
-        SPEC_PATH,
+        API.spec_path,
         BASE_PATH,
         auth={"trimbleBearer": {"bearer": ctx.options.token}},
         positive_statuses=POSITIVE_STATUSES,
