@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mock_server.domain.models import Message, ServiceItem, ServiceLogEntry, VehicleLink, Workshop
+from mock_server.packs.base import StoredPackState
 from mock_server.packs.carowner.state import owner_state
 from mock_server.store import row_layout
 from mock_server.store.sandbox import Sandbox
@@ -139,3 +140,19 @@ def test_changing_one_link_of_many_writes_one_row() -> None:
     plan = row_layout.plan(sandbox, written)
     assert [(kind, key) for kind, key, _, _ in plan.upserts] == [("carowner.link", "AB00042")]
     assert plan.rewrite == () and plan.deletes == []
+
+
+def test_a_part_gone_takes_its_rows_with_it_and_other_parts_stay_in_the_core() -> None:
+    sandbox = Sandbox(token="t", user_id=uuid.UUID(int=1), display_name="Ola", email="ola@example.no")
+    for plate in PLATES:
+        _change(sandbox, ("link", plate))
+    _change(sandbox, ("entry", 1001))
+    sandbox.packs["elsewhere"] = StoredPackState({"vehicles": [{"id": 1}]})  # a part kept whole
+    table = Table()
+    plan = row_layout.plan(sandbox, None)
+    table.apply(plan)
+    assert {kind for kind, *_ in plan.upserts} == {"carowner.link", "carowner.entry"}
+    assert table.core is not None and table.core["packs"]["elsewhere"] == {"vehicles": [{"id": 1}]}
+    del sandbox.packs["carowner"]  # restored from a state from before CarOwner kept anything
+    table.apply(row_layout.plan(sandbox, plan.written))
+    assert table.rows == {} and table.state() == sandbox_state(sandbox)
