@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from mock_server.packs.carowner.state import owner_state
+
 SMALL, LARGE = 10, 10_000
 TARGET_RATIO = 1.2
 QUERIES: tuple[tuple[str, str], ...] = (
@@ -49,7 +51,7 @@ def _build_app(sizes: Sequence[int]) -> tuple[Any, dict[int, str]]:
     demo = world.sandboxes.by_token("demo-kari")
     if demo is None:
         raise RuntimeError("the demo world has no demo-kari")
-    templates = list(demo.service_log)
+    templates = list(owner_state(demo).service_log)
     newest = templates[0].service_date
     rng = random.Random(6)
     tokens: dict[int, str] = {}
@@ -65,7 +67,7 @@ def _build_app(sizes: Sequence[int]) -> tuple[Any, dict[int, str]]:
         )
         for number in range(size):
             template = templates[number % len(templates)]
-            sandbox.service_log.add(
+            owner_state(sandbox).service_log.add(
                 dataclasses.replace(
                     template,
                     id=1001 + number,

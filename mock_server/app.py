@@ -50,6 +50,7 @@ from .packs.registry.client import HttpRegistryClient, InProcessRegistryClient, 
 from .packs.registry.faulty_client import apply_global_faults, per_sandbox_client
 from .packs.registry.oslo_time import utc_now
 from .packs.registry.service import RegistryService
+from .packs.registry.state import faults_of as registry_faults_of
 from .persistence import PersistenceMiddleware
 from .realtime.endpoint import BROADCAST_PATH, RealtimeAuth, RealtimeMiddleware, broadcast_endpoint
 from .realtime.hub import RealtimeHub
@@ -133,7 +134,7 @@ def build_world(
     images = ImageStore(budget, referenced=lambda: image_ids_in_use(sandboxes))
 
     def registry_for(sandbox: Sandbox, inner: RegistryClient) -> RegistryClient:
-        return per_sandbox_client(inner, sandbox.extras.registry_faults, sandbox.clock.now)
+        return per_sandbox_client(inner, registry_faults_of(sandbox), sandbox.clock.now)
 
     state = _open_state(settings)
     vehicles = (
@@ -293,12 +294,9 @@ def _demo_users(world: MockWorld) -> list[DemoUser]:
     for token in world.demo_tokens:
         sandbox = world.sandboxes.by_token(token)
         if sandbox is not None:
-            cars, entries = len(sandbox.links), len(sandbox.service_log)
-            vehicles = f"{cars} vehicle" + ("" if cars == 1 else "s")
-            about = f"{vehicles}, {entries} service-log entr" + ("y" if entries == 1 else "ies")
-            if sandbox.packs and not sandbox.links:  # a fleet owner: its data is in the other APIs
-                vehicles = max(len(state.to_json().get("vehicles", [])) for state in sandbox.packs.values())
-                about = f"{vehicles} vehicles in the fleet APIs"
+            # What each API holds of it, in its own words; the fleet APIs hold the same cars.
+            told = [text for pack in world.packs if pack.summary and (text := pack.summary(sandbox))]
+            about = "; ".join(dict.fromkeys(told)) or "nothing yet"
             users.append(DemoUser(token, sandbox.display_name, about, pack_credentials(world, sandbox)))
     return users
 
@@ -314,7 +312,7 @@ def pack_credentials(world: MockWorld, sandbox: Sandbox) -> dict[str, str]:
     told = {}
     every = credentials_of(world, sandbox)
     for pack in world.packs:
-        if pack.name in sandbox.packs:
+        if pack.seed_fleet is not None and pack.name in sandbox.packs:
             given = every[pack.name]
             told[pack.name.title()] = (
                 f"Authorization: bearer {given['token']}"
@@ -356,6 +354,7 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
             operator=Operator(settings.admin_token),
             credentials=lambda sandbox: credentials_of(world, sandbox),
             worker=world.builds,
+            packs=world.packs,
         ),
         WorldHandlers(world.sandboxes, world.workshop, world.injector, world.journal),
         validate_responses=settings.validate_responses,

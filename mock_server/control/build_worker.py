@@ -39,6 +39,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..store.json_pieces import PIECE_ITEMS
+from ..store.row_layout import row_items
 from ..store.sandbox import Sandbox
 
 if TYPE_CHECKING:
@@ -167,11 +168,12 @@ def _drop(holder: list[Sandbox]) -> None:
 
 
 def bulk_of(sandbox: Sandbox) -> list[object]:
-    """The items that make up most of a sandbox's weight: its service-log entries, vehicles and
-    links, and the entries of its snapshots' states."""
-    bulk: list[object] = [*sandbox.service_log, *sandbox.vehicles.values(), *sandbox.links.values()]
+    """The items that make up most of a sandbox's weight: those its packs keep as rows (CarOwner's
+    service-log entries, vehicles and links), and the items of its snapshots' states' lists."""
+    bulk: list[object] = row_items(sandbox)
     for snapshot in sandbox.snapshots.values():
-        for value in snapshot.state.values():
+        parts = [snapshot.state, *snapshot.state.get("packs", {}).values()]
+        for value in (value for part in parts for value in part.values()):
             if isinstance(value, list):
                 bulk += value
     return bulk

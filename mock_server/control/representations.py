@@ -9,11 +9,13 @@ from starlette.responses import Response
 
 from ..domain.control_models import Booking, FaultRuleRecord, Notification
 from ..domain.models import Workshop
-from ..domain.outbox import Dispatch
 from ..domain.sandboxes import ScenarioInfo
 from ..journal import JournalEntry
 from ..json_answers import json_headers, timestamp
+from ..packs.carowner.domain.outbox import Dispatch
 from ..packs.carowner.domain.workshop import EventOutcome
+from ..packs.carowner.state import owner_state
+from ..packs.registry.state import faults_of
 from ..request_context import current_request_id
 from ..store.sandbox import Sandbox, Snapshot
 
@@ -52,14 +54,14 @@ def sandbox(value: Sandbox, credentials: dict[str, dict[str, str]] | None = None
         "scenario": value.origin,
         "clock": clock(value),
         "counts": {
-            "linked_vehicles": len(value.links),
-            "service_log_entries": len(value.service_log),
-            "bookings": len(value.extras.bookings),
-            "notifications": len(value.extras.outbox),
+            "linked_vehicles": len(owner_state(value).links),
+            "service_log_entries": len(owner_state(value).service_log),
+            "bookings": len(owner_state(value).bookings),
+            "notifications": len(owner_state(value).outbox),
             "fault_rules": len(value.extras.fault_rules),
         },
         "snapshots": list(value.snapshots),
-        "registry_faults": value.extras.registry_faults.to_dict(),
+        "registry_faults": faults_of(value).to_dict(),
     }
 
 
@@ -71,8 +73,8 @@ def snapshot(value: Snapshot) -> dict[str, Any]:
     return {
         "name": value.name,
         "taken_at": timestamp(value.taken_at),
-        "linked_vehicles": len(value.state["links"]),
-        "service_log_entries": len(value.state["service_log"]),
+        "linked_vehicles": len(value.state["packs"].get("carowner", {}).get("links", [])),
+        "service_log_entries": len(value.state["packs"].get("carowner", {}).get("service_log", [])),
     }
 
 

@@ -11,11 +11,11 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any
 
-from ..domain import timeline
 from ..domain.errors import DomainError
 from ..domain.sandboxes import EMPTY, SandboxLifecycle, capture, restored
 from ..injection import FaultInjector
 from ..journal import RequestJournal
+from ..packs.base import ApiPack, time_passed
 from ..resolution import sandbox_of
 from ..sandbox_gate import SandboxGate
 from ..store.sandbox import Sandbox, SandboxRegistry
@@ -38,6 +38,7 @@ class SandboxHandlers:
         operator: Operator | None = None,
         credentials: Callable[[Sandbox], dict[str, dict[str, str]]] = rep.carowner_credentials,
         worker: BuildWorker | None = None,
+        packs: tuple[ApiPack, ...] = (),
     ) -> None:
         self._sandboxes = sandboxes
         self._lifecycle = lifecycle
@@ -47,6 +48,7 @@ class SandboxHandlers:
         self._operator = operator or Operator(None)
         self._worker = worker or BuildWorker()
         self._credentials = credentials
+        self._packs = packs  # the APIs served: each sends what falls due as the clock moves
 
     async def createSandbox(self, body: dict[str, Any] | None = None):
         # No body at all (not even a Content-Type) reaches here as bytes: it means "empty".
@@ -67,7 +69,7 @@ class SandboxHandlers:
 
     async def getSandbox(self, user: str):
         sandbox = sandbox_of(self._sandboxes, user)
-        timeline.deliver_due(sandbox)
+        time_passed(sandbox, self._packs)
         return rep.ok(rep.sandbox(sandbox, self._credentials(sandbox)))
 
     async def deleteSandbox(self, user: str):
@@ -140,7 +142,11 @@ class SandboxHandlers:
             raise DomainError(
                 "CLOCK_OUT_OF_RANGE", "The sandbox clock cannot run more than 100 years ahead.", field="body"
             )
-        dispatches = timeline.advance(sandbox, delta)
+        if delta < timedelta(0):
+            raise DomainError("CLOCK_CANNOT_GO_BACK", "The sandbox clock only moves forward.", field="body")
+        time_passed(sandbox, self._packs)  # what fell due before the jump is dated before it
+        sandbox.clock.advance(delta)
+        dispatches = time_passed(sandbox, self._packs)
         return rep.ok({"clock": rep.clock(sandbox), "notifications": rep.notifications(dispatches)})
 
 

@@ -6,14 +6,16 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from ..domain import timeline
 from ..domain.control_models import FaultRuleRecord, RegistryFaults
 from ..domain.errors import DomainError
 from ..domain.models import ServiceItem
 from ..injection import FaultInjector, RuleError
 from ..journal import RequestJournal
+from ..packs.carowner.domain import timeline
 from ..packs.carowner.domain.workshop import EventOutcome, WorkshopSide
 from ..packs.carowner.handlers.common import plate_from
+from ..packs.carowner.state import owner_state
+from ..packs.registry.state import faults_of, set_faults
 from ..resolution import sandbox_of
 from ..store.sandbox import Sandbox, SandboxRegistry
 from . import representations as rep
@@ -72,7 +74,7 @@ class WorldHandlers:
 
     async def listBookings(self, user: str):
         sandbox = sandbox_of(self._sandboxes, user)
-        bookings = sorted(sandbox.extras.bookings.values(), key=lambda b: b.created_at, reverse=True)
+        bookings = sorted(owner_state(sandbox).bookings.values(), key=lambda b: b.created_at, reverse=True)
         return rep.ok({"bookings": [rep.booking(b) for b in bookings]})
 
     async def listNotifications(
@@ -82,13 +84,13 @@ class WorldHandlers:
         timeline.deliver_due(sandbox)
         chosen = [
             n
-            for n in sandbox.extras.outbox
+            for n in owner_state(sandbox).outbox
             if (event is None or n.event == event) and (channel is None or n.channel == channel)
         ]
         return rep.ok({"notifications": [rep.notification(n) for n in chosen[-limit:]]})
 
     async def clearNotifications(self, user: str):
-        sandbox_of(self._sandboxes, user).extras.outbox.clear()
+        owner_state(sandbox_of(self._sandboxes, user)).outbox.clear()
         return rep.no_content()
 
     # --- faults ---------------------------------------------------------------------------------
@@ -126,7 +128,7 @@ class WorldHandlers:
         return rep.no_content()
 
     async def getRegistryFaults(self, user: str):
-        return rep.ok(sandbox_of(self._sandboxes, user).extras.registry_faults.to_dict())
+        return rep.ok(faults_of(sandbox_of(self._sandboxes, user)).to_dict())
 
     async def setRegistryFaults(self, user: str, body: dict[str, Any]):
         sandbox = sandbox_of(self._sandboxes, user)
@@ -134,7 +136,7 @@ class WorldHandlers:
             faults = RegistryFaults.from_dict(body)
         except ValueError as error:
             raise DomainError("VALIDATION_FAILED", str(error), field="body") from error
-        sandbox.extras.registry_faults = faults
+        set_faults(sandbox, faults)
         return rep.ok(faults.to_dict())
 
     async def getJournal(self, user: str, limit: int = 50):

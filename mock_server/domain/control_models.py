@@ -1,5 +1,7 @@
-"""Records the mock's controls add to a sandbox: bookings, the notification outbox, pending notices,
-registry faults and injected fault rules. Plain dataclasses, like models.py: no HTTP, no storage."""
+"""Records the mock's controls add to a sandbox: bookings, the notification outbox, pending notices
+(CarOwner's part keeps them: packs/carowner/state.py), registry faults (the registry's part) and
+injected fault rules (the engine's `SandboxExtras`). Plain dataclasses, like models.py: no HTTP, no
+storage."""
 
 from __future__ import annotations
 
@@ -137,16 +139,11 @@ class FaultRuleRecord:
 
 @dataclass
 class SandboxExtras:
-    """Everything the controls keep per sandbox, beside the owner's own data."""
+    """What the engine's controls keep per sandbox: its fault and latency rules. (The APIs' parts,
+    CarOwner's bookings and outbox among them, are the sandbox's `packs`.)"""
 
-    bookings: dict[UUID, Booking] = field(default_factory=dict)
-    outbox: list[Notification] = field(default_factory=list)
-    pending: list[PendingNotice] = field(default_factory=list)
-    # Timed notices (EU-kontroll) are sent for moments in (checked_until, now]; None: not yet started.
-    checked_until: datetime | None = None
-    registry_faults: RegistryFaults = field(default_factory=RegistryFaults)
     fault_rules: list[FaultRuleRecord] = field(default_factory=list)
-    sequence: int = 0  # numbers ids (bookings, notifications) so they are stable per sandbox
+    sequence: int = 0  # numbers the rules' ids so they are stable per sandbox
 
     def next_number(self) -> int:
         self.sequence += 1

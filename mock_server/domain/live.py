@@ -22,13 +22,15 @@ Change = Literal["INSERT", "UPDATE", "DELETE"]
 class LiveEvent:
     """One change: its kind, the event name the app sees, the row change it is, and the subject
     (a Notification, Booking, ServiceLogEntry, (ServiceLogEntry, Message), VehicleLink, or the
-    preferences mapping). `old` is the subject before an update or delete, where it matters."""
+    preferences mapping). `old` is the subject before an update or delete, where it matters;
+    `related`, what else its row shows (a VehicleLink's VehicleRecord: the car's make and model)."""
 
     kind: Kind
     event: str
     change: Change
     subject: Any
     old: Any = None
+    related: Any = None
 
 
 def no_listener(sandbox: Sandbox, event: LiveEvent) -> None:

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 from uuid import UUID, uuid4
 
+from ..packs.base import clock_started, image_locations
 from ..store.json_pieces import Pieces, from_pieces
 from ..store.sandbox import Sandbox, SandboxRegistry, Snapshot
 from ..store.serialise import sandbox_from_state, sandbox_state
@@ -357,10 +358,7 @@ def image_ids_in_use(sandboxes: Iterable[Sandbox]) -> set[str]:
     """Our uploaded images that a vehicle of a sandbox, or of one of its snapshots, shows."""
     ids = set()
     for sandbox in sandboxes:
-        locations = [link.image_url for link in sandbox.links.values()]
-        for snapshot in sandbox.snapshots.values():
-            locations += [raw.get("image_url") for raw in snapshot.state.get("links", ())]
-        ids.update(filter(None, map(image_id, locations)))
+        ids.update(filter(None, map(image_id, image_locations(sandbox))))
     return ids
 
 
@@ -379,7 +377,7 @@ def restored(sandbox: Sandbox, snapshot: Snapshot) -> Sandbox:
 
 def _made_from(scenario: str, sandbox: Sandbox) -> Sandbox:
     sandbox.origin = scenario
-    sandbox.extras.checked_until = sandbox.clock.now()
+    clock_started(sandbox)
     return sandbox
 
 

@@ -8,7 +8,7 @@ the same way through this interface; a pack depends on the engine, never the rev
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -26,9 +26,63 @@ if TYPE_CHECKING:
 
 
 class PackState(Protocol):
-    """A pack's part of one sandbox: plain data that survives snapshots, restores and restarts."""
+    """A pack's part of one sandbox: plain data that survives snapshots, restores and restarts.
+
+    A part that grows with the sandbox may also declare `ROWS` (a tuple of KeyedRows and LogRows)
+    and `core_json()` (its JSON without those lists): the stores then keep each item as a row of
+    its own, so a write costs what changed (store/row_layout.py). Its `to_json()` is then
+    `core_json()` with each of those lists under its `part` key. Optional too:
+    `image_locations()`, the uploaded images the part shows (kept while shown), and
+    `clock_started(now)`, told when the sandbox is made or reset."""
 
     def to_json(self) -> dict[str, Any]: ...
+
+
+@dataclass(frozen=True)
+class KeyedRows:
+    """A kind of row of a pack's part: items by key, in the part's order, each compared with what
+    was last written by a cheap fingerprint (equal while its JSON is)."""
+
+    kind: str  # stored as "<pack>.<kind>"
+    part: str  # the key of the part's to_json() that holds the list
+    items: Callable[[Any], Mapping[str, Any]]  # the part -> its items by key, in order
+    fingerprint: Callable[[Any], tuple[object, ...]]
+    to_json: Callable[[Any], dict[str, Any]]
+    key_of: Callable[[Mapping[str, Any]], str]  # the key of an item as stored
+
+
+class ChangeLog(Protocol):
+    """Items with an integer `id` (their place) that say which changed since they were last asked
+    (store/service_log.py's ServiceLogStore)."""
+
+    def __iter__(self) -> Iterator[Any]: ...
+    def get(self, item_id: int) -> Any: ...
+    def take_changes(self) -> set[int]: ...
+    def mark_changed(self, *item_ids: int) -> None: ...
+
+
+@dataclass(frozen=True)
+class LogRows:
+    """A kind of row of a pack's part kept in a ChangeLog: only the items it says changed are written;
+    a new log object (a restore, a reset, a sandbox loaded again) has all its rows written anew."""
+
+    kind: str
+    part: str
+    log: Callable[[Any], ChangeLog]
+    to_json: Callable[[Any], dict[str, Any]]
+
+
+RowPart = KeyedRows | LogRows
+
+
+def rows_of(state: Any) -> tuple[RowPart, ...]:
+    """The kinds of row a pack's part declares (none: it is kept whole in the sandbox's core)."""
+    return getattr(state, "ROWS", ())
+
+
+def core_json(state: Any) -> dict[str, Any]:
+    """A pack's part as JSON, without the lists it keeps as rows."""
+    return state.core_json() if rows_of(state) else state.to_json()
 
 
 @dataclass(frozen=True)
@@ -84,6 +138,26 @@ class ApiPack:
     # before the 405 rule and the direct path); it may also add middleware at Connexion's later
     # positions (CarOwner: its planted faults, and Prefer after request validation).
     middleware: Callable[[AsyncApp, MockWorld], None] | None = None
+    # What the sandbox holds in this API, in a few words, for the landing page ("3 vehicles, 40
+    # service-log entries"); None: nothing (the page then does not name the API for it).
+    summary: Callable[[Sandbox], str | None] | None = None
+    # The sandbox's clock was read or moved: send what fell due by its now (CarOwner: reminders,
+    # EU-kontroll notices), once. It returns what went out, for the control API's answer.
+    time_passed: Callable[[Sandbox], list[Any]] | None = None
+    # The uploaded images a stored part (its JSON, a snapshot's) shows: kept while one does.
+    stored_images: Callable[[Mapping[str, Any]], Iterable[str | None]] | None = None
+
+
+def fleet_summary(name: str) -> Callable[[Sandbox], str | None]:
+    """A fleet API's summary (ApiPack.summary): how many vehicles the sandbox's fleet has in the
+    pack `name` (its part has `vehicles`), once the part is made. The demo fleet seeds every fleet
+    API with the same cars, so their summaries read the same and the page says it once."""
+
+    def summary(sandbox: Sandbox) -> str | None:
+        state = sandbox.packs.get(name)
+        return None if state is None else f"{len(state.vehicles)} vehicles in the fleet APIs"
+
+    return summary
 
 
 def check_fault_names(names: frozenset[str], packs: tuple[ApiPack, ...]) -> None:
@@ -112,8 +186,46 @@ def pack_state(sandbox: Sandbox, pack: ApiPack) -> Any:
     state = sandbox.packs.get(pack.name)
     if state is None:
         assert pack.new_state is not None, f"the {pack.name} API keeps nothing per sandbox"
-        state = sandbox.packs[pack.name] = pack.new_state()
+        state = part_of(sandbox, pack.name, pack.new_state)
     return state
+
+
+def part_of(sandbox: Sandbox, name: str, new: Callable[[], Any]) -> Any:
+    """The part of pack `name` of a sandbox, made with `new` the first time it is needed (a pack's
+    own accessor, which cannot name its ApiPack without an import cycle, uses this)."""
+    state = sandbox.packs.get(name)
+    if state is None:
+        state = sandbox.packs[name] = new()
+    return state
+
+
+def clock_started(sandbox: Sandbox) -> None:
+    """The sandbox was made or reset: every part that counts from its clock starts now."""
+    now = sandbox.clock.now()
+    for state in sandbox.packs.values():
+        start = getattr(state, "clock_started", None)
+        if start is not None:
+            start(now)
+
+
+def time_passed(sandbox: Sandbox, packs: Iterable[ApiPack]) -> list[Any]:
+    """What fell due by the sandbox's now, sent by each pack (ApiPack.time_passed)."""
+    return [sent for pack in packs if pack.time_passed is not None for sent in pack.time_passed(sandbox)]
+
+
+def image_locations(sandbox: Sandbox) -> list[str | None]:
+    """Where the uploaded images the sandbox's parts and its snapshots show are."""
+    locations: list[str | None] = []
+    for state in sandbox.packs.values():
+        shown = getattr(state, "image_locations", None)
+        if shown is not None:
+            locations += shown()
+    for snapshot in sandbox.snapshots.values():
+        for name, raw in snapshot.state.get("packs", {}).items():
+            pack = registered_pack(name)
+            if pack is not None and pack.stored_images is not None:
+                locations += pack.stored_images(raw)
+    return locations
 
 
 # --- the registered packs (mock_server/packs/installed.py registers them, in one place) ---
@@ -142,8 +254,16 @@ class StoredPackState:
         return dict(self.raw)
 
 
+def registered_pack(name: str) -> ApiPack | None:
+    """The installed pack of that name; the installed packs are registered when first asked for (a
+    stored state read before the app was built still finds its packs)."""
+    if name not in _REGISTERED:
+        from . import installed  # noqa: F401  (registers every installed pack)
+    return _REGISTERED.get(name)
+
+
 def state_from_json(name: str, raw: Mapping[str, Any]) -> Any:
-    pack = _REGISTERED.get(name)
+    pack = registered_pack(name)
     if pack is None or pack.state_from_json is None:
         return StoredPackState(raw)
     return pack.state_from_json(raw)

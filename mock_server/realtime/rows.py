@@ -102,7 +102,10 @@ def channel_topic(user_id: object, channel: ChannelName) -> str:
 def describe(sandbox: Sandbox, event: LiveEvent) -> Described:
     user = str(sandbox.user_id)
     table = _TABLE_OF[event.kind]
-    row = _ROW[event.kind](sandbox, event.subject, user)
+    if event.kind == "vehicle":
+        row = _vehicle(sandbox, event.subject, user, event.related)
+    else:
+        row = _ROW[event.kind](sandbox, event.subject, user)
     broadcast = _broadcast(event, row)
     if event.change == "DELETE":
         record: dict[str, Any] = {}
@@ -171,8 +174,7 @@ def _message(sandbox: Sandbox, value: Any, user: str) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def _vehicle(sandbox: Sandbox, value: Any, user: str) -> dict[str, Any]:
-    record = sandbox.vehicles.get(value.plate)
+def _vehicle(sandbox: Sandbox, value: Any, user: str, record: Any) -> dict[str, Any]:
     return {
         "user_id": user, "registration_number": value.plate, "nickname": value.nickname,
         "image_url": value.image_url, "is_primary": value.is_primary,
@@ -190,7 +192,6 @@ _ROW = {
     "booking": _booking,
     "service_log": _service_log,
     "message": _message,
-    "vehicle": _vehicle,
     "preferences": _preferences,
 }
 

@@ -1,9 +1,10 @@
 """`--state postgresql://…`: every sandbox, its snapshots and the uploaded images in one PostgreSQL
 database that any number of mock processes share.
 
-The same layout as the SQLite file: a small core document per sandbox and one row per vehicle, link
-and service-log entry (store/row_layout.py), so a change writes what changed; a database of the
-earlier layout (whole documents, version 1) is migrated by the first process that opens it. Each
+The same layout as the SQLite file: a small core document per sandbox and one row per item its packs
+keep as rows (CarOwner's vehicles, links and service-log entries: store/row_layout.py), so a change
+writes what changed; a database of an earlier layout (1: whole documents; 2: documents of schema
+version 1) is migrated by the first process that opens it. Each
 sandbox has a `version` that every committed change raises. Each process keeps its sandboxes in
 memory with the version it last saw; before a request runs, `refresh` asks the database for the
 caller's version (one indexed query) and loads the sandbox again (its core and rows) when another
@@ -38,13 +39,18 @@ from .sandbox import Sandbox, SandboxRegistry
 from .serialise import (
     SCHEMA_VERSION,
     StateVersionError,
+    migrate_snapshot,
+    migrate_state,
+    migrated_row_kind,
     sandbox_from_state,
     snapshot_data,
     snapshot_from,
 )
 
-# The database's layout: 1 kept each sandbox as one whole document; 2 keeps a core and rows.
-STORE_VERSION = 2
+# The database's layout: 1 kept each sandbox as one whole document; 2 a core and rows, of documents
+# of schema version 1; 3 the same of schema version 2 (each API's part under `packs`, row kinds
+# named by pack).
+STORE_VERSION = 3
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS minbil_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -177,36 +183,60 @@ class PostgresState:
             (str(STORE_VERSION),),
         )
         row = self._live.execute("SELECT value FROM minbil_meta WHERE key = 'schema_version'").fetchone()
-        if row is not None and row[0] == "1":
-            self._migrate_from_whole_documents()
+        if row is not None and row[0] in ("1", "2"):
+            self._migrate(row[0])
         elif row is not None and row[0] != str(STORE_VERSION):
             raise StateVersionError(
                 f"{self.where} was written with state schema version {row[0]}; this mock reads version "
-                f"{STORE_VERSION} (and migrates version 1). Use another database (or drop the minbil_* "
-                "tables of this one)."
+                f"{STORE_VERSION} (and migrates versions 1 and 2). Use another database (or drop the "
+                "minbil_* tables of this one)."
             )
 
-    def _migrate_from_whole_documents(self) -> None:
-        """Layout 1 -> 2 (under the schema lock): each sandbox's whole document split into its core
-        and rows, all or nothing."""
+    def _migrate(self, layout: str) -> None:
+        """Layout 1 or 2 -> 3 (under the schema lock), all or nothing: each sandbox's document (and,
+        from layout 1, its rows split off it), its rows' kinds and its snapshots as this version
+        writes them."""
         with self._live.transaction():
             stored = self._live.execute("SELECT token, state FROM minbil_sandboxes").fetchall()
             for token, state in stored:
                 try:
-                    core, parts = row_layout.split(json.loads(state))
+                    migrated = migrate_state(json.loads(state))
+                    core, parts = row_layout.split(migrated) if layout == "1" else (migrated, [])
                 except (ValueError, KeyError, TypeError, AttributeError) as error:
                     raise StateStoreError(
                         f"--state {self.where}: the sandbox {token!r} cannot be read "
                         f"({type(error).__name__}: {error}); the database was changed outside the mock."
                     ) from None
                 self._live.execute(
-                    "UPDATE minbil_sandboxes SET state = %s WHERE token = %s", (row_layout.dumps(core), token)
+                    "UPDATE minbil_sandboxes SET state = %s, schema_version = %s WHERE token = %s",
+                    (row_layout.dumps(core), SCHEMA_VERSION, token),
                 )
                 with self._live.cursor() as cursor:
                     cursor.executemany(
                         "INSERT INTO minbil_sandbox_rows VALUES (%s, %s, %s, %s, %s)",
                         [(token, *part) for part in parts],
                     )
+            if layout == "2":
+                kinds = self._live.execute("SELECT DISTINCT kind FROM minbil_sandbox_rows").fetchall()
+                for (kind,) in kinds:
+                    if migrated_row_kind(kind) != kind:
+                        self._live.execute(
+                            "UPDATE minbil_sandbox_rows SET kind = %s WHERE kind = %s",
+                            (migrated_row_kind(kind), kind),
+                        )
+            snapshots = self._live.execute("SELECT token, name, data FROM minbil_snapshots").fetchall()
+            for token, name, data in snapshots:
+                try:
+                    snapshot = _dumps(migrate_snapshot(json.loads(data)))
+                except (ValueError, KeyError, TypeError, AttributeError) as error:
+                    raise StateStoreError(
+                        f"--state {self.where}: the snapshot {name!r} of {token!r} cannot be read "
+                        f"({type(error).__name__}: {error}); the database was changed outside the mock."
+                    ) from None
+                self._live.execute(
+                    "UPDATE minbil_snapshots SET data = %s WHERE token = %s AND name = %s",
+                    (snapshot, token, name),
+                )
             self._live.execute(
                 "UPDATE minbil_meta SET value = %s WHERE key = 'schema_version'", (str(STORE_VERSION),)
             )
@@ -568,8 +598,7 @@ class PostgresState:
                 self._live.execute(
                     "DELETE FROM minbil_images WHERE id = %s"
                     " AND NOT EXISTS (SELECT 1 FROM minbil_sandboxes WHERE strpos(state, %s) > 0)"
-                    " AND NOT EXISTS (SELECT 1 FROM minbil_sandbox_rows WHERE kind = 'link'"
-                    " AND strpos(data, %s) > 0)"
+                    " AND NOT EXISTS (SELECT 1 FROM minbil_sandbox_rows WHERE strpos(data, %s) > 0)"
                     " AND NOT EXISTS (SELECT 1 FROM minbil_snapshots WHERE strpos(data, %s) > 0)",
                     (image_id, image_id, image_id, image_id),
                 )

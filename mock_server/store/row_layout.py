@@ -1,49 +1,35 @@
-"""A sandbox as the state stores keep it: a small core document and one row per vehicle, link and
-service-log entry, so that writing a change costs what changed, not what the sandbox holds.
+"""A sandbox as the state stores keep it: a small core document and one row per item of the lists its
+packs keep as rows, so that writing a change costs what changed, not what the sandbox holds.
 
-A row is (kind, key, pos, data): `kind` is "vehicle", "link" or "entry", `key` the plate or the
-entry's id, `pos` its place in the sandbox's order, `data` its JSON (store/serialise.py). The core is
-`core_state` as JSON. Put together (`join`) they are the sandbox's `sandbox_state`.
+A pack's part declares its kinds of row (`ROWS` in packs/base.py: KeyedRows and LogRows). A row is
+(kind, key, pos, data): `kind` is the pack's name and the row's kind ("carowner.vehicle",
+"carowner.link", "carowner.entry"), `key` the item's key (a plate, an entry's id), `pos` its place
+in the part's order, `data` its JSON. The core is `core_state` as JSON (each part without those
+lists). Put together (`join`) they are the sandbox's `sandbox_state`. A part without rows (Navixy's,
+Trimble's) is kept whole in the core.
 
 What changed is known without serialising everything:
-- vehicles and links are compared by a cheap fingerprint (serialise.py) against the one last
+- keyed items (vehicles, links) are compared by a cheap fingerprint against the one last
   committed; only those that differ are serialised and written;
-- the service log says which entries were added or changed (`ServiceLogStore.take_changes`); a new
-  service-log object (a restore, a reset, a sandbox loaded again) has all its rows written anew.
+- a change log (the service log) says which items were added or changed (`take_changes`); a new
+  log object (a restore, a reset, a sandbox loaded again) has all its rows written anew.
 
 A store keeps what it last committed of each sandbox (`Written`) and asks `plan` for the rows to
 write; it records the plan's `written` once the transaction committed, and gives the taken
-service-log changes back (`Plan.give_back`) when it did not.
+changes back (`Plan.give_back`) when it did not.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
+from ..packs.base import ChangeLog, KeyedRows, LogRows, RowPart, registered_pack, rows_of
 from .sandbox import Sandbox
-from .serialise import (
-    BULK_PARTS,
-    State,
-    core_state,
-    entry_state,
-    link_fingerprint,
-    link_state,
-    vehicle_fingerprint,
-    vehicle_state,
-)
-from .service_log import ServiceLogStore
-
-VEHICLE, LINK, ENTRY = "vehicle", "link", "entry"
-KINDS = (VEHICLE, LINK, ENTRY)
-_PART_OF = {VEHICLE: "vehicles", LINK: "links", ENTRY: "service_log"}
-_KEY_OF = {
-    VEHICLE: lambda raw: raw["plate"],
-    LINK: lambda raw: raw["plate"],
-    ENTRY: lambda raw: str(raw["id"]),
-}
+from .serialise import State, core_state
 
 Row = tuple[str, str, int, str]  # kind, key, pos, data
 Placed = dict[str, tuple[int, tuple[object, ...]]]  # key -> (pos, fingerprint)
@@ -53,13 +39,16 @@ def dumps(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
+def kind_name(pack: str, part: RowPart) -> str:
+    return f"{pack}.{part.kind}"
+
+
 @dataclass
 class Written:
     """What a store holds of one sandbox as of its last commit."""
 
-    vehicles: Placed
-    links: Placed
-    log: ServiceLogStore
+    placed: dict[str, Placed]  # keyed kind -> its items' places and fingerprints
+    logs: dict[str, ChangeLog]  # logged kind -> the log object its rows were written from
     next_pos: int
 
 
@@ -70,25 +59,26 @@ class Plan:
     upserts: list[Row]
     deletes: list[tuple[str, str]]  # (kind, key)
     written: Written
-    taken: set[int]
+    taken: dict[str, set[int]] = field(default_factory=dict)  # logged kind -> the changes taken
 
     def give_back(self) -> None:
-        """The write failed: the service-log changes taken for it are to be written next time."""
-        self.written.log.mark_changed(*self.taken)
+        """The write failed: the log changes taken for it are to be written next time."""
+        for kind, log in self.written.logs.items():
+            log.mark_changed(*self.taken.get(kind, ()))
 
 
 def _place(
     kind: str,
-    items: dict[str, Any],
-    fingerprint: Callable[[Any], tuple[object, ...]],
-    state: Callable[[Any], State],
+    part: KeyedRows,
+    items: Any,
     before: Placed | None,
     next_pos: int,
     upserts: list[Row],
     deletes: list[tuple[str, str]],
 ) -> tuple[Placed, int, bool]:
     """The rows of one kind that changed; (placed, next_pos, rewritten). The stored order must stay
-    the dict's: kept keys in their stored order, new keys after them; otherwise all are rewritten."""
+    the part's: kept keys in their stored order, new keys after them; otherwise all are rewritten."""
+    fingerprint, state = part.fingerprint, part.to_json
     if before is not None:
         placed: Placed = {}
         mine: list[Row] = []
@@ -122,80 +112,129 @@ def _place(
     return placed, next_pos + len(items), True
 
 
+def _parts(sandbox: Sandbox) -> list[tuple[str, RowPart, Any]]:
+    """Every kind of row of the sandbox's parts: (kind, its declaration, the part)."""
+    return [
+        (kind_name(name, part), part, state)
+        for name, state in sandbox.packs.items()
+        for part in rows_of(state)
+    ]
+
+
 def plan(sandbox: Sandbox, before: Written | None) -> Plan:
     """The rows to write for `sandbox`, given what was last committed of it (None: nothing)."""
     upserts: list[Row] = []
     deletes: list[tuple[str, str]] = []
     rewrite: list[str] = []
     next_pos = 0 if before is None else before.next_pos
-    vehicles, next_pos, again = _place(
-        VEHICLE, sandbox.vehicles, vehicle_fingerprint, vehicle_state,
-        None if before is None else before.vehicles, next_pos, upserts, deletes,
-    )  # fmt: skip
-    if again:
-        rewrite.append(VEHICLE)
-    links, next_pos, again = _place(
-        LINK, sandbox.links, link_fingerprint, link_state,
-        None if before is None else before.links, next_pos, upserts, deletes,
-    )  # fmt: skip
-    if again:
-        rewrite.append(LINK)
-    log = sandbox.service_log
-    taken = log.take_changes()
+    placed: dict[str, Placed] = {}
+    logs: dict[str, ChangeLog] = {}
+    taken: dict[str, set[int]] = {}
+    parts = _parts(sandbox)
+    for kind, part, state in parts:
+        if isinstance(part, KeyedRows):
+            old = None if before is None else before.placed.get(kind)
+            placed[kind], next_pos, again = _place(
+                kind, part, part.items(state), old, next_pos, upserts, deletes
+            )
+            if again:
+                rewrite.append(kind)
     try:
-        if before is None or before.log is not log:
-            rewrite.append(ENTRY)
-            upserts.extend((ENTRY, str(entry.id), entry.id, dumps(entry_state(entry))) for entry in log)
-        else:
-            for entry_id in sorted(taken):
-                entry = log.get(entry_id)
-                if entry is None:
-                    deletes.append((ENTRY, str(entry_id)))
+        for kind, part, state in parts:
+            if isinstance(part, LogRows):
+                log = logs[kind] = part.log(state)
+                taken[kind] = log.take_changes()
+                if before is None or before.logs.get(kind) is not log:
+                    rewrite.append(kind)
+                    upserts.extend((kind, str(item.id), item.id, dumps(part.to_json(item))) for item in log)
                 else:
-                    upserts.append((ENTRY, str(entry_id), entry_id, dumps(entry_state(entry))))
+                    for item_id in sorted(taken[kind]):
+                        item = log.get(item_id)
+                        if item is None:
+                            deletes.append((kind, str(item_id)))
+                        else:
+                            upserts.append((kind, str(item_id), item_id, dumps(part.to_json(item))))
+        if before is not None:  # a part gone (restored from before it existed): its rows go too
+            rewrite += [
+                kind for kind in (*before.placed, *before.logs) if kind not in placed and kind not in logs
+            ]
         core = dumps(core_state(sandbox))
     except BaseException:
-        log.mark_changed(*taken)
+        for kind, log in logs.items():
+            log.mark_changed(*taken.get(kind, ()))
         raise
     return Plan(
         core=core,
         rewrite=tuple(rewrite),
         upserts=upserts,
         deletes=deletes,
-        written=Written(vehicles, links, log, next_pos),
+        written=Written(placed, logs, next_pos),
         taken=taken,
     )
 
 
+@cache
+def _declared(pack: str) -> tuple[RowPart, ...]:
+    """The kinds of row a registered pack's part declares (none for a pack this process lacks)."""
+    known = registered_pack(pack)
+    if known is None or known.new_state is None:
+        return ()
+    return rows_of(known.new_state())
+
+
+def _declared_kinds(pack: str) -> dict[str, RowPart]:
+    return {kind_name(pack, part): part for part in _declared(pack)}
+
+
 def split(state: State) -> tuple[State, list[Row]]:
     """A whole `sandbox_state` as its core and rows (a store of the earlier layout, migrated)."""
-    core = {name: value for name, value in state.items() if name not in BULK_PARTS}
+    core = {**state, "packs": {}}
     rows: list[Row] = []
-    for kind in KINDS:
-        for pos, raw in enumerate(state.get(_PART_OF[kind], [])):
-            rows.append((kind, _KEY_OF[kind](raw), raw["id"] if kind == ENTRY else pos, dumps(raw)))
+    for name, raw in state.get("packs", {}).items():
+        kinds = _declared_kinds(name)
+        parts = {part.part for part in kinds.values()}
+        core["packs"][name] = {key: value for key, value in raw.items() if key not in parts}
+        for kind, part in kinds.items():
+            for pos, item in enumerate(raw.get(part.part, [])):
+                if isinstance(part, KeyedRows):
+                    rows.append((kind, part.key_of(item), pos, dumps(item)))
+                else:
+                    rows.append((kind, str(item["id"]), item["id"], dumps(item)))
     return core, rows
 
 
 def join(core: State, rows: Iterable[tuple[str, str, int, str]]) -> tuple[State, dict[str, dict[str, int]]]:
     """The `sandbox_state` of a core and its rows (in any order), and each row's pos by kind and key."""
-    parts: dict[str, list[tuple[int, State]]] = {kind: [] for kind in KINDS}
-    positions: dict[str, dict[str, int]] = {kind: {} for kind in KINDS}
+    found: dict[str, list[tuple[int, State]]] = {}
+    positions: dict[str, dict[str, int]] = {}
     for kind, key, pos, data in rows:
-        parts[kind].append((pos, json.loads(data)))
-        positions[kind][key] = pos
-    state = dict(core)
-    for kind in KINDS:
-        state[_PART_OF[kind]] = [raw for _, raw in sorted(parts[kind], key=lambda pair: pair[0])]
-    return state, positions
+        found.setdefault(kind, []).append((pos, json.loads(data)))
+        positions.setdefault(kind, {})[key] = pos
+    packs = {name: dict(raw) for name, raw in core.get("packs", {}).items()}
+    for name, raw in packs.items():
+        for kind, part in _declared_kinds(name).items():
+            raw[part.part] = [item for _, item in sorted(found.get(kind, []), key=lambda pair: pair[0])]
+    return {**core, "packs": packs}, positions
 
 
 def written_of(sandbox: Sandbox, positions: dict[str, dict[str, int]]) -> Written:
     """What the store holds of a sandbox just loaded from it (`join`'s positions)."""
-    vehicles = {
-        plate: (positions[VEHICLE][plate], vehicle_fingerprint(v)) for plate, v in sandbox.vehicles.items()
-    }
-    links = {plate: (positions[LINK][plate], link_fingerprint(link)) for plate, link in sandbox.links.items()}
-    used = [pos for placed in (vehicles, links) for pos, _ in placed.values()]
-    sandbox.service_log.take_changes()
-    return Written(vehicles, links, sandbox.service_log, max(used, default=-1) + 1)
+    placed: dict[str, Placed] = {}
+    logs: dict[str, ChangeLog] = {}
+    for kind, part, state in _parts(sandbox):
+        if isinstance(part, KeyedRows):
+            at = positions.get(kind, {})
+            placed[kind] = {key: (at[key], part.fingerprint(item)) for key, item in part.items(state).items()}
+        else:
+            log = logs[kind] = part.log(state)
+            log.take_changes()
+    used = [pos for kind in placed.values() for pos, _ in kind.values()]
+    return Written(placed, logs, max(used, default=-1) + 1)
+
+
+def row_items(sandbox: Sandbox) -> list[object]:
+    """Every item the sandbox's parts keep as rows: most of a big sandbox's weight."""
+    items: list[object] = []
+    for _, part, state in _parts(sandbox):
+        items += part.items(state).values() if isinstance(part, KeyedRows) else part.log(state)
+    return items

@@ -14,9 +14,7 @@ from uuid import UUID
 from ..domain.clock import SandboxClock
 from ..domain.control_models import SandboxExtras
 from ..domain.live import LiveEvent, no_listener
-from ..domain.models import VehicleLink, VehicleRecord, default_preferences
 from .json_pieces import compact_size
-from .service_log import ServiceLogStore
 
 
 @dataclass(frozen=True)
@@ -47,14 +45,12 @@ class Sandbox:
     display_name: str
     email: str
     clock: SandboxClock = field(default_factory=SandboxClock)
-    vehicles: dict[str, VehicleRecord] = field(default_factory=dict)
-    links: dict[str, VehicleLink] = field(default_factory=dict)
-    service_log: ServiceLogStore = field(default_factory=ServiceLogStore)
-    preferences: dict[str, dict[str, bool]] = field(default_factory=default_preferences)
     # The scenario the sandbox was made from; a reset builds it again from there.
     origin: str = "empty"
+    # The engine's controls of the sandbox (its fault rules).
     extras: SandboxExtras = field(default_factory=SandboxExtras)
-    # The other APIs' parts of this world, by pack name (mock_server/packs): a fleet, say.
+    # Every API's part of this world, by pack name (mock_server/packs): CarOwner's vehicles and
+    # service log, a fleet, say. The engine knows none of them but as PackState.
     packs: dict[str, Any] = field(default_factory=dict)
     snapshots: dict[str, Snapshot] = field(default_factory=dict)
     # Serialises mutations that wait on the registry, so no two requests interleave half-way.
@@ -63,9 +59,6 @@ class Sandbox:
     last_used: float = field(default_factory=time.monotonic, repr=False, compare=False)
     # Where the sandbox's live events go (domain/live.py): the Realtime hub once the registry holds it.
     live: Callable[[Sandbox, LiveEvent], None] = field(default=no_listener, repr=False, compare=False)
-
-    def primary(self) -> VehicleLink | None:
-        return next((link for link in self.links.values() if link.is_primary), None)
 
     def take_state_of(self, other: Sandbox) -> None:
         """Become `other` in everything but identity and snapshots (restore, reset), in place, so

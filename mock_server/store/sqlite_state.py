@@ -1,12 +1,13 @@
 """`--state FILE`: every sandbox, its snapshots and the uploaded images in one SQLite file.
 
-Each sandbox is stored as a small core JSON document and one row per vehicle, link and service-log
-entry (store/row_layout.py), so a change writes what changed. The file's layout version is kept in
-it: a file of the earlier layout (one whole document per sandbox, version 1) is migrated when
-opened, in one transaction; one written by a newer mock is refused with a clear message instead of
-being misread. Writes are committed before the answer that caused them goes out (see
-mock_server/persistence.py); WAL mode keeps those commits cheap and safe against the process being
-killed.
+Each sandbox is stored as a small core JSON document and one row per item its packs keep as rows
+(CarOwner's vehicles, links and service-log entries: store/row_layout.py), so a change writes what
+changed. The file's layout version is kept in it: a file of an earlier layout (1: one whole
+document per sandbox; 2: CarOwner's part at the top of each document, rows of kinds "vehicle",
+"link", "entry") is migrated when opened, in one transaction; one written by a newer mock is
+refused with a clear message instead of being misread. Writes are committed before the answer that
+caused them goes out (see mock_server/persistence.py); WAL mode keeps those commits cheap and safe
+against the process being killed.
 """
 
 from __future__ import annotations
@@ -27,13 +28,18 @@ from .sandbox import Sandbox, SandboxRegistry
 from .serialise import (
     SCHEMA_VERSION,
     StateVersionError,
+    migrate_snapshot,
+    migrate_state,
+    migrated_row_kind,
     sandbox_from_state,
     snapshot_data,
     snapshot_from,
 )
 
-# The file's layout: 1 kept each sandbox as one whole document; 2 keeps a core and rows.
-STORE_VERSION = 2
+# The file's layout: 1 kept each sandbox as one whole document; 2 a core and rows, of documents of
+# schema version 1; 3 the same of schema version 2 (each API's part under `packs`, row kinds named
+# by pack).
+STORE_VERSION = 3
 _ROWS_TABLE = """
 CREATE TABLE IF NOT EXISTS sandbox_rows (
     token TEXT NOT NULL, kind TEXT NOT NULL, key TEXT NOT NULL, pos INTEGER NOT NULL, data TEXT NOT NULL,
@@ -138,34 +144,56 @@ class SqliteState:
         row = self._db.execute("SELECT value FROM meta WHERE key = 'schema_version'").fetchone()
         if row is None:
             self._db.execute("INSERT INTO meta VALUES ('schema_version', ?)", (str(STORE_VERSION),))
-        elif row[0] == "1":
-            self._migrate_from_whole_documents()
+        elif row[0] in ("1", "2"):
+            self._migrate(row[0])
         elif row[0] != str(STORE_VERSION):
             raise StateVersionError(
                 f"{self.path} was written with state schema version {row[0]}; this mock reads version "
-                f"{STORE_VERSION} (and migrates version 1). Start with another --state file (or delete "
-                "this one)."
+                f"{STORE_VERSION} (and migrates versions 1 and 2). Start with another --state file (or "
+                "delete this one)."
             )
 
-    def _migrate_from_whole_documents(self) -> None:
-        """Layout 1 -> 2: each sandbox's whole document split into its core and rows, all or nothing."""
+    def _migrate(self, layout: str) -> None:
+        """Layout 1 or 2 -> 3, all or nothing: each sandbox's document (and, from layout 1, its rows
+        split off it), its rows' kinds and its snapshots as this version writes them."""
         self._db.execute("BEGIN")
         try:
-            self._db.execute(_ROWS_TABLE)
+            if layout == "1":
+                self._db.execute(_ROWS_TABLE)
             rows = self._db.execute("SELECT token, state FROM sandboxes").fetchall()
             for token, state in rows:
                 try:
-                    core, parts = row_layout.split(json.loads(state))
+                    migrated = migrate_state(json.loads(state))
+                    core, parts = row_layout.split(migrated) if layout == "1" else (migrated, [])
                 except (ValueError, KeyError, TypeError, AttributeError) as error:
                     raise StateFileError(
                         f"--state {self.path}: the sandbox {token!r} cannot be read ({type(error).__name__}: "
                         f"{error}); the file was changed outside the mock. {_WHAT_TO_DO}"
                     ) from None
                 self._db.execute(
-                    "UPDATE sandboxes SET state = ? WHERE token = ?", (row_layout.dumps(core), token)
+                    "UPDATE sandboxes SET state = ?, schema_version = ? WHERE token = ?",
+                    (row_layout.dumps(core), SCHEMA_VERSION, token),
                 )
                 self._db.executemany(
                     "INSERT INTO sandbox_rows VALUES (?, ?, ?, ?, ?)", [(token, *part) for part in parts]
+                )
+            if layout == "2":
+                kinds = self._db.execute("SELECT DISTINCT kind FROM sandbox_rows").fetchall()
+                self._db.executemany(
+                    "UPDATE sandbox_rows SET kind = ? WHERE kind = ?",
+                    [(migrated_row_kind(kind), kind) for (kind,) in kinds if migrated_row_kind(kind) != kind],
+                )
+            for token, name, data in self._db.execute("SELECT token, name, data FROM snapshots").fetchall():
+                try:
+                    snapshot = row_layout.dumps(migrate_snapshot(json.loads(data)))
+                except (ValueError, KeyError, TypeError, AttributeError) as error:
+                    raise StateFileError(
+                        f"--state {self.path}: the snapshot {name!r} of {token!r} cannot be read "
+                        f"({type(error).__name__}: {error}); the file was changed outside the mock. "
+                        f"{_WHAT_TO_DO}"
+                    ) from None
+                self._db.execute(
+                    "UPDATE snapshots SET data = ? WHERE token = ? AND name = ?", (snapshot, token, name)
                 )
             self._db.execute("UPDATE meta SET value = ? WHERE key = 'schema_version'", (str(STORE_VERSION),))
             self._db.execute("COMMIT")

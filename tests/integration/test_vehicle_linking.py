@@ -5,6 +5,8 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from mock_server.packs.carowner.state import owner_state
+
 from .conftest import KARI, Mock
 
 PLATES = ["CV12345", "DN54321", "EL34567", "KH10293", "SU20481"]
@@ -180,7 +182,7 @@ def test_a_tie_in_updated_at_goes_to_the_latest_link_then_the_first_plate(
     token = mock.new_sandbox()
     for plate in order:
         _link(mock, token, plate)
-    links = mock.sandbox(token).links
+    links = owner_state(mock.sandbox(token)).links
     same_second = links[order[0]].updated_at
     candidates = order[1:]
     for plate in candidates:
@@ -217,8 +219,8 @@ def test_vehicles_linked_at_the_same_instant_are_listed_by_plate(mock: Mock) -> 
     for plate in ("SU20481", "CV12345", "KH10293", "DN54321"):
         _link(mock, token, plate)
     sandbox = mock.sandbox(token)
-    same_instant = sandbox.links["SU20481"].linked_at
-    for link in sandbox.links.values():
+    same_instant = owner_state(sandbox).links["SU20481"].linked_at
+    for link in owner_state(sandbox).links.values():
         link.linked_at = same_instant
     assert _listed(mock, token) == ["SU20481", "CV12345", "DN54321", "KH10293"]
 

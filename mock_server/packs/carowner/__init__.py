@@ -15,7 +15,9 @@ from ...settings import SPEC_PATH
 from ...swagger_ui import swagger_ui_options
 from ...yaml_files import load_yaml
 from ..base import ApiPack
+from .domain.timeline import time_passed
 from .faults import FAULTS
+from .state import CarOwnerState, state_from_json, stored_images, summary
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -102,6 +104,11 @@ PACK = ApiPack(
     base_path="",  # the spec's paths carry /api/co themselves
     credentials=_credentials,
     mount=_mount,
+    new_state=CarOwnerState,
+    state_from_json=state_from_json,
+    summary=summary,
+    time_passed=time_passed,
+    stored_images=stored_images,
     middleware=_middleware,
     faults=FAULTS,
 )

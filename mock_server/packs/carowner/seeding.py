@@ -41,7 +41,9 @@ from ..registry.record_edits import (
     with_periodic_control,
 )
 from ..registry.service import RegistryService
+from ..registry.state import set_faults as set_registry_faults
 from .domain.notifications import update_preferences
+from .state import owner_state
 
 DEMO_PLATES = tuple(car.plate for car in KARI_CARS)
 DEMO_TOKENS = (KARI_TOKEN, OLA_TOKEN, FLEET_TOKEN)
@@ -258,7 +260,8 @@ def _scenario_sandbox(
     else:
         sandbox = Sandbox(token=token, user_id=user_id, display_name=display_name, email=email)
         _fill(cars, sandbox, scenario, now)
-    sandbox.extras.registry_faults = RegistryFaults.from_dict(scenario.registry_faults)
+    if scenario.registry_faults:
+        set_registry_faults(sandbox, RegistryFaults.from_dict(scenario.registry_faults))
     update_preferences(sandbox, scenario.preferences)
     return sandbox
 
@@ -286,7 +289,7 @@ def _fill(cars: RegistryCars, sandbox: Sandbox, scenario: ScenarioWorld, now: da
             scenario.earlier_owner_history.get(vehicle.plate, []),
         )
     for entry in scenario.service_log:
-        sandbox.service_log.add(entry)
+        owner_state(sandbox).service_log.add(entry)
 
 
 def _place_linked(
@@ -299,13 +302,13 @@ def _place_linked(
     history: list[HistoryEntry],
 ) -> None:
     """A vehicle already linked since `linked_at`, as seeded worlds start."""
-    sandbox.vehicles[plate] = VehicleRecord(
+    owner_state(sandbox).vehicles[plate] = VehicleRecord(
         plate=plate,
         registry=to_registry_data(record),
         registry_refreshed_at=linked_at,
         earlier_owner_history=list(history),
     )
-    sandbox.links[plate] = VehicleLink(
+    owner_state(sandbox).links[plate] = VehicleLink(
         plate=plate, linked_at=linked_at, updated_at=linked_at, nickname=nickname, is_primary=primary
     )
 
@@ -328,7 +331,7 @@ def _demo_sandbox(cars: RegistryCars, user: DemoUser, now: datetime, token: str,
             user.earlier_owner_history.get(vehicle.plate, []),
         )
     for entry in user.service_log:
-        sandbox.service_log.add(entry)
+        owner_state(sandbox).service_log.add(entry)
     return sandbox
 
 
@@ -336,7 +339,7 @@ def seed_demo_user(world: MockWorld, user: DemoUser, now: datetime) -> Sandbox:
     sandbox = _demo_sandbox(RegistryCars(world.registry, now.date()), user, now, user.token, user.user_id)
     if not user.vehicles:
         sandbox.origin = "empty"
-    sandbox.extras.checked_until = now
+    owner_state(sandbox).checked_until = now
     return world.sandboxes.add(sandbox)
 
 
@@ -389,7 +392,7 @@ def _seed(world: MockWorld, settings: Settings, packs: tuple[ApiPack, ...]) -> l
             world.registry, settings.seed, FLEET_SCENARIO, FLEET_TOKEN, FLEET_USER_ID, now, packs=world.packs
         )
         fleet.origin = FLEET_SCENARIO  # a reset builds the fleet again
-        fleet.extras.checked_until = now
+        owner_state(fleet).checked_until = now
         world.sandboxes.add(fleet)
         seeded = (world.sandboxes.by_token(kari.token), seed_demo_user(world, ola, now), fleet)
         for sandbox in seeded:
@@ -419,7 +422,7 @@ def _scenario_demo_user(world: MockWorld, settings: Settings, kari: DemoUser, no
         (kari.display_name, kari.email),
     )
     sandbox.origin = settings.scenario
-    sandbox.extras.checked_until = now
+    owner_state(sandbox).checked_until = now
     return sandbox
 
 
@@ -473,6 +476,6 @@ def _who(sandbox: Sandbox) -> str:
         return f"{sandbox.display_name}: the demo fleet owner, {len(FLEET)} vehicles in the fleet APIs"
     scenario = "" if sandbox.origin in ("demo", "empty") else f" [scenario {sandbox.origin}]"
     return (
-        f"{sandbox.display_name}: {len(sandbox.links)} vehicle(s), "
-        f"{len(sandbox.service_log)} service log entries{scenario}"
+        f"{sandbox.display_name}: {len(owner_state(sandbox).links)} vehicle(s), "
+        f"{len(owner_state(sandbox).service_log)} service log entries{scenario}"
     )

@@ -7,7 +7,7 @@ error envelope.
 
 from __future__ import annotations
 
-from ..base import ApiPack
+from ..base import ApiPack, fleet_summary
 from . import api, world
 from .errors import error_answer
 from .spec import SPEC_PATH
@@ -42,5 +42,6 @@ PACK = ApiPack(
     error_answer=error_answer,
     faults=FAULTS,
     docs_page="navixy",
+    summary=fleet_summary("navixy"),
     changes_state=api.changes_state,
 )

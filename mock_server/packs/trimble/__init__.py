@@ -13,7 +13,7 @@ from connexion.resolver import Resolver
 from ...direct import DirectApi
 from ...swagger_ui import swagger_ui_options
 from ...yaml_files import load_yaml
-from ..base import ApiPack, FleetCar
+from ..base import ApiPack, FleetCar, fleet_summary
 from .errors import TrimbleErrorsMiddleware, error_answer
 from .faults import FAULTS
 from .fleet import TrimbleState, seed_fleet
@@ -82,4 +82,5 @@ PACK = ApiPack(
     error_answer=error_answer,
     faults=FAULTS,
     docs_page="trimble",
+    summary=fleet_summary("trimble"),
 )

@@ -15,6 +15,7 @@ import pytest
 
 from mock_server.domain.sandboxes import EMPTY, EmptyOnly, SandboxLifecycle
 from mock_server.packs.carowner.seeding import FixtureScenarios
+from mock_server.packs.carowner.state import owner_state
 from mock_server.packs.registry.service import RegistryService
 from mock_server.settings import Settings
 from mock_server.store.json_pieces import from_pieces
@@ -62,18 +63,18 @@ def test_sandboxes_are_built_in_the_build_process_and_the_registry_learns_their_
     monkeypatch.setattr(controls.world.lifecycle, "build", not_here)
     token = controls.new_sandbox("ten-thousand-logs")
     sandbox = controls.sandbox(token)
-    assert len(sandbox.service_log) == 10_000
-    assert sandbox.origin == "ten-thousand-logs" and sandbox.extras.checked_until is not None
+    assert len(owner_state(sandbox).service_log) == 10_000
+    assert sandbox.origin == "ten-thousand-logs" and owner_state(sandbox).checked_until is not None
     page = controls.call("GET", "/api/co/service-log/list", token, params={"page": 100, "page_size": 100})
     assert page.status_code == 200
     assert page.json()["meta"]["total"] == 10_000 and len(page.json()["data"]) == 100
     today = datetime.now(UTC).date()
-    for record in list(sandbox.vehicles.values())[:20]:
+    for record in list(owner_state(sandbox).vehicles.values())[:20]:
         assert controls.world.registry.record_for_vin(record.registry.vin, today) is not None
-    entries = [entry.id for entry in sandbox.service_log]
+    entries = [entry.id for entry in owner_state(sandbox).service_log]
     reset = controls.call("POST", "/__mock/sandbox/reset", token)
     assert reset.status_code == 200, reset.text
-    assert [entry.id for entry in controls.sandbox(token).service_log] == entries
+    assert [entry.id for entry in owner_state(controls.sandbox(token)).service_log] == entries
     assert controls.call("DELETE", "/__mock/sandbox", token).status_code == 204
 
 
@@ -82,15 +83,17 @@ def test_a_build_process_that_died_is_replaced_and_the_build_made_here(controls:
     pid = builds.in_build_process(os.getpid).result(timeout=BUILD_TIMEOUT_S)
     os.kill(pid, signal.SIGKILL)
     token = controls.new_sandbox("one-car")  # built here while the process is gone
-    assert controls.sandbox(token).links
+    assert owner_state(controls.sandbox(token)).links
     again = builds.in_build_process(os.getpid).result(timeout=BUILD_TIMEOUT_S)
     assert again != pid
     second = controls.new_sandbox("one-car")
-    assert list(controls.sandbox(second).links) == list(controls.sandbox(token).links)
+    assert list(owner_state(controls.sandbox(second)).links) == list(
+        owner_state(controls.sandbox(token)).links
+    )
 
 
 def test_a_scenario_source_that_cannot_build_elsewhere_is_built_here(controls: Controls) -> None:
     lifecycle = SandboxLifecycle(SandboxRegistry(), EmptyOnly())
     assert lifecycle.build_elsewhere(EMPTY, "tok-here-only", uuid4()) is None
     sandbox = asyncio.run(controls.world.builds.build(lifecycle, EMPTY, "tok-here-only", uuid4()))
-    assert sandbox.origin == EMPTY and sandbox.token == "tok-here-only" and not sandbox.links
+    assert sandbox.origin == EMPTY and sandbox.token == "tok-here-only" and not owner_state(sandbox).links

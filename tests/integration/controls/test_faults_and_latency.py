@@ -10,6 +10,7 @@ import pytest
 
 from mock_server.app import create_app
 from mock_server.packs.carowner.seeding import build_seeded_world
+from mock_server.packs.carowner.state import owner_state
 from mock_server.settings import Settings
 from mock_server.store.serialise import sandbox_state
 from tests.integration.controls.conftest import Controls, start_controls
@@ -58,7 +59,7 @@ def test_a_malformed_rule_cuts_the_body_after_the_mock_answered(shared_controls:
     assert answer.status_code == 201
     with pytest.raises(json.JSONDecodeError):
         json.loads(answer.content)
-    assert "CV12345" in shared_controls.sandbox(token).links
+    assert "CV12345" in owner_state(shared_controls.sandbox(token)).links
 
 
 @pytest.fixture

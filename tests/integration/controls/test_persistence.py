@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from mock_server.app import MockWorld
 from mock_server.packs.carowner.seeding import build_seeded_world
+from mock_server.packs.carowner.state import owner_state
 from mock_server.settings import Settings
 from mock_server.store.serialise import StateVersionError, sandbox_state
 from tests.image_files import picture
@@ -125,7 +126,7 @@ def test_a_failed_request_is_not_what_gets_written(store: dict[str, Any]) -> Non
             == 503
         )
     close_state(controls.world)
-    assert _restarted(store).sandboxes.by_token("demo-ola").links == {}
+    assert owner_state(_restarted(store).sandboxes.by_token("demo-ola")).links == {}
 
 
 def test_without_state_nothing_is_written(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -175,8 +176,8 @@ _EVENT = {"accept": "booking.accepted", "complete": "booking.completed"}
 
 def _run(controls: Any, token: str, step: tuple) -> None:
     sandbox = controls.sandbox(token)
-    bookings = sorted(sandbox.extras.bookings.values(), key=lambda b: (b.created_at, str(b.id)))
-    entries = sorted(entry.id for entry in sandbox.service_log)
+    bookings = sorted(owner_state(sandbox).bookings.values(), key=lambda b: (b.created_at, str(b.id)))
+    entries = sorted(entry.id for entry in owner_state(sandbox).service_log)
     kind = step[0]
     if kind == "book":
         answer = controls.event(token, type="booking.requested", registration_number=step[1])

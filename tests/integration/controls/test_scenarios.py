@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from fixtures.scenarios import scenario_names
+from mock_server.packs.carowner.state import owner_state
 from mock_server.settings import Settings
 from tests.integration.controls.conftest import Controls, start_controls
 
@@ -15,7 +16,7 @@ def test_every_scenario_makes_a_sandbox_the_api_serves(shared_controls: Controls
     vehicles = shared_controls.call("GET", "/api/co/vehicles", token)
     summary = shared_controls.call("GET", "/api/co/service-log/summary", token)
     assert vehicles.status_code == 200 and summary.status_code == 200
-    assert summary.json()["data"]["count"] == len(shared_controls.sandbox(token).service_log)
+    assert summary.json()["data"]["count"] == len(owner_state(shared_controls.sandbox(token)).service_log)
 
 
 def test_ten_thousand_logs_page_through_their_entries(shared_controls: Controls) -> None:
@@ -57,7 +58,10 @@ def test_a_scenario_only_affects_its_own_sandbox(shared_controls: Controls) -> N
 
 def test_a_scenarios_preferences_are_the_owners(shared_controls: Controls) -> None:
     token = shared_controls.new_sandbox("eu-control-due")
-    assert shared_controls.sandbox(token).preferences["booking.requested"] == {"email": False, "push": True}
+    assert owner_state(shared_controls.sandbox(token)).preferences["booking.requested"] == {
+        "email": False,
+        "push": True,
+    }
 
 
 def test_at_start_up_a_scenario_becomes_demo_karis_world_under_her_token() -> None:

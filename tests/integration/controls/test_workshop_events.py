@@ -6,6 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mock_server.domain.models import NOTIFICATION_EVENTS
+from mock_server.packs.carowner.state import owner_state
 from mock_server.store.service_log import LogFilter
 from tests.integration.controls.conftest import Controls
 
@@ -21,7 +22,7 @@ def test_a_booking_goes_through_its_life_and_completion_writes_the_service_log(
 ) -> None:
     token = shared_controls.new_sandbox("one-car")
     sandbox = shared_controls.sandbox(token)
-    last_km = max(e.mileage_km for e in sandbox.service_log.select(LogFilter(plate="EL23456")))
+    last_km = max(e.mileage_km for e in owner_state(sandbox).service_log.select(LogFilter(plate="EL23456")))
     booking_id = _booked(shared_controls, token)
     for event in ("booking.accepted", "booking.completed"):
         assert shared_controls.event(token, type=event, booking_id=booking_id).status_code == 201
@@ -131,7 +132,7 @@ def test_notifications_go_out_exactly_on_the_channels_the_owner_wants(
 ) -> None:
     token = shared_controls.new_sandbox("one-car")
     assert shared_controls.call("PUT", "/api/co/settings/notifications", token, json=prefs).status_code == 200
-    wanted = shared_controls.sandbox(token).preferences
+    wanted = owner_state(shared_controls.sandbox(token)).preferences
     booking_id = _booked(shared_controls, token)
     shared_controls.event(token, type="booking.accepted", booking_id=booking_id)
     done = shared_controls.event(token, type="booking.completed", booking_id=booking_id).json()

@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from starlette.testclient import TestClient, WebSocketDenialResponse
 
+from mock_server.packs.carowner.state import owner_state
 from mock_server.realtime.frames import JSON_ENCODING, encode_user_broadcast_push
 from mock_server.settings import RealtimeSettings, Settings
 from tests.integration.conftest import KARI, OLA, Mock, start_mock
@@ -82,7 +83,7 @@ def channel(mock: Mock, token: str, which: str) -> str:
 
 
 def plate(mock: Mock, token: str = KARI) -> str:
-    return next(iter(mock.sandbox(token).links))
+    return next(iter(owner_state(mock.sandbox(token)).links))
 
 
 def connect(client: TestClient, vsn: str):

@@ -10,6 +10,7 @@ from typing import Any
 import anyio
 import pytest
 
+from mock_server.packs.carowner.state import owner_state
 from mock_server.realtime import bus
 from mock_server.realtime.frames import JSON_ENCODING, encode_user_broadcast_push
 from mock_server.realtime.rows import TABLES
@@ -78,7 +79,7 @@ def test_an_event_caused_on_either_mock_reaches_the_owners_sockets_on_both_once(
     replicas: tuple[Mock, Mock],
 ) -> None:
     one, other = replicas
-    plate = next(iter(one.sandbox(KARI).links))
+    plate = next(iter(owner_state(one.sandbox(KARI)).links))
     with (
         one.client.websocket_connect(SOCKET + "1.0.0") as here_ws,
         other.client.websocket_connect(SOCKET + "1.0.0") as there_ws,

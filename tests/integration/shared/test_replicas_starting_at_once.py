@@ -11,6 +11,7 @@ import psycopg
 import pytest
 
 from mock_server.packs.carowner import seeding
+from mock_server.packs.carowner.state import owner_state
 from mock_server.settings import Settings
 from tests.postgres_support import close_state, fresh_database
 
@@ -38,7 +39,9 @@ def test_a_mock_that_finds_the_world_seeded_meanwhile_serves_that_world(
                 mine, theirs = first.sandboxes.peek(token), second.sandboxes.peek(token)
                 assert mine is not None and theirs is not None
                 assert mine.user_id == theirs.user_id
-                assert [e.id for e in mine.service_log] == [e.id for e in theirs.service_log]
+                assert [e.id for e in owner_state(mine).service_log] == [
+                    e.id for e in owner_state(theirs).service_log
+                ]
                 assert sorted(mine.snapshots) == sorted(theirs.snapshots) == ["start"]
             with psycopg.connect(url) as connection:
                 versions = connection.execute("SELECT token, version FROM minbil_sandboxes").fetchall()

@@ -11,6 +11,7 @@ import pytest
 from mock_server.control.build_worker import BuildWorker, bulk_of
 from mock_server.domain.sandboxes import capture
 from mock_server.packs.carowner.seeding import build_seeded_world
+from mock_server.packs.carowner.state import owner_state
 from mock_server.settings import Settings
 from mock_server.store.serialise import sandbox_state
 
@@ -28,8 +29,8 @@ def test_a_retired_sandbox_is_freed_with_its_entries_and_snapshots(world) -> Non
     sandbox = world.lifecycle.create("family-three-cars", f"drop-{uuid4().hex}")
     world.sandboxes.remove(sandbox.token)
     sandbox.snapshots["s"] = capture(sandbox, "s")
-    entries = [weakref.ref(entry) for entry in sandbox.service_log]
-    vehicles = [weakref.ref(vehicle) for vehicle in sandbox.vehicles.values()]
+    entries = [weakref.ref(entry) for entry in owner_state(sandbox).service_log]
+    vehicles = [weakref.ref(vehicle) for vehicle in owner_state(sandbox).vehicles.values()]
     gone = weakref.ref(sandbox)
     assert entries and vehicles
     worker = BuildWorker()
@@ -50,4 +51,4 @@ def test_a_retired_sandbox_someone_still_holds_stays_whole(world) -> None:
     _settle(worker)
     assert sandbox_state(sandbox) == before
     assert sandbox.snapshots["s"].state == snapshot_before
-    assert len(bulk_of(sandbox)) >= len(sandbox.service_log) + len(sandbox.vehicles)
+    assert len(bulk_of(sandbox)) >= len(owner_state(sandbox).service_log) + len(owner_state(sandbox).vehicles)

@@ -20,6 +20,7 @@ from fixtures.providers import MAX_KM_PER_YEAR, MIN_KM_PER_YEAR
 from fixtures.scenarios import scenario_names
 from fixtures.service_catalogue import TIMING_BELT_EVERY_KM, TIMING_BELT_JOB, fits, job_for_description
 from mock_server.packs.carowner.seeding import FixtureWorkshops, SeededHistory, car_profile, scenario_sandbox
+from mock_server.packs.carowner.state import owner_state
 from mock_server.packs.registry.mapping import to_registry_data
 from mock_server.packs.registry.service import RegistryService
 from mock_server.store.sandbox import Sandbox
@@ -45,10 +46,12 @@ def readings_of(sandbox: Sandbox, plate: str) -> list[tuple[date, int, str]]:
     """(day, km, who) of every visit of one car with a mileage, oldest first, across its owners."""
     earlier = [
         (h.service_date, h.mileage_km, "earlier")
-        for h in sandbox.vehicles[plate].earlier_owner_history
+        for h in owner_state(sandbox).vehicles[plate].earlier_owner_history
         if h.mileage_km is not None
     ]
-    own = [(e.service_date, e.mileage_km, "own") for e in sandbox.service_log if e.plate == plate]
+    own = [
+        (e.service_date, e.mileage_km, "own") for e in owner_state(sandbox).service_log if e.plate == plate
+    ]
     return earlier + sorted((r for r in own if r[1] is not None), key=lambda r: r[0])  # type: ignore[misc]
 
 
@@ -56,13 +59,13 @@ def assert_believable(sandbox: Sandbox, registry: RegistryService, now: datetime
     today = now.date()
     car_years, own_visits = 0.0, 0
     log_by_plate: dict[str, list] = {}
-    for entry in sandbox.service_log:
+    for entry in owner_state(sandbox).service_log:
         log_by_plate.setdefault(entry.plate, []).append(entry)
-    for plate, link in sandbox.links.items():
+    for plate, link in owner_state(sandbox).links.items():
         record = registry.record_for_plate(plate, today)
         assert record is not None, plate
         car = car_profile(record)
-        earlier = sandbox.vehicles[plate].earlier_owner_history
+        earlier = owner_state(sandbox).vehicles[plate].earlier_owner_history
         own = sorted(log_by_plate.get(plate, []), key=lambda e: e.service_date)
 
         # One odometer across owners: it never goes down, and runs at a real yearly pace.
@@ -128,18 +131,18 @@ def test_every_scenario_world_is_believable(name: str, seed: int, today: date) -
 @given(seed=seeds, today=days)
 def test_large_scenario_worlds_are_believable_at_their_size(name: str, seed: int, today: date) -> None:
     sandbox, registry, now = build(name, seed, today)
-    assert len(sandbox.service_log) == 10_000
+    assert len(owner_state(sandbox).service_log) == 10_000
     assert_believable(sandbox, registry, now)
 
 
 def test_ten_thousand_logs_reach_their_size_with_many_cars_not_busy_ones() -> None:
     sandbox, _, now = build("ten-thousand-logs", 0, date(2026, 6, 1))
-    per_car = Counter(entry.plate for entry in sandbox.service_log)
+    per_car = Counter(entry.plate for entry in owner_state(sandbox).service_log)
     assert len(per_car) >= 200
-    days_owned = {plate: (now - link.linked_at).days for plate, link in sandbox.links.items()}
-    same_day = Counter((e.plate, e.service_date) for e in sandbox.service_log)
+    days_owned = {plate: (now - link.linked_at).days for plate, link in owner_state(sandbox).links.items()}
+    same_day = Counter((e.plate, e.service_date) for e in owner_state(sandbox).service_log)
     assert max(same_day.values()) == 1
-    assert max(e.mileage_km or 0 for e in sandbox.service_log) < 500_000
+    assert max(e.mileage_km or 0 for e in owner_state(sandbox).service_log) < 500_000
     assert all(per_car[plate] <= 5 * (days + 365) / 365 for plate, days in days_owned.items())
 
 
@@ -149,7 +152,7 @@ def test_the_demo_cars_tell_one_ownership_story_with_the_registry() -> None:
         record = registry.record_for_plate(plate, now.date())
         assert record is not None
         since = record["registrering"]["registrertForstegangPaEierskap"]
-        assert since[:10] == sandbox.links[plate].linked_at.date().isoformat(), plate
+        assert since[:10] == owner_state(sandbox).links[plate].linked_at.date().isoformat(), plate
     assert_believable(sandbox, registry, now)
 
 
@@ -159,7 +162,7 @@ def test_a_car_linked_later_keeps_the_history_its_earlier_owners_left() -> None:
     owners = [who for _, _, who in readings]
     assert "own" in owners and owners == sorted(owners)  # earlier owners first, then the owner
     assert [km for _, km, _ in readings] == sorted(km for _, km, _ in readings)
-    assert now - sandbox.links["TB45679"].linked_at > timedelta(days=2000)
+    assert now - owner_state(sandbox).links["TB45679"].linked_at > timedelta(days=2000)
 
 
 plates = st.from_regex(r"\A[A-HJ-NPR-Z]{2}[0-9]{5}\Z") | st.sampled_from(["TESLA1", "NORGE", "HYTTE7"])

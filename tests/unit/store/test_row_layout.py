@@ -12,6 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from mock_server.domain.models import Message, ServiceItem, ServiceLogEntry, VehicleLink, Workshop
+from mock_server.packs.base import StoredPackState
+from mock_server.packs.carowner.state import owner_state
 from mock_server.store import row_layout
 from mock_server.store.sandbox import Sandbox
 from mock_server.store.serialise import sandbox_from_state, sandbox_state
@@ -70,24 +72,24 @@ class Table:
 def _change(sandbox: Sandbox, operation: tuple[Any, ...]) -> None:
     kind = operation[0]
     plate = operation[1] if len(operation) > 1 else None
-    if kind == "link" and plate not in sandbox.links:
-        sandbox.links[plate] = VehicleLink(plate, MOMENT, MOMENT)
+    if kind == "link" and plate not in owner_state(sandbox).links:
+        owner_state(sandbox).links[plate] = VehicleLink(plate, MOMENT, MOMENT)
     elif kind == "unlink":
-        sandbox.links.pop(plate, None)
+        owner_state(sandbox).links.pop(plate, None)
     elif kind == "primary":
-        for link in sandbox.links.values():
+        for link in owner_state(sandbox).links.values():
             link.is_primary = link.plate == plate
-    elif kind == "rename" and plate in sandbox.links:
-        sandbox.links[plate].nickname = operation[2] or None
-    elif kind == "entry" and sandbox.service_log.get(operation[1]) is None:
-        sandbox.service_log.add(_entry(operation[1]))
-    elif kind == "message" and (entry := sandbox.service_log.get(operation[1])) is not None:
+    elif kind == "rename" and plate in owner_state(sandbox).links:
+        owner_state(sandbox).links[plate].nickname = operation[2] or None
+    elif kind == "entry" and owner_state(sandbox).service_log.get(operation[1]) is None:
+        owner_state(sandbox).service_log.add(_entry(operation[1]))
+    elif kind == "message" and (entry := owner_state(sandbox).service_log.get(operation[1])) is not None:
         entry.messages.append(Message(uuid.uuid4(), "workshop", "Verksted", "Hei", MOMENT))
-        sandbox.service_log.mark_changed(entry.id)
+        owner_state(sandbox).service_log.mark_changed(entry.id)
     elif kind == "replace-log":  # a restore or a reset: a new store of copies
-        sandbox.service_log = ServiceLogStore.of(
+        owner_state(sandbox).service_log = ServiceLogStore.of(
             ServiceLogEntry(**{**vars(entry), "messages": list(entry.messages)})
-            for entry in sandbox.service_log
+            for entry in owner_state(sandbox).service_log
         )
 
 
@@ -131,10 +133,26 @@ def test_a_sandbox_loaded_from_rows_is_written_on_from_what_was_loaded(done: lis
 def test_changing_one_link_of_many_writes_one_row() -> None:
     sandbox = Sandbox(token="t", user_id=uuid.UUID(int=1), display_name="Ola", email="ola@example.no")
     for number in range(500):
-        sandbox.links[f"AB{number:05}"] = VehicleLink(f"AB{number:05}", MOMENT, MOMENT)
-        sandbox.service_log.add(_entry(2000 + number))
+        owner_state(sandbox).links[f"AB{number:05}"] = VehicleLink(f"AB{number:05}", MOMENT, MOMENT)
+        owner_state(sandbox).service_log.add(_entry(2000 + number))
     written = row_layout.plan(sandbox, None).written
-    sandbox.links["AB00042"].nickname = "Lynet"
+    owner_state(sandbox).links["AB00042"].nickname = "Lynet"
     plan = row_layout.plan(sandbox, written)
-    assert [(kind, key) for kind, key, _, _ in plan.upserts] == [("link", "AB00042")]
+    assert [(kind, key) for kind, key, _, _ in plan.upserts] == [("carowner.link", "AB00042")]
     assert plan.rewrite == () and plan.deletes == []
+
+
+def test_a_part_gone_takes_its_rows_with_it_and_other_parts_stay_in_the_core() -> None:
+    sandbox = Sandbox(token="t", user_id=uuid.UUID(int=1), display_name="Ola", email="ola@example.no")
+    for plate in PLATES:
+        _change(sandbox, ("link", plate))
+    _change(sandbox, ("entry", 1001))
+    sandbox.packs["elsewhere"] = StoredPackState({"vehicles": [{"id": 1}]})  # a part kept whole
+    table = Table()
+    plan = row_layout.plan(sandbox, None)
+    table.apply(plan)
+    assert {kind for kind, *_ in plan.upserts} == {"carowner.link", "carowner.entry"}
+    assert table.core is not None and table.core["packs"]["elsewhere"] == {"vehicles": [{"id": 1}]}
+    del sandbox.packs["carowner"]  # restored from a state from before CarOwner kept anything
+    table.apply(row_layout.plan(sandbox, plan.written))
+    assert table.rows == {} and table.state() == sandbox_state(sandbox)

@@ -8,6 +8,7 @@ from ....domain.errors import DomainError
 from ....domain.live import LiveEvent, publish
 from ....domain.models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
 from ....store.sandbox import Sandbox
+from ..state import owner_state
 
 
 def update_preferences(
@@ -25,7 +26,7 @@ def update_preferences(
                     field=f"{event}.{channel}",
                 )
     for event, channels in patch.items():
-        sandbox.preferences[event].update(channels)
-    current = {event: dict(sandbox.preferences[event]) for event in NOTIFICATION_EVENTS}
+        owner_state(sandbox).preferences[event].update(channels)
+    current = {event: dict(owner_state(sandbox).preferences[event]) for event in NOTIFICATION_EVENTS}
     publish(sandbox, LiveEvent("preferences", "preferences.changed", "UPDATE", current))
     return current

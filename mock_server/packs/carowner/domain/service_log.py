@@ -12,6 +12,7 @@ from ....domain.errors import DomainError
 from ....domain.models import HistoryEntry, ServiceLogEntry
 from ....store.sandbox import Sandbox
 from ....store.service_log import LogFilter
+from ..state import owner_state
 
 T = TypeVar("T")
 
@@ -63,16 +64,16 @@ def paginate(items: Sequence[T], page: int, page_size: int) -> Page[T]:
 
 
 def latest(sandbox: Sandbox, where: LogFilter, limit: int) -> Sequence[ServiceLogEntry]:
-    return sandbox.service_log.select(where)[:limit]
+    return owner_state(sandbox).service_log.select(where)[:limit]
 
 
 def list_page(sandbox: Sandbox, where: LogFilter, page: int, page_size: int) -> Page[ServiceLogEntry]:
-    return paginate(sandbox.service_log.select(where), page, page_size)
+    return paginate(owner_state(sandbox).service_log.select(where), page, page_size)
 
 
 def summary(sandbox: Sandbox, where: LogFilter) -> Summary:
     check_date_range(where.date_from, where.date_to)
-    totals = sandbox.service_log.aggregate(where)
+    totals = owner_state(sandbox).service_log.aggregate(where)
     return Summary(
         count=totals.count,
         rated_count=totals.rated_count,
@@ -82,7 +83,7 @@ def summary(sandbox: Sandbox, where: LogFilter) -> Summary:
 
 
 def entry_for_messages(sandbox: Sandbox, entry_id: int) -> ServiceLogEntry:
-    entry = sandbox.service_log.get(entry_id)
+    entry = owner_state(sandbox).service_log.get(entry_id)
     if entry is None:
         raise DomainError("SERVICE_LOG_NOT_FOUND", f"You have no service log entry {entry_id}.", field="id")
     return entry
@@ -91,13 +92,13 @@ def entry_for_messages(sandbox: Sandbox, entry_id: int) -> ServiceLogEntry:
 def history_plate(sandbox: Sandbox, plate: str | None) -> str:
     """The vehicle a history request is about: the given one (must be linked) or the primary."""
     if plate is None:
-        primary = sandbox.primary()
+        primary = owner_state(sandbox).primary()
         if primary is None:
             raise DomainError(
                 "NO_PRIMARY_VEHICLE", "You have no linked vehicles, so there is no primary vehicle."
             )
         return primary.plate
-    if plate not in sandbox.links:
+    if plate not in owner_state(sandbox).links:
         raise DomainError(
             "VEHICLE_NOT_LINKED", f"{plate} is not linked to your account.", field="registration_number"
         )
@@ -106,14 +107,14 @@ def history_plate(sandbox: Sandbox, plate: str | None) -> str:
 
 def vehicle_history(sandbox: Sandbox, plate: str, workshop_org_nr: str | None) -> list[VehicleHistoryItem]:
     """Earlier owners' visits and the caller's own, newest first (date, then id, descending)."""
-    record = sandbox.vehicles[plate]
+    record = owner_state(sandbox).vehicles[plate]
     items = [
         VehicleHistoryItem(h.id, h.plate, h.service_date, h.mileage_km, h.workshop.org_nr, h)
         for h in record.earlier_owner_history
     ]
     items += [
         VehicleHistoryItem(f"sl-{e.id}", e.plate, e.service_date, e.mileage_km, e.workshop.org_nr, e)
-        for e in sandbox.service_log.select(LogFilter(plate=plate))
+        for e in owner_state(sandbox).service_log.select(LogFilter(plate=plate))
     ]
     if workshop_org_nr is not None:
         items = [item for item in items if item.workshop_org_nr == workshop_org_nr]

@@ -13,11 +13,12 @@ from typing import Protocol
 
 from ....domain.errors import DomainError
 from ....domain.images import CheckedImage, ImageInput, ImageStore, image_location
-from ....domain.live import LiveEvent, publish
+from ....domain.live import Change, LiveEvent, publish
 from ....domain.models import HistoryEntry, RegistryData, VehicleLink, VehicleRecord
 from ....store.sandbox import Sandbox
 from ...registry.client import RegistryClient, RegistryUnavailable, RegistryVehicleNotFound
 from ...registry.mapping import to_registry_data
+from ..state import owner_state
 
 UNSET = object()
 
@@ -57,6 +58,14 @@ def not_linked(plate: str) -> DomainError:
     )
 
 
+def _vehicle_event(
+    sandbox: Sandbox, event: str, change: Change, link: VehicleLink, old: VehicleLink | None = None
+) -> LiveEvent:
+    """A link's live event; its row shows the car's make and model too (its vehicle record)."""
+    record = owner_state(sandbox).vehicles.get(link.plate)
+    return LiveEvent("vehicle", event, change, link, old=old, related=record)
+
+
 class VehicleService:
     def __init__(
         self,
@@ -74,82 +83,90 @@ class VehicleService:
 
     def list(self, sandbox: Sandbox) -> list[VehicleView]:
         """Primary first, then by linked_at ascending (ties by plate), as the spec documents."""
+        owner = owner_state(sandbox)
         links = sorted(
-            sandbox.links.values(), key=lambda link: (not link.is_primary, link.linked_at, link.plate)
+            owner.links.values(), key=lambda link: (not link.is_primary, link.linked_at, link.plate)
         )
-        return [VehicleView(link, sandbox.vehicles[link.plate]) for link in links]
+        return [VehicleView(link, owner.vehicles[link.plate]) for link in links]
 
     def details(self, sandbox: Sandbox, plate: str) -> VehicleView:
-        link = sandbox.links.get(plate)
+        link = owner_state(sandbox).links.get(plate)
         if link is None:
             raise not_linked(plate)
-        return VehicleView(link, sandbox.vehicles[plate])
+        return VehicleView(link, owner_state(sandbox).vehicles[plate])
 
     async def link(
         self, sandbox: Sandbox, plate: str, nickname: str | None, image: ImageInput | CheckedImage | None
     ) -> tuple[VehicleView, bool]:
         """Link a vehicle; (view, True) when newly linked, (view, False) when it already was."""
         async with sandbox.lock:
-            if plate in sandbox.links:
+            if plate in owner_state(sandbox).links:
                 return self.details(sandbox, plate), False
-            record = sandbox.vehicles.get(plate) or await self._fetch_record(sandbox, plate)
+            record = owner_state(sandbox).vehicles.get(plate) or await self._fetch_record(sandbox, plate)
             image_url = image_location(image, self._images)
             now = sandbox.clock.now()
-            sandbox.vehicles[plate] = record
-            sandbox.links[plate] = VehicleLink(
+            owner_state(sandbox).vehicles[plate] = record
+            owner_state(sandbox).links[plate] = VehicleLink(
                 plate=plate,
                 linked_at=now,
                 updated_at=now,
                 nickname=nickname or None,
                 image_url=image_url,
-                is_primary=not sandbox.links,
+                is_primary=not owner_state(sandbox).links,
             )
-            publish(sandbox, LiveEvent("vehicle", "vehicle.linked", "INSERT", sandbox.links[plate]))
+            publish(
+                sandbox,
+                _vehicle_event(sandbox, "vehicle.linked", "INSERT", owner_state(sandbox).links[plate]),
+            )
             return self.details(sandbox, plate), True
 
     def unlink(self, sandbox: Sandbox, plate: str) -> VehicleLink | None:
         """Unlink, keeping the vehicle record; returns the primary afterwards (None if none left)."""
-        removed = sandbox.links.pop(plate, None)
+        removed = owner_state(sandbox).links.pop(plate, None)
         if removed is None:
             raise not_linked(plate)
-        publish(sandbox, LiveEvent("vehicle", "vehicle.unlinked", "DELETE", removed, old=removed))
-        if removed.is_primary and sandbox.links:
+        publish(sandbox, _vehicle_event(sandbox, "vehicle.unlinked", "DELETE", removed, old=removed))
+        if removed.is_primary and owner_state(sandbox).links:
             # The spec's order: most recently updated, then most recently linked, then the first plate.
-            by_plate = sorted(sandbox.links.values(), key=lambda link: link.plate)
+            by_plate = sorted(owner_state(sandbox).links.values(), key=lambda link: link.plate)
             newest = max(by_plate, key=lambda link: (link.updated_at, link.linked_at))
             newest.is_primary = True
-            publish(sandbox, LiveEvent("vehicle", "vehicle.primary_changed", "UPDATE", newest))
+            publish(sandbox, _vehicle_event(sandbox, "vehicle.primary_changed", "UPDATE", newest))
         if removed.image_url is not None:
             self._images.collect()
-        return sandbox.primary()
+        return owner_state(sandbox).primary()
 
     async def refresh(self, sandbox: Sandbox, plate: str) -> VehicleView:
         async with sandbox.lock:
-            if plate not in sandbox.links:
+            if plate not in owner_state(sandbox).links:
                 raise not_linked(plate)
             fresh = await self._fetch_record(sandbox, plate, with_history=False)
-            record = sandbox.vehicles[plate]
+            record = owner_state(sandbox).vehicles[plate]
             record.registry = fresh.registry
             record.registry_refreshed_at = fresh.registry_refreshed_at
-            publish(sandbox, LiveEvent("vehicle", "vehicle.updated", "UPDATE", sandbox.links[plate]))
+            publish(
+                sandbox,
+                _vehicle_event(sandbox, "vehicle.updated", "UPDATE", owner_state(sandbox).links[plate]),
+            )
             return self.details(sandbox, plate)
 
     def set_primary(self, sandbox: Sandbox, plate: str) -> VehicleView:
-        target = sandbox.links.get(plate)
+        target = owner_state(sandbox).links.get(plate)
         if target is None:
             raise not_linked(plate)
-        changed = [link for link in sandbox.links.values() if link.is_primary != (link is target)]
+        links = owner_state(sandbox).links.values()
+        changed = [link for link in links if link.is_primary != (link is target)]
         for link in changed:
             link.is_primary = link is target
         # The one that lost the mark first, then the new primary: what a second device redraws.
         changed.sort(key=lambda link: link is target)
         publish(
-            sandbox, *(LiveEvent("vehicle", "vehicle.primary_changed", "UPDATE", link) for link in changed)
+            sandbox, *(_vehicle_event(sandbox, "vehicle.primary_changed", "UPDATE", link) for link in changed)
         )
         return self.details(sandbox, plate)
 
     def update(self, sandbox: Sandbox, plate: str, changes: VehicleChanges) -> VehicleView:
-        link = sandbox.links.get(plate)
+        link = owner_state(sandbox).links.get(plate)
         if link is None:
             raise not_linked(plate)
         if changes.empty:
@@ -164,7 +181,7 @@ class VehicleService:
         link.updated_at = sandbox.clock.now()
         if replaced:
             self._images.collect()
-        publish(sandbox, LiveEvent("vehicle", "vehicle.updated", "UPDATE", link))
+        publish(sandbox, _vehicle_event(sandbox, "vehicle.updated", "UPDATE", link))
         return self.details(sandbox, plate)
 
     async def _fetch_record(

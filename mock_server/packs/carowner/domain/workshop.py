@@ -19,10 +19,11 @@ from ....domain.control_models import Booking, PendingNotice
 from ....domain.errors import DomainError
 from ....domain.live import LiveEvent, publish
 from ....domain.models import Message, ServiceItem, ServiceLogEntry, Workshop
-from ....domain.outbox import Dispatch, Reference, kroner, norwegian_date, notify
-from ....domain.timeline import RATING_REMINDER_DELAY, deliver_due
 from ....store.sandbox import Sandbox
 from ....store.service_log import LogFilter
+from ..state import owner_state
+from .outbox import Dispatch, Reference, kroner, norwegian_date, notify
+from .timeline import RATING_REMINDER_DELAY, deliver_due
 from .vehicles import not_linked
 
 DEFAULT_LEAD_DAYS = 7
@@ -85,18 +86,18 @@ class WorkshopSide:
         appointment_date: date | None = None,
         description: str | None = None,
     ) -> EventOutcome:
-        if plate not in sandbox.links:
+        if plate not in owner_state(sandbox).links:
             raise not_linked(plate)
         now = sandbox.clock.now()
         day = appointment_date or now.date() + timedelta(days=DEFAULT_LEAD_DAYS)
         if description is None:
-            fuel = sandbox.vehicles[plate].registry.fuel_type
+            fuel = owner_state(sandbox).vehicles[plate].registry.fuel_type
             mileage = self._last_reading(sandbox, plate)[0]
             description = self._catalogue.periodic_service(
-                fuel == "electric", mileage, sandbox.extras.sequence, fuel
+                fuel == "electric", mileage, owner_state(sandbox).sequence, fuel
             )
         booking = Booking(
-            id=uuid5(sandbox.user_id, f"booking-{sandbox.extras.next_number()}"),
+            id=uuid5(sandbox.user_id, f"booking-{owner_state(sandbox).next_number()}"),
             plate=plate,
             workshop=self._workshop(sandbox, plate, workshop_org_nr),
             status="requested",
@@ -105,7 +106,7 @@ class WorkshopSide:
             created_at=now,
             updated_at=now,
         )
-        sandbox.extras.bookings[booking.id] = booking
+        owner_state(sandbox).bookings[booking.id] = booking
         publish(sandbox, LiveEvent("booking", "booking.requested", "INSERT", booking))
         return self._tell(
             sandbox,
@@ -190,7 +191,7 @@ class WorkshopSide:
                 field="body.mileage_km",
             )
         entry = ServiceLogEntry(
-            id=sandbox.service_log.next_id(),
+            id=owner_state(sandbox).service_log.next_id(),
             booking_id=booking.id,
             plate=booking.plate,
             workshop=booking.workshop,
@@ -199,16 +200,16 @@ class WorkshopSide:
             items=list(items)
             if items
             else self._catalogue.items_for(
-                booking.description, sandbox.extras.sequence, self._fuel_type(sandbox, booking.plate)
+                booking.description, owner_state(sandbox).sequence, self._fuel_type(sandbox, booking.plate)
             ),
             mileage_km=mileage_km,
         )
-        sandbox.service_log.add(entry)
+        owner_state(sandbox).service_log.add(entry)
         publish(sandbox, LiveEvent("service_log", "service_log.created", "INSERT", entry))
         booking.status = "completed"
         booking.service_log_id = entry.id
         booking.updated_at = now
-        sandbox.extras.pending.append(
+        owner_state(sandbox).pending.append(
             PendingNotice(
                 f"rating-reminder:{entry.id}", "rating.reminder", now + RATING_REMINDER_DELAY, entry.id
             )
@@ -226,7 +227,7 @@ class WorkshopSide:
     def send_message(
         self, sandbox: Sandbox, service_log_id: int, body: str, author_name: str | None = None
     ) -> EventOutcome:
-        entry = sandbox.service_log.get(service_log_id)
+        entry = owner_state(sandbox).service_log.get(service_log_id)
         if entry is None:
             raise DomainError(
                 "SERVICE_LOG_NOT_FOUND", f"The sandbox has no service log entry {service_log_id}.", field="id"
@@ -240,7 +241,7 @@ class WorkshopSide:
             sent_at=now,
         )
         entry.messages.append(message)
-        sandbox.service_log.mark_changed(entry.id)
+        owner_state(sandbox).service_log.mark_changed(entry.id)
         publish(sandbox, LiveEvent("message", "message.new", "INSERT", (entry, message)))
         dispatch = notify(
             sandbox,
@@ -271,7 +272,7 @@ class WorkshopSide:
     def _booking(
         self, sandbox: Sandbox, booking_id: UUID, *, allowed: tuple[str, ...], event: str
     ) -> Booking:
-        booking = sandbox.extras.bookings.get(booking_id)
+        booking = owner_state(sandbox).bookings.get(booking_id)
         if booking is None:
             raise DomainError(
                 "BOOKING_NOT_FOUND", f"The sandbox has no booking {booking_id}.", field="booking_id"
@@ -285,12 +286,14 @@ class WorkshopSide:
 
     @staticmethod
     def _fuel_type(sandbox: Sandbox, plate: str) -> str | None:
-        vehicle = sandbox.vehicles.get(plate)
+        vehicle = owner_state(sandbox).vehicles.get(plate)
         return vehicle.registry.fuel_type if vehicle is not None else None
 
     def _workshop(self, sandbox: Sandbox, plate: str, org_nr: str | None) -> Workshop:
         if org_nr is not None:
-            known = next((e.workshop for e in sandbox.service_log if e.workshop.org_nr == org_nr), None)
+            known = next(
+                (e.workshop for e in owner_state(sandbox).service_log if e.workshop.org_nr == org_nr), None
+            )
             found = known or self._catalogue.workshop(org_nr)
             if found is None:
                 raise DomainError(
@@ -299,7 +302,7 @@ class WorkshopSide:
                     field="body.workshop_org_nr",
                 )
             return found
-        history = sandbox.service_log.select(LogFilter(plate=plate))
+        history = owner_state(sandbox).service_log.select(LogFilter(plate=plate))
         fallback = history[0].workshop if history else self._catalogue.default_workshop()
         if fallback is None:
             raise DomainError(
@@ -311,9 +314,10 @@ class WorkshopSide:
 
     def _last_reading(self, sandbox: Sandbox, plate: str) -> tuple[int, date]:
         """The car's newest odometer reading (own log or earlier owners), or an estimate from its age."""
-        record = sandbox.vehicles[plate]
+        record = owner_state(sandbox).vehicles[plate]
         readings = [
-            (e.service_date, e.mileage_km) for e in sandbox.service_log.select(LogFilter(plate=plate))
+            (e.service_date, e.mileage_km)
+            for e in owner_state(sandbox).service_log.select(LogFilter(plate=plate))
         ]
         readings += [
             (h.service_date, h.mileage_km) for h in record.earlier_owner_history if h.mileage_km is not None

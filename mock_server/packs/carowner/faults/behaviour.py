@@ -15,6 +15,7 @@ from ..domain.vehicles import UNSET, VehicleChanges, VehicleService, VehicleView
 from ..handlers import representations as rep
 from ..handlers.service_log import ServiceLogHandlers, _filter, csv_download
 from ..handlers.vehicles import VehicleHandlers
+from ..state import owner_state
 
 
 class FaultyVehicleService(VehicleService):
@@ -39,22 +40,26 @@ class FaultyVehicleService(VehicleService):
             self._linking = False
 
     def details(self, sandbox: Sandbox, plate: str) -> VehicleView:
-        link = sandbox.links.get(plate)
+        link = owner_state(sandbox).links.get(plate)
         removed = self._removed.get(id(sandbox), {}).get(plate)
         if link is None and removed is not None and "unlinked-vehicle-still-readable" in self._faults:
-            return VehicleView(removed, sandbox.vehicles[plate])  # served from a cache never evicted
+            return VehicleView(
+                removed, owner_state(sandbox).vehicles[plate]
+            )  # served from a cache never evicted
         lagging = link is not None and link.updated_at == link.linked_at and not self._linking
         if lagging and "new-link-not-readable" in self._faults:
             raise not_linked(plate)  # details come from a view filled only at the first update
         return super().details(sandbox, plate)
 
     def set_primary(self, sandbox: Sandbox, plate: str) -> VehicleView:
-        target = sandbox.links.get(plate)
+        target = owner_state(sandbox).links.get(plate)
         if target is not None and "set-primary-keeps-old-primary" in self._faults:
             target.is_primary = True
             return self.details(sandbox, plate)
         if target is not None and "set-primary-not-stored" in self._faults:
-            return VehicleView(dataclasses.replace(target, is_primary=True), sandbox.vehicles[plate])
+            return VehicleView(
+                dataclasses.replace(target, is_primary=True), owner_state(sandbox).vehicles[plate]
+            )
         return super().set_primary(sandbox, plate)
 
     async def refresh(self, sandbox: Sandbox, plate: str) -> VehicleView:
@@ -65,25 +70,25 @@ class FaultyVehicleService(VehicleService):
 
     def unlink(self, sandbox: Sandbox, plate: str) -> VehicleLink | None:
         if "primary-fallback-oldest" in self._faults:
-            removed = sandbox.links.pop(plate, None)
+            removed = owner_state(sandbox).links.pop(plate, None)
             if removed is None:
                 raise not_linked(plate)
-            if removed.is_primary and sandbox.links:
-                min(sandbox.links.values(), key=lambda link: link.updated_at).is_primary = True
-            result = sandbox.primary()
+            if removed.is_primary and owner_state(sandbox).links:
+                min(owner_state(sandbox).links.values(), key=lambda link: link.updated_at).is_primary = True
+            result = owner_state(sandbox).primary()
         else:
-            link = sandbox.links.get(plate)
+            link = owner_state(sandbox).links.get(plate)
             result = super().unlink(sandbox, plate)
             if link is not None:
                 self._removed.setdefault(id(sandbox), {})[plate] = link
         if "unlink-deletes-record" in self._faults:
-            sandbox.vehicles.pop(plate, None)
+            owner_state(sandbox).vehicles.pop(plate, None)
         return result
 
     def update(self, sandbox: Sandbox, plate: str, changes: VehicleChanges) -> VehicleView:
-        if plate not in sandbox.links and "foreign-vehicle-updatable" in self._faults:
+        if plate not in owner_state(sandbox).links and "foreign-vehicle-updatable" in self._faults:
             # The update looks the plate up among every owner's links, not the caller's.
-            owner = next((other for other in self._all_sandboxes if plate in other.links), None)
+            owner = next((other for other in self._all_sandboxes if plate in owner_state(other).links), None)
             if owner is not None:
                 sandbox = owner
         if (
@@ -92,7 +97,7 @@ class FaultyVehicleService(VehicleService):
             and "nickname-update-clears-image" in self._faults
         ):
             changes = dataclasses.replace(changes, image=None)
-        link = sandbox.links.get(plate)
+        link = owner_state(sandbox).links.get(plate)
         before = link.updated_at if link is not None else None
         view = super().update(sandbox, plate, changes)
         if "updated-at-frozen" in self._faults and link is not None and before is not None:
@@ -109,7 +114,10 @@ class FaultyVehicleService(VehicleService):
         if "sandbox-leak" in self._faults:
             for other in self._all_sandboxes:
                 if other is not sandbox:
-                    views += [VehicleView(link, other.vehicles[link.plate]) for link in other.links.values()]
+                    views += [
+                        VehicleView(link, owner_state(other).vehicles[link.plate])
+                        for link in owner_state(other).links.values()
+                    ]
         return views
 
 
@@ -160,7 +168,8 @@ class FaultyServiceLogHandlers(ServiceLogHandlers):
         if "service-log-pages-cut-before-sorting" in self._faults:
             sandbox = sandbox_of(self._sandboxes, user)
             entries = sorted(
-                sandbox.service_log.select(_filter(registration_number, workshop_org_nr)), key=lambda e: e.id
+                owner_state(sandbox).service_log.select(_filter(registration_number, workshop_org_nr)),
+                key=lambda e: e.id,
             )
             cut = entries[(page - 1) * page_size : page * page_size]
             cut.sort(key=lambda e: (e.service_date, e.id), reverse=True)
@@ -169,7 +178,7 @@ class FaultyServiceLogHandlers(ServiceLogHandlers):
         if "page-repeats-item" not in self._faults or page == 1:
             return await super().listServiceLogs(user, page, page_size, registration_number, workshop_org_nr)
         sandbox = sandbox_of(self._sandboxes, user)
-        entries = sandbox.service_log.select(_filter(registration_number, workshop_org_nr))
+        entries = owner_state(sandbox).service_log.select(_filter(registration_number, workshop_org_nr))
         start = (page - 1) * page_size - 1
         result = logs.Page(entries[start : start + page_size], page, page_size, len(entries))
         return rep.paged(result, (rep.service_log_entry(e) for e in result.items))
@@ -199,7 +208,9 @@ class FaultyServiceLogHandlers(ServiceLogHandlers):
         if "latest-not-head" not in self._faults:
             return await super().getLatestServiceLogs(user, limit, registration_number, workshop_org_nr)
         sandbox = sandbox_of(self._sandboxes, user)
-        entries = list(reversed(sandbox.service_log.select(_filter(registration_number, workshop_org_nr))))
+        entries = list(
+            reversed(owner_state(sandbox).service_log.select(_filter(registration_number, workshop_org_nr)))
+        )
         return rep.ok([rep.service_log_entry(e) for e in entries[:limit]])
 
     async def getServiceLogMessages(self, user: str, id: int):
@@ -209,7 +220,9 @@ class FaultyServiceLogHandlers(ServiceLogHandlers):
             if "isolation-service-log-leak" not in self._faults:
                 raise
             # The thread is looked up by id alone, whoever's entry it is.
-            owner = next((sandbox for sandbox in self._sandboxes if sandbox.service_log.get(id)), None)
+            owner = next(
+                (sandbox for sandbox in self._sandboxes if owner_state(sandbox).service_log.get(id)), None
+            )
             if owner is None:
                 raise
             return rep.ok(rep.message_thread(logs.entry_for_messages(owner, id)))
@@ -222,20 +235,22 @@ class FaultyServiceLogHandlers(ServiceLogHandlers):
             grant = self._signer.verify(token)
             sandbox = self._sandboxes.by_user(grant.user_id)
             if sandbox is not None:
-                return csv_download(sandbox.service_log.select(dataclasses.replace(grant.where, plate=None)))
+                return csv_download(
+                    owner_state(sandbox).service_log.select(dataclasses.replace(grant.where, plate=None))
+                )
         if "export-token-never-expires" not in self._faults:
             return await super().downloadServiceLogExport(token)
         grant = self._signer.verify(token)
         sandbox = self._sandboxes.by_user(grant.user_id)
         if sandbox is None:
             return await super().downloadServiceLogExport(token)
-        return csv_download(sandbox.service_log.select(grant.where))
+        return csv_download(owner_state(sandbox).service_log.select(grant.where))
 
     def _not_primary(self, user: str, registration_number: str | None) -> str | None:
         if registration_number is not None or "history-ignores-primary" not in self._faults:
             return registration_number
         sandbox = sandbox_of(self._sandboxes, user)
-        others = [link.plate for link in sandbox.links.values() if not link.is_primary]
+        others = [link.plate for link in owner_state(sandbox).links.values() if not link.is_primary]
         return others[0] if others else None
 
     async def getLatestVehicleHistory(

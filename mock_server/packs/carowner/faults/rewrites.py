@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ....domain.models import NOTIFICATION_CHANNELS
 from ....store.sandbox import SandboxRegistry
+from ..state import owner_state
 from .wire import (
     REGISTRY_PATH,
     SETTINGS_PATH,
@@ -390,7 +391,7 @@ class FaultyRewriteMiddleware:
             # The update is written by event name alone, for every user who has that event.
             for sandbox in self.sandboxes:
                 for event, channels in known.items():
-                    sandbox.preferences[event].update(channels)
+                    owner_state(sandbox).preferences[event].update(channels)
         if "preferences-update-spreads-to-event" in self.faults and known == patch:
             # One channel given: its value is applied to the whole event.
             spread = {

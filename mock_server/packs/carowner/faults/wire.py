@@ -11,6 +11,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ....domain.models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
 from ....store.sandbox import SandboxRegistry
+from ..state import owner_state
 
 SETTINGS_PATH = "/api/co/settings/notifications"
 SERVICE_LOG_LIST_PATH = "/api/co/service-log/list"
@@ -106,7 +107,7 @@ class FaultyRequestMiddleware:
             token = (_header(scope, b"authorization") or "").partition(" ")[2]
             if (sandbox := self.sandboxes.by_token(token)) is not None:
                 for event, channels in known.items():
-                    sandbox.preferences[event].update(channels)
+                    owner_state(sandbox).preferences[event].update(channels)
         if "accept-unknown-event" in self.faults:
             return json.dumps({e: c for e, c in patch.items() if e in NOTIFICATION_EVENTS}).encode()
         return body

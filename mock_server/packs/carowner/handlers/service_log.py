@@ -15,6 +15,7 @@ from ....store.sandbox import SandboxRegistry
 from ....store.service_log import LogFilter
 from ..domain import service_log as logs
 from ..domain.export_tokens import ExportTokenSigner, check_not_expired
+from ..state import owner_state
 from . import representations as rep
 from .common import base_url, org_nr_from, plate_from
 
@@ -149,7 +150,7 @@ class ServiceLogHandlers:
         if sandbox is None:
             raise DomainError("EXPORT_TOKEN_INVALID", "The export token is not valid.", field="token")
         check_not_expired(grant, sandbox.clock.now())
-        return csv_download(sandbox.service_log.select(grant.where))
+        return csv_download(owner_state(sandbox).service_log.select(grant.where))
 
     async def getRealtimeConfig(self, user: str):
         sandbox = sandbox_of(self._sandboxes, user)

@@ -8,6 +8,7 @@ from pathlib import Path
 from fixtures.fleet_owner import CAR_PLATES, FIRM_NAME, FIRM_ORG_NR, FLEET, FLEET_TOKEN, TRUCKS, VANS
 from mock_server.domain.plates import is_valid_org_nr
 from mock_server.packs.carowner.seeding import build_seeded_world, fleet_cars
+from mock_server.packs.carowner.state import owner_state
 from mock_server.packs.registry.mapping import to_registry_data
 from mock_server.settings import Settings
 from tests.integration.controls.conftest import start_controls
@@ -103,3 +104,15 @@ def test_the_landing_page_lists_the_fleet_owner_with_its_trimble_credential() ->
         fleet["name"] == FIRM_NAME and fleet["credentials"]["Trimble"] == "Authorization: bearer demo-fleet"
     )
     assert "Authorization: bearer demo-fleet" in page
+
+
+def test_the_landing_page_tells_what_each_demo_user_holds_in_each_api() -> None:
+    controls = start_controls()
+    with controls.client:
+        users = controls.client.get("/", headers={"Accept": "application/json"}).json()["demo_tokens"]
+        about = {user["token"]: user["about"] for user in users}
+        kari = owner_state(controls.sandbox("demo-kari"))
+    cars, entries = len(kari.links), len(kari.service_log)
+    assert about["demo-kari"] == f"{cars} vehicles, {entries} service-log entries"
+    assert about[FLEET_TOKEN] == f"{len(FLEET)} vehicles in the fleet APIs"
+    assert "Carowner" not in next(user for user in users if user["token"] == "demo-kari")["credentials"]

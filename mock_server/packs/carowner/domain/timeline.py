@@ -11,8 +11,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from ..store.sandbox import Sandbox
-from .errors import DomainError
+from ....domain.errors import DomainError
+from ....store.sandbox import Sandbox
+from ..state import held_state, owner_state
 from .outbox import Dispatch, Reference, norwegian_date, notify
 
 RATING_REMINDER_DELAY = timedelta(days=1)
@@ -32,12 +33,12 @@ def advance(sandbox: Sandbox, delta: timedelta) -> list[Dispatch]:
 def deliver_due(sandbox: Sandbox) -> list[Dispatch]:
     """Send every notice due by now, oldest first. Safe to call at any time: nothing is sent twice."""
     now = sandbox.clock.now()
-    extras = sandbox.extras
+    extras = owner_state(sandbox)
     since, extras.checked_until = extras.checked_until, now
     due: list[tuple[datetime, str, Reference, tuple[str, str]]] = []
     for pending in [p for p in extras.pending if p.due_at <= now]:
         extras.pending.remove(pending)
-        entry = sandbox.service_log.get(pending.service_log_id)
+        entry = extras.service_log.get(pending.service_log_id)
         if entry is None or entry.rating is not None:
             continue  # rated (or gone) in the meantime: nothing to remind of
         text = (
@@ -52,6 +53,11 @@ def deliver_due(sandbox: Sandbox) -> list[Dispatch]:
     return [notify(sandbox, event, title, body, at, about) for at, event, about, (title, body) in due]
 
 
+def time_passed(sandbox: Sandbox) -> list[Dispatch]:
+    """`deliver_due` for a sandbox that has a CarOwner part (one without it has nothing due)."""
+    return deliver_due(sandbox) if held_state(sandbox) is not None else []
+
+
 def start_of_day(day: date) -> datetime:
     """Midnight in Norway at the start of `day`."""
     return datetime.combine(day, time(0), tzinfo=_OSLO)
@@ -61,8 +67,9 @@ def _eu_control_notices(
     sandbox: Sandbox, since: datetime, now: datetime
 ) -> list[tuple[datetime, str, Reference, tuple[str, str]]]:
     notices = []
-    for plate in sandbox.links:
-        deadline = sandbox.vehicles[plate].registry.eu_control_due
+    owner = owner_state(sandbox)
+    for plate in owner.links:
+        deadline = owner.vehicles[plate].registry.eu_control_due
         if deadline is None:
             continue
         remind_at = start_of_day(deadline) - EU_CONTROL_REMINDER_AHEAD

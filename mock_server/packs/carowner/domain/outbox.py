@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID, uuid5
 
-from ..store.sandbox import Sandbox
-from .control_models import Channel, Notification
-from .live import LiveEvent, publish
-from .models import NOTIFICATION_CHANNELS
+from ....domain.control_models import Channel, Notification
+from ....domain.live import LiveEvent, publish
+from ....domain.models import NOTIFICATION_CHANNELS
+from ....store.sandbox import Sandbox
+from ..state import owner_state
 
 MAX_OUTBOX = 1000  # oldest records go first; a sandbox left running for weeks stays small
 
@@ -70,13 +71,14 @@ def notify(
 ) -> Dispatch:
     """Record `event` on every channel the owner wants it on."""
     about = about or Reference()
-    wanted = sandbox.preferences.get(event)
+    owner = owner_state(sandbox)
+    wanted = owner.preferences.get(event)
     channels: tuple[Channel, ...] = NOTIFICATION_CHANNELS  # type: ignore[assignment]
     enabled = tuple(c for c in channels if wanted is None or wanted.get(c, False))
     suppressed = tuple(c for c in channels if c not in enabled)
     sent = tuple(
         Notification(
-            id=uuid5(sandbox.user_id, f"notification-{sandbox.extras.next_number()}"),
+            id=uuid5(sandbox.user_id, f"notification-{owner.next_number()}"),
             event=event,
             channel=channel,
             recipient=recipient(sandbox, channel),
@@ -89,7 +91,7 @@ def notify(
         )
         for channel in enabled
     )
-    outbox = sandbox.extras.outbox
+    outbox = owner.outbox
     outbox.extend(sent)
     del outbox[: max(0, len(outbox) - MAX_OUTBOX)]
     publish(sandbox, *(LiveEvent("notification", record.event, "INSERT", record) for record in sent))
