@@ -7,13 +7,11 @@ from zoneinfo import ZoneInfo
 
 from starlette.responses import Response
 
-from ..domain.control_models import Booking, FaultRuleRecord, Notification
-from ..domain.models import Workshop
+from ..domain.control_models import FaultRuleRecord, Notification
 from ..domain.outbox import Dispatch
 from ..domain.sandboxes import ScenarioInfo
 from ..journal import JournalEntry
 from ..json_answers import json_headers, timestamp
-from ..packs.carowner.domain.workshop import EventOutcome
 from ..request_context import current_request_id
 from ..store.sandbox import Sandbox, Snapshot
 
@@ -91,47 +89,8 @@ def notification(value: Notification) -> dict[str, Any]:
     }
 
 
-def _workshop(value: Workshop) -> dict[str, str]:
-    # control.yaml's Workshop: the fields of the CarOwner API's.
-    return {"org_nr": value.org_nr, "name": value.name, "city": value.city}
-
-
 def notifications(dispatches: list[Dispatch] | tuple[Dispatch, ...]) -> list[dict[str, Any]]:
     return [notification(item) for dispatch in dispatches for item in dispatch.sent]
-
-
-def booking(value: Booking) -> dict[str, Any]:
-    return {
-        "id": str(value.id),
-        "registration_number": value.plate,
-        "workshop": {
-            "org_nr": value.workshop.org_nr,
-            "name": value.workshop.name,
-            "city": value.workshop.city,
-        },
-        "status": value.status,
-        "appointment_date": value.appointment_date.isoformat(),
-        "description": value.description,
-        "created_at": timestamp(value.created_at),
-        "updated_at": timestamp(value.updated_at),
-        "decline_reason": value.decline_reason,
-        "service_log_id": value.service_log_id,
-    }
-
-
-def event_result(outcome: EventOutcome) -> dict[str, Any]:
-    own = next((d for d in outcome.dispatches if d.event == outcome.event), None)
-    entry = outcome.entry
-    result: dict[str, Any] = {"event": outcome.event}
-    if outcome.booking is not None:
-        result["booking"] = booking(outcome.booking)
-    return {
-        **result,
-        "service_log_entry_id": entry.id if entry else None,
-        "message_count": len(entry.messages) if entry and outcome.event == "message.new" else None,
-        "notifications": notifications(outcome.dispatches),
-        "suppressed_channels": list(own.suppressed) if own else [],
-    }
 
 
 def fault_rule(value: FaultRuleRecord) -> dict[str, Any]:

@@ -1,21 +1,17 @@
-"""Control handlers for the Workshop and Faults tags: thin adapters by operationId."""
+"""Control handlers for the notifications (Workshop tag) and the Faults tag: thin adapters by
+operationId. The workshop side itself (events, bookings) is CarOwner's, added by its pack."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
-from uuid import UUID
 
 from ..domain import timeline
 from ..domain.control_models import FaultRuleRecord, RegistryFaults
 from ..domain.errors import DomainError
-from ..domain.models import ServiceItem
 from ..injection import FaultInjector, RuleError
 from ..journal import RequestJournal
-from ..packs.carowner.domain.workshop import EventOutcome, WorkshopSide
-from ..packs.carowner.handlers.common import plate_from
 from ..resolution import sandbox_of
-from ..store.sandbox import Sandbox, SandboxRegistry
+from ..store.sandbox import SandboxRegistry
 from . import representations as rep
 
 MAX_RULES = 50
@@ -25,55 +21,14 @@ class WorldHandlers:
     def __init__(
         self,
         sandboxes: SandboxRegistry,
-        workshop: WorkshopSide,
         injector: FaultInjector,
         journal: RequestJournal,
     ) -> None:
         self._sandboxes = sandboxes
-        self._workshop = workshop
         self._injector = injector
         self._journal = journal
 
-    # --- workshop side ------------------------------------------------------------------------
-
-    async def sendWorkshopEvent(self, user: str, body: dict[str, Any]):
-        sandbox = sandbox_of(self._sandboxes, user)
-        async with sandbox.lock:
-            outcome = self._event(sandbox, body)
-        return rep.ok(rep.event_result(outcome), 201)
-
-    def _event(self, sandbox: Sandbox, body: dict[str, Any]) -> EventOutcome:
-        kind = body["type"]
-        day = _day(body.get("appointment_date"))
-        if kind == "booking.requested":
-            plate = plate_from(body["registration_number"])
-            assert plate is not None
-            return self._workshop.request_booking(
-                sandbox, plate, body.get("workshop_org_nr"), day, body.get("description")
-            )
-        if kind == "message.new":
-            return self._workshop.send_message(
-                sandbox, body["service_log_id"], body["body"], body.get("author_name")
-            )
-        try:
-            booking_id = UUID(body["booking_id"])
-        except ValueError as exc:  # the framework does not check the uuid format
-            raise DomainError(
-                "VALIDATION_FAILED", "booking_id is not a UUID.", field="body.booking_id"
-            ) from exc
-        if kind == "booking.accepted":
-            return self._workshop.accept(sandbox, booking_id, day)
-        if kind == "booking.declined":
-            return self._workshop.decline(sandbox, booking_id, body.get("reason"))
-        if kind == "booking.updated":
-            return self._workshop.update(sandbox, booking_id, day, body.get("description"))
-        items = [ServiceItem(i["description"], i["price_nok"]) for i in body.get("items", [])]
-        return self._workshop.complete(sandbox, booking_id, items or None, body.get("mileage_km"))
-
-    async def listBookings(self, user: str):
-        sandbox = sandbox_of(self._sandboxes, user)
-        bookings = sorted(sandbox.extras.bookings.values(), key=lambda b: b.created_at, reverse=True)
-        return rep.ok({"bookings": [rep.booking(b) for b in bookings]})
+    # --- the outbox ------------------------------------------------------------------------------
 
     async def listNotifications(
         self, user: str, event: str | None = None, channel: str | None = None, limit: int = 100
@@ -142,16 +97,3 @@ class WorldHandlers:
         return rep.ok(
             {"entries": [rep.journal_entry(e) for e in await self._journal.gathered(sandbox.token, limit)]}
         )
-
-
-def _day(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise DomainError(
-            "VALIDATION_FAILED",
-            f"{value} is not a calendar date (YYYY-MM-DD).",
-            field="body.appointment_date",
-        ) from exc

@@ -84,6 +84,14 @@ class ApiPack:
     # before the 405 rule and the direct path); it may also add middleware at Connexion's later
     # positions (CarOwner: its planted faults, and Prefer after request validation).
     middleware: Callable[[AsyncApp, MockWorld], None] | None = None
+    # The pack's services for one world (its domain services, signers, clients), made once per world
+    # and kept in `world.pack_services[name]` (`pack_services`); what a caller of `build_world` hands
+    # the pack is in `world.pack_options.get(name)`. None: the API needs none beyond the engine's.
+    services: Callable[[MockWorld], Any] | None = None
+    # The pack's own control operations: an object whose public methods answer the operationIds of
+    # the control API (control.yaml) that belong to the API (CarOwner: the workshop side). None: the
+    # API adds no operation to the control API.
+    controls: Callable[[MockWorld], object] | None = None
 
 
 def check_fault_names(names: frozenset[str], packs: tuple[ApiPack, ...]) -> None:
@@ -114,6 +122,16 @@ def pack_state(sandbox: Sandbox, pack: ApiPack) -> Any:
         assert pack.new_state is not None, f"the {pack.name} API keeps nothing per sandbox"
         state = sandbox.packs[pack.name] = pack.new_state()
     return state
+
+
+def pack_services(world: MockWorld, pack: ApiPack) -> Any:
+    """The pack's services for the world: made for every served pack when the world is built, and for
+    a pack another one uses (CarOwner: the registry fake) the first time they are asked for."""
+    services = world.pack_services.get(pack.name)
+    if services is None:
+        assert pack.services is not None, f"the {pack.name} API has no services"
+        services = world.pack_services[pack.name] = pack.services(world)
+    return services
 
 
 # --- the registered packs (mock_server/packs/installed.py registers them, in one place) ---

@@ -16,6 +16,7 @@ from ...swagger_ui import swagger_ui_options
 from ...yaml_files import load_yaml
 from ..base import ApiPack
 from .faults import FAULTS
+from .services import build_services, carowner_services
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -39,14 +40,15 @@ def _operations(world: MockWorld) -> dict[str, Callable[..., Any]]:
     from .handlers.vehicles import VehicleHandlers
 
     faults = world.settings.planted_faults
+    services = carowner_services(world)
     if faults:
-        vehicles: VehicleHandlers = FaultyVehicleHandlers(world.sandboxes, world.vehicles, faults=faults)
+        vehicles: VehicleHandlers = FaultyVehicleHandlers(world.sandboxes, services.vehicles, faults=faults)
         service_log: ServiceLogHandlers = FaultyServiceLogHandlers(
-            world.sandboxes, world.export_signer, world.settings.realtime, faults=faults
+            world.sandboxes, services.export_signer, world.settings.realtime, faults=faults
         )
     else:
-        vehicles = VehicleHandlers(world.sandboxes, world.vehicles)
-        service_log = ServiceLogHandlers(world.sandboxes, world.export_signer, world.settings.realtime)
+        vehicles = VehicleHandlers(world.sandboxes, services.vehicles)
+        service_log = ServiceLogHandlers(world.sandboxes, services.export_signer, world.settings.realtime)
     return operations(vehicles, service_log)
 
 
@@ -64,6 +66,12 @@ def _mount(app: AsyncApp, world: MockWorld) -> DirectApi:
     specification = app.middleware.apis[-1].specification  # the one just added, refs resolved
     app.add_url_rule("/media/{filename}", "media", media_route(world.images), methods=["GET"])
     return DirectApi(specification, operations.__getitem__)
+
+
+def _controls(world: MockWorld) -> object:
+    from .handlers.controls import WorkshopControls
+
+    return WorkshopControls(world.sandboxes, carowner_services(world).workshop)
 
 
 def _middleware(app: AsyncApp, world: MockWorld) -> None:
@@ -104,4 +112,6 @@ PACK = ApiPack(
     mount=_mount,
     middleware=_middleware,
     faults=FAULTS,
+    services=build_services,
+    controls=_controls,
 )

@@ -2,18 +2,20 @@
 
 service.RegistryService is the HTTP-free core; api.add_registry_api mounts it on a Connexion app;
 client.RegistryClient is what the CarOwner side uses; mapping.to_registry_data reads any record.
-One registry serves the whole world, so the pack keeps nothing per sandbox; its callers name no
-sandbox (an API key, `SVV-Authorization: Apikey <key>`). Left out of `--apis`, the registry's own
-HTTP API is not served, while CarOwner still looks cars up in it (in process, or `--registry-url`).
+One registry serves the whole world (the pack's services: wiring.py, `registry_services(world)`), so
+the pack keeps nothing per sandbox; its callers name no sandbox (an API key, `SVV-Authorization:
+Apikey <key>`). Left out of `--apis`, the registry's own HTTP API is not served, while CarOwner
+still looks cars up in it (in process, or `--registry-url`).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..base import ApiPack
+from ..base import ApiPack, pack_services
 from .api import BASE_PATH, SPEC_PATH, add_registry_api
-from .service import DEMO_API_KEY
+from .service import DEMO_API_KEY, RegistryService
+from .wiring import RegistryServices, build_registry
 
 if TYPE_CHECKING:
     from connexion import AsyncApp
@@ -27,7 +29,7 @@ def _credentials(sandbox: Sandbox) -> dict[str, str]:
 
 
 def _mount(app: AsyncApp, world: MockWorld) -> None:
-    add_registry_api(app, world.registry)
+    add_registry_api(app, registry_of(world))
 
 
 PACK = ApiPack(
@@ -37,5 +39,18 @@ PACK = ApiPack(
     base_path=BASE_PATH,
     credentials=_credentials,
     mount=_mount,
+    services=build_registry,
     docs_page="registry",
 )
+
+
+def registry_services(world: MockWorld) -> RegistryServices:
+    """The world's one registry fake and the client lookups go through: the registry pack's services,
+    made the first time they are asked for when the registry's HTTP API is not served."""
+    services: RegistryServices = pack_services(world, PACK)
+    return services
+
+
+def registry_of(world: MockWorld) -> RegistryService:
+    """The world's one registry fake."""
+    return registry_services(world).service
