@@ -92,7 +92,6 @@ def _middleware(app: AsyncApp, world: MockWorld) -> None:
             position=MiddlewarePosition.BEFORE_EXCEPTION,
             faults=settings.planted_faults,
             sandboxes=world.sandboxes,
-            registry_api_key=settings.registry_api_key,
         )
     # Prefer answers come after routing, security and request validation, inside response validation.
     app.add_middleware(

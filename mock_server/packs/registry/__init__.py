@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..base import ApiPack, pack_services
 from .api import BASE_PATH, SPEC_PATH, add_registry_api
+from .faults import FAULTS
 from .service import DEMO_API_KEY, RegistryService
 from .wiring import RegistryServices, build_registry
 
@@ -32,6 +33,21 @@ def _mount(app: AsyncApp, world: MockWorld) -> None:
     add_registry_api(app, registry_of(world))
 
 
+def _middleware(app: AsyncApp, world: MockWorld) -> None:
+    planted = world.settings.planted_faults & set(FAULTS)
+    if planted:
+        from connexion.middleware import MiddlewarePosition
+
+        from .faults import RegistryFaultMiddleware
+
+        app.add_middleware(
+            RegistryFaultMiddleware,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            faults=planted,
+            api_key=world.settings.registry_api_key,
+        )
+
+
 PACK = ApiPack(
     name="registry",
     title="Statens vegvesen registry (enkeltoppslag)",
@@ -39,6 +55,8 @@ PACK = ApiPack(
     base_path=BASE_PATH,
     credentials=_credentials,
     mount=_mount,
+    middleware=_middleware,
+    faults=FAULTS,
     services=build_registry,
     docs_page="registry",
 )

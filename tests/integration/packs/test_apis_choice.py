@@ -50,3 +50,22 @@ def test_with_carowner_the_control_api_serves_every_operation_of_its_spec() -> N
     with controls.client as client:
         assert client.get("/__mock/openapi.json").json()["paths"].keys() == load_spec()["paths"].keys()
         assert client.get("/__mock/sandbox/bookings", headers=KARI).status_code == 200
+
+
+def test_a_registry_fault_is_the_registry_packs_and_unknown_when_it_is_not_served() -> None:
+    with pytest.raises(ValueError, match="unknown planted fault"):
+        start_controls(
+            Settings(apis=frozenset({"carowner"}), planted_faults=frozenset({"registry-null-fields"}))
+        )
+    controls = start_controls(
+        Settings(apis=frozenset({"registry"}), planted_faults=frozenset({"registry-plate-without-space"}))
+    )
+    with controls.client as client:
+        answer = client.get(
+            "/ws/no/vegvesen/kjoretoy/felles/datautlevering/enkeltoppslag/kjoretoydata",
+            params={"kjennemerke": "EK 39085"},
+            headers={"SVV-Authorization": "Apikey minbil-demo-apikey"},
+        )
+        assert answer.status_code == 200, answer.text
+        plates = [r["kjoretoyId"]["kjennemerke"] for r in answer.json()["kjoretoydataListe"]]
+        assert plates and all(" " not in plate for plate in plates)
