@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -19,7 +18,6 @@ from .callers import CallerMiddleware
 from .compact_specs import serve_specs_compact
 from .control.api import BASE_PATH as CONTROL_BASE_PATH
 from .control.api import add_control_api
-from .control.api import load_spec as load_control_spec
 from .control.build_worker import BuildWorker
 from .control.operator import Operator
 from .control.sandbox_handlers import SandboxHandlers
@@ -37,20 +35,8 @@ from .injection import FaultInjector
 from .injection.middleware import FaultInjectionMiddleware
 from .journal import JournalMiddleware, RequestJournal
 from .middleware import CORSMiddleware, MethodNotAllowedMiddleware, RequestIdMiddleware, routes_of
-
-# The composition root: CarOwner's vehicle service, export signer and workshop side, and the one
-# registry fake, are the world's (ARCHITECTURE.md, "Which way imports go").
-from .packs.base import ApiPack, check_fault_names
-from .packs.carowner.domain.export_tokens import ExportTokenSigner
-from .packs.carowner.domain.vehicles import HistoryProvider, VehicleService
-from .packs.carowner.domain.workshop import WorkshopCatalogue, WorkshopSide
-from .packs.carowner.faults.behaviour import FaultyVehicleService
-from .packs.installed import served_packs
-from .packs.registry.client import HttpRegistryClient, InProcessRegistryClient, RegistryClient
-from .packs.registry.faulty_client import apply_global_faults, per_sandbox_client
-from .packs.registry.oslo_time import utc_now
-from .packs.registry.service import RegistryService
-from .packs.registry.state import faults_of as registry_faults_of
+from .packs.base import ApiPack, check_fault_names, pack_services
+from .packs.installed import PACKS, served_packs
 from .persistence import PersistenceMiddleware
 from .realtime.endpoint import BROADCAST_PATH, RealtimeAuth, RealtimeMiddleware, broadcast_endpoint
 from .realtime.hub import RealtimeHub
@@ -78,15 +64,11 @@ class MockWorld:
 
     settings: Settings
     sandboxes: SandboxRegistry
-    registry: RegistryService
     images: ImageStore
-    vehicles: VehicleService
-    export_signer: ExportTokenSigner
-    # The mock controls: which operation a path is, sandbox lives, the workshop side, injected
-    # faults, the request journal, and the state file (None: in memory).
+    # The mock controls: which operation a path is, sandbox lives, injected faults, the request
+    # journal, and the state file (None: in memory).
     routes: RouteTable
     lifecycle: SandboxLifecycle
-    workshop: WorkshopSide
     injector: FaultInjector
     journal: RequestJournal
     # The Realtime server's channels and sockets; every sandbox's live events go there.
@@ -99,29 +81,28 @@ class MockWorld:
     demo_tokens: tuple[str, ...] = ()  # the seeded demo users' (the landing page lists them)
     shared: SharedWiring | None = None  # with a store several processes share (state_url)
     restored: bool = False  # the store's world was loaded (load_stored_world)
+    # Each pack's services for this world, by pack name (ApiPack.services; packs.base.pack_services),
+    # and what the caller of build_world handed each pack for them.
+    pack_services: dict[str, Any] = field(default_factory=dict)
+    pack_options: Mapping[str, Any] = field(default_factory=dict)
 
 
 def build_world(
     settings: Settings,
-    history: HistoryProvider | None = None,
     *,
-    scenarios: Callable[[RegistryService], ScenarioSource] | None = None,
-    workshops: WorkshopCatalogue | None = None,
+    scenarios: Callable[[MockWorld], ScenarioSource] | None = None,
     packs: tuple[ApiPack, ...] | None = None,
+    pack_options: Mapping[str, Any] | None = None,
 ) -> MockWorld:
     """The world of one mock. With settings.state_path (or state_url), the sandboxes kept there are
     restored.
-    `packs`: the APIs to serve (default: the installed ones `settings.apis` names)."""
+    `scenarios`: where sandboxes are built from, made once the packs' services are (default: empty
+    sandboxes only). `packs`: the APIs to serve (default: the installed ones `settings.apis` names).
+    `pack_options`: by pack name, what a pack's services are made with (CarOwner: its seeded history
+    and workshops)."""
     packs = served_packs(settings.apis) if packs is None else packs
     check_fault_names(settings.planted_faults, packs)
-    registry = RegistryService()
     routes = RouteTable.from_specs([(load_yaml(pack.spec_path), pack.base_path) for pack in packs])
-    registry_rules = apply_global_faults(registry, settings.registry_faults, utc_now())
-    client: RegistryClient
-    if settings.registry_url:
-        client = HttpRegistryClient(settings.registry_url, settings.registry_api_key)
-    else:
-        client = InProcessRegistryClient(registry, settings.registry_api_key)
     # Every served API's credentials name the sandbox (a Navixy hash, say), beside its token.
     journal = RequestJournal(settings.journal_size)
     realtime = RealtimeHub(journal, settings.planted_faults)
@@ -132,24 +113,8 @@ def build_world(
     # Snapshots and uploaded images share one budget; an image is kept while something shows it.
     budget = StorageBudget(settings.limits.storage_budget_bytes)
     images = ImageStore(budget, referenced=lambda: image_ids_in_use(sandboxes))
-
-    def registry_for(sandbox: Sandbox, inner: RegistryClient) -> RegistryClient:
-        return per_sandbox_client(inner, registry_faults_of(sandbox), sandbox.clock.now)
-
     state = _open_state(settings)
-    vehicles = (
-        FaultyVehicleService(
-            client,
-            images,
-            history,
-            faults=settings.planted_faults,
-            sandboxes=sandboxes,
-            registry_for=registry_for,
-        )
-        if settings.planted_faults
-        else VehicleService(client, images, history, registry_for=registry_for)
-    )
-    injector = FaultInjector([*settings.fault_rules, *registry_rules], settings.seed, routes.operation_ids)
+    injector = FaultInjector(settings.fault_rules, settings.seed, routes.operation_ids)
 
     def forget(token: str) -> None:
         journal.forget(token)
@@ -159,30 +124,25 @@ def build_world(
     world = MockWorld(
         settings=settings,
         sandboxes=sandboxes,
-        registry=registry,
         images=images,
-        vehicles=vehicles,
-        # Kept in the state file, if any: export tokens then stay valid across a restart.
-        export_signer=ExportTokenSigner(
-            settings.export_secret or (state.export_secret() if state else secrets.token_bytes(32))
-        ),
         routes=routes,
         lifecycle=SandboxLifecycle(
-            sandboxes,
-            scenarios(registry) if scenarios else EmptyOnly(),
-            limits=settings.limits,
-            images=images,
-            budget=budget,
-            forget=forget,
+            sandboxes, EmptyOnly(), limits=settings.limits, images=images, budget=budget, forget=forget
         ),
-        workshop=WorkshopSide(workshops),
         injector=injector,
         journal=journal,
         realtime=realtime,
         state=state,
         packs=packs,
         builds=BuildWorker(processes=settings.build_process),
+        pack_options=dict(pack_options or {}),
     )
+    # Each served pack's services (and those of the packs they use: the registry fake for CarOwner).
+    for pack in packs:
+        if pack.services is not None:
+            pack_services(world, pack)
+    if scenarios is not None:
+        world.lifecycle.use_scenarios(scenarios(world))
     if world.state is not None and world.state.seeded:
         load_stored_world(world)
     if settings.state_url is not None:
@@ -301,10 +261,10 @@ def _demo_users(world: MockWorld) -> list[DemoUser]:
     return users
 
 
-def _spec_routes(world: MockWorld) -> list[tuple[str, frozenset[str]]]:
+def _spec_routes(world: MockWorld, control_spec: dict[str, Any]) -> list[tuple[str, frozenset[str]]]:
     return [
         route for pack in world.packs for route in routes_of(load_yaml(pack.spec_path), pack.base_path)
-    ] + routes_of(load_control_spec(), CONTROL_BASE_PATH)
+    ] + routes_of(control_spec, CONTROL_BASE_PATH)
 
 
 def pack_credentials(world: MockWorld, sandbox: Sandbox) -> dict[str, str]:
@@ -320,6 +280,16 @@ def pack_credentials(world: MockWorld, sandbox: Sandbox) -> dict[str, str]:
                 else " ".join(f"{key}={value}" for key, value in given.items())
             )
     return told
+
+
+def _pack_controls(world: MockWorld) -> list[object]:
+    """The control operations of every pack the world has in use: those served, and those whose
+    services a served pack uses (the registry's faults while CarOwner looks cars up in it)."""
+    return [
+        pack.controls(world)
+        for pack in PACKS
+        if pack.controls is not None and (pack in world.packs or pack.name in world.pack_services)
+    ]
 
 
 def credentials_of(world: MockWorld, sandbox: Sandbox) -> dict[str, dict[str, str]]:
@@ -343,7 +313,9 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
     )
     serve_specs_compact(app)
     gate = SandboxGate()
-    add_control_api(
+    # The control API: the engine's operations, and those each served pack adds (CarOwner: the
+    # workshop side).
+    control_spec = add_control_api(
         app,
         SandboxHandlers(
             world.sandboxes,
@@ -356,9 +328,10 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
             worker=world.builds,
             packs=world.packs,
         ),
-        WorldHandlers(world.sandboxes, world.workshop, world.injector, world.journal),
+        WorldHandlers(world.sandboxes, world.injector, world.journal),
         validate_responses=settings.validate_responses,
         service_handlers=_service_handlers(world),
+        pack_controls=_pack_controls(world),
     )
     # Each served API on its own paths; those that hand back their operations get the direct path.
     mounted = [api for pack in world.packs if (api := pack.mount(app, world)) is not None]
@@ -451,7 +424,9 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         if pack.middleware is not None:
             pack.middleware(app, world)
     app.add_middleware(
-        MethodNotAllowedMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION, routes=_spec_routes(world)
+        MethodNotAllowedMiddleware,
+        position=MiddlewarePosition.BEFORE_EXCEPTION,
+        routes=_spec_routes(world, control_spec),
     )
     if settings.direct_path:
         # Requests Connexion would certainly accept are served by operations prepared once

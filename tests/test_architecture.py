@@ -97,16 +97,12 @@ def _pack_folders() -> list[Path]:
     )
 
 
-# Outside the packs, only these name a pack: the one registration, and the composition root (the
-# app, which gives the world CarOwner's services and the one registry fake; the command line,
-# which seeds the demo world).
+# Outside the packs, only these name a pack: the one registration, and the command line, which seeds
+# the demo world. The app and the control API name none: a pack brings its services (ApiPack.services)
+# and its control operations (ApiPack.controls) itself.
 MAY_NAME_PACKS = {
     Path("mock_server/packs/installed.py"),
-    Path("mock_server/app.py"),
     Path("mock_server/cli.py"),
-    # CarOwner's controls (workshop events, by plate), still in the engine's control API:
-    Path("mock_server/control/world_handlers.py"),
-    Path("mock_server/control/representations.py"),
 }
 # The packs a pack may use, beside the engine: CarOwner looks cars up in the registry fake.
 PACK_USES: dict[str, set[str]] = {"carowner": {"registry"}}
@@ -143,6 +139,22 @@ def test_api_packs_depend_on_the_engine_never_the_reverse() -> None:
         for path in _files(package)
     }
     assert _pack_violations(files, _all_packs()) == []
+
+
+@pytest.mark.parametrize(
+    ("module", "source"),
+    [
+        ("mock_server/app.py", "from .packs.carowner.services import CarOwnerServices\n"),
+        ("mock_server/control/world_handlers.py", "from ..packs.carowner.domain import workshop\n"),
+        ("mock_server/control/representations.py", "import mock_server.packs.carowner.handlers.controls\n"),
+        ("mock_server/control/api.py", "from ..packs import registry\n"),
+    ],
+)
+def test_the_pack_rule_catches_the_app_or_the_control_api_naming_a_pack(module: str, source: str) -> None:
+    text = (ROOT / module).read_text(encoding="utf-8") + source
+    found = _pack_violations({Path(module): text}, _all_packs())
+    assert found and all(line.startswith(f"{module} imports mock_server.packs.") for line in found)
+    assert _pack_violations({Path(module): None}, _all_packs()) == []
 
 
 def test_the_pack_rule_catches_an_engine_module_or_a_pack_naming_another_pack() -> None:

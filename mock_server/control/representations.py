@@ -7,15 +7,11 @@ from zoneinfo import ZoneInfo
 
 from starlette.responses import Response
 
-from ..domain.control_models import Booking, FaultRuleRecord, Notification
-from ..domain.models import Workshop
+from ..domain.control_models import FaultRuleRecord
 from ..domain.sandboxes import ScenarioInfo
 from ..journal import JournalEntry
 from ..json_answers import json_headers, timestamp
-from ..packs.carowner.domain.outbox import Dispatch
-from ..packs.carowner.domain.workshop import EventOutcome
-from ..packs.carowner.state import owner_state
-from ..packs.registry.state import faults_of
+from ..packs.base import installed_packs
 from ..request_context import current_request_id
 from ..store.sandbox import Sandbox, Snapshot
 
@@ -45,7 +41,7 @@ def carowner_credentials(value: Sandbox) -> dict[str, dict[str, str]]:
 
 
 def sandbox(value: Sandbox, credentials: dict[str, dict[str, str]] | None = None) -> dict[str, Any]:
-    return {
+    shown: dict[str, Any] = {
         "token": value.token,
         "credentials": credentials if credentials is not None else carowner_credentials(value),
         "user_id": str(value.user_id),
@@ -53,16 +49,21 @@ def sandbox(value: Sandbox, credentials: dict[str, dict[str, str]] | None = None
         "email": value.email,
         "scenario": value.origin,
         "clock": clock(value),
-        "counts": {
-            "linked_vehicles": len(owner_state(value).links),
-            "service_log_entries": len(owner_state(value).service_log),
-            "bookings": len(owner_state(value).bookings),
-            "notifications": len(owner_state(value).outbox),
-            "fault_rules": len(value.extras.fault_rules),
-        },
+        "counts": {"fault_rules": len(value.extras.fault_rules)},
         "snapshots": list(value.snapshots),
-        "registry_faults": faults_of(value).to_dict(),
     }
+    for pack in installed_packs():
+        if pack.control_view is not None:
+            _merge(shown, pack.control_view(value))
+    return shown
+
+
+def _merge(into: dict[str, Any], members: dict[str, Any]) -> None:
+    for name, member in members.items():
+        if isinstance(member, dict) and isinstance(into.get(name), dict):
+            into[name] = {**into[name], **member}
+        else:
+            into[name] = member
 
 
 def scenario(info: ScenarioInfo) -> dict[str, str]:
@@ -70,70 +71,12 @@ def scenario(info: ScenarioInfo) -> dict[str, str]:
 
 
 def snapshot(value: Snapshot) -> dict[str, Any]:
-    return {
-        "name": value.name,
-        "taken_at": timestamp(value.taken_at),
-        "linked_vehicles": len(value.state["packs"].get("carowner", {}).get("links", [])),
-        "service_log_entries": len(value.state["packs"].get("carowner", {}).get("service_log", [])),
-    }
-
-
-def notification(value: Notification) -> dict[str, Any]:
-    return {
-        "id": str(value.id),
-        "event": value.event,
-        "channel": value.channel,
-        "recipient": value.recipient,
-        "at": timestamp(value.at),
-        "title": value.title,
-        "body": value.body,
-        "registration_number": value.registration_number,
-        "booking_id": str(value.booking_id) if value.booking_id else None,
-        "service_log_id": value.service_log_id,
-    }
-
-
-def _workshop(value: Workshop) -> dict[str, str]:
-    # control.yaml's Workshop: the fields of the CarOwner API's.
-    return {"org_nr": value.org_nr, "name": value.name, "city": value.city}
-
-
-def notifications(dispatches: list[Dispatch] | tuple[Dispatch, ...]) -> list[dict[str, Any]]:
-    return [notification(item) for dispatch in dispatches for item in dispatch.sent]
-
-
-def booking(value: Booking) -> dict[str, Any]:
-    return {
-        "id": str(value.id),
-        "registration_number": value.plate,
-        "workshop": {
-            "org_nr": value.workshop.org_nr,
-            "name": value.workshop.name,
-            "city": value.workshop.city,
-        },
-        "status": value.status,
-        "appointment_date": value.appointment_date.isoformat(),
-        "description": value.description,
-        "created_at": timestamp(value.created_at),
-        "updated_at": timestamp(value.updated_at),
-        "decline_reason": value.decline_reason,
-        "service_log_id": value.service_log_id,
-    }
-
-
-def event_result(outcome: EventOutcome) -> dict[str, Any]:
-    own = next((d for d in outcome.dispatches if d.event == outcome.event), None)
-    entry = outcome.entry
-    result: dict[str, Any] = {"event": outcome.event}
-    if outcome.booking is not None:
-        result["booking"] = booking(outcome.booking)
-    return {
-        **result,
-        "service_log_entry_id": entry.id if entry else None,
-        "message_count": len(entry.messages) if entry and outcome.event == "message.new" else None,
-        "notifications": notifications(outcome.dispatches),
-        "suppressed_channels": list(own.suppressed) if own else [],
-    }
+    shown: dict[str, Any] = {"name": value.name, "taken_at": timestamp(value.taken_at)}
+    parts = value.state.get("packs", {})
+    for pack in installed_packs():
+        if pack.snapshot_view is not None:
+            _merge(shown, pack.snapshot_view(parts.get(pack.name)))
+    return shown
 
 
 def fault_rule(value: FaultRuleRecord) -> dict[str, Any]:

@@ -146,8 +146,8 @@ class SandboxHandlers:
             raise DomainError("CLOCK_CANNOT_GO_BACK", "The sandbox clock only moves forward.", field="body")
         time_passed(sandbox, self._packs)  # what fell due before the jump is dated before it
         sandbox.clock.advance(delta)
-        dispatches = time_passed(sandbox, self._packs)
-        return rep.ok({"clock": rep.clock(sandbox), "notifications": rep.notifications(dispatches)})
+        sent = time_passed(sandbox, self._packs)
+        return rep.ok({"clock": rep.clock(sandbox), "notifications": sent})
 
 
 def _moment(text: str) -> datetime:

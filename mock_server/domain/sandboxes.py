@@ -127,6 +127,10 @@ class SandboxLifecycle:
         # With such a store: make the sandbox of a token held here the stored one (or drop it).
         self.refresh_from_store: Callable[[str], object] | None = None
 
+    def use_scenarios(self, scenarios: ScenarioSource) -> None:
+        """Where sandboxes are built from from now on (build_world: once the packs' services exist)."""
+        self._scenarios = scenarios
+
     def scenarios(self) -> list[ScenarioInfo]:
         return self._scenarios.scenarios()
 

@@ -142,10 +142,26 @@ class ApiPack:
     # service-log entries"); None: nothing (the page then does not name the API for it).
     summary: Callable[[Sandbox], str | None] | None = None
     # The sandbox's clock was read or moved: send what fell due by its now (CarOwner: reminders,
-    # EU-kontroll notices), once. It returns what went out, for the control API's answer.
-    time_passed: Callable[[Sandbox], list[Any]] | None = None
+    # EU-kontroll notices), once. It returns what went out as control.yaml's Notification objects,
+    # for the control API's answer.
+    time_passed: Callable[[Sandbox], list[dict[str, Any]]] | None = None
     # The uploaded images a stored part (its JSON, a snapshot's) shows: kept while one does.
     stored_images: Callable[[Mapping[str, Any]], Iterable[str | None]] | None = None
+    # The pack's services for one world (its domain services, signers, clients), made once per world
+    # and kept in `world.pack_services[name]` (`pack_services`); what a caller of `build_world` hands
+    # the pack is in `world.pack_options.get(name)`. None: the API needs none beyond the engine's.
+    services: Callable[[MockWorld], Any] | None = None
+    # The pack's own control operations: an object whose public methods answer the operationIds of
+    # the control API (control.yaml) that belong to the API (CarOwner: the workshop side). None: the
+    # API adds no operation to the control API.
+    controls: Callable[[MockWorld], object] | None = None
+    # The pack's members of control.yaml's Sandbox (CarOwner: its counts; the registry: the faults
+    # set), merged into the engine's; members that are objects are merged member by member. Asked of
+    # every installed pack, served or not, so the control API's shape never depends on --apis.
+    control_view: Callable[[Sandbox], dict[str, Any]] | None = None
+    # The same for control.yaml's Snapshot, from the pack's part of the snapshot as stored (its JSON;
+    # None: the snapshot holds no part of the pack).
+    snapshot_view: Callable[[Mapping[str, Any] | None], dict[str, Any]] | None = None
 
 
 def fleet_summary(name: str) -> Callable[[Sandbox], str | None]:
@@ -208,7 +224,7 @@ def clock_started(sandbox: Sandbox) -> None:
             start(now)
 
 
-def time_passed(sandbox: Sandbox, packs: Iterable[ApiPack]) -> list[Any]:
+def time_passed(sandbox: Sandbox, packs: Iterable[ApiPack]) -> list[dict[str, Any]]:
     """What fell due by the sandbox's now, sent by each pack (ApiPack.time_passed)."""
     return [sent for pack in packs if pack.time_passed is not None for sent in pack.time_passed(sandbox)]
 
@@ -226,6 +242,14 @@ def image_locations(sandbox: Sandbox) -> list[str | None]:
             if pack is not None and pack.stored_images is not None:
                 locations += pack.stored_images(raw)
     return locations
+def pack_services(world: MockWorld, pack: ApiPack) -> Any:
+    """The pack's services for the world: made for every served pack when the world is built, and for
+    a pack another one uses (CarOwner: the registry fake) the first time they are asked for."""
+    services = world.pack_services.get(pack.name)
+    if services is None:
+        assert pack.services is not None, f"the {pack.name} API has no services"
+        services = world.pack_services[pack.name] = pack.services(world)
+    return services
 
 
 # --- the registered packs (mock_server/packs/installed.py registers them, in one place) ---
@@ -252,6 +276,13 @@ class StoredPackState:
 
     def to_json(self) -> dict[str, Any]:
         return dict(self.raw)
+
+
+def installed_packs() -> tuple[ApiPack, ...]:
+    """Every installed pack, served or not (registered when first asked for)."""
+    from . import installed
+
+    return installed.PACKS
 
 
 def registered_pack(name: str) -> ApiPack | None:

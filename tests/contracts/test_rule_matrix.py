@@ -9,10 +9,13 @@ import pytest
 
 from contracts.rule_matrix import COVERAGE, NO_PLANTED_FAULT, render
 from contracts.rules import RULES
-from mock_server.packs.carowner.faults import FAULTS as MOCK_FAULTS
+from mock_server.packs.carowner.faults import FAULTS as CAROWNER_FAULTS
+from mock_server.packs.registry.faults import FAULTS as REGISTRY_FAULTS
 from tests.contracts.mock_targets import FAULTS as PROVEN
 
 PROVEN_RULE = {fault.name: fault.rule_id for fault in PROVEN}
+# The contract suite's rules cover the CarOwner API and the registry fake it looks cars up in.
+MOCK_FAULTS = {**CAROWNER_FAULTS, **REGISTRY_FAULTS}
 
 
 def _resolve(reference: str) -> object:
@@ -64,6 +67,12 @@ def test_every_fault_of_the_mock_is_proven_and_in_the_matrix() -> None:
     listed = {fault for coverage in COVERAGE.values() for fault in coverage.faults}
     assert set(MOCK_FAULTS) == set(PROVEN_RULE)
     assert set(PROVEN_RULE) <= listed
+
+
+def test_the_registry_faults_are_the_registry_packs_and_break_only_its_answers() -> None:
+    assert set(REGISTRY_FAULTS) == {fault for fault in PROVEN_RULE if fault.startswith("registry-")}
+    assert not set(REGISTRY_FAULTS) & set(CAROWNER_FAULTS)
+    assert {PROVEN_RULE[fault].split(".")[0] for fault in REGISTRY_FAULTS} == {"registry"}
 
 
 def test_the_printed_matrix_names_every_rule_with_its_faults() -> None:

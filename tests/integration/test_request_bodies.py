@@ -19,6 +19,7 @@ from mock_server.app import create_app
 from mock_server.json_depth import MAX_JSON_DEPTH
 from mock_server.packs.carowner.faults import FAULTS
 from mock_server.packs.carowner.seeding import build_seeded_world
+from mock_server.packs.registry.faults import FAULTS as REGISTRY_FAULTS
 from mock_server.settings import Settings
 from tests.image_files import picture
 from tests.integration.conftest import KARI, OLA, Mock, start_mock
@@ -44,7 +45,8 @@ def both_paths(request: pytest.FixtureRequest) -> Iterator[TestClient]:
 
 @pytest.fixture(scope="module")
 def with_planted_faults() -> Iterator[TestClient]:
-    started = start_mock(Settings(planted_faults=frozenset(FAULTS), validate_responses=False))
+    every = frozenset({*FAULTS, *REGISTRY_FAULTS})
+    started = start_mock(Settings(planted_faults=every, validate_responses=False))
     with started.client:
         yield started.client
 

@@ -15,8 +15,9 @@ from ...settings import SPEC_PATH
 from ...swagger_ui import swagger_ui_options
 from ...yaml_files import load_yaml
 from ..base import ApiPack
-from .domain.timeline import time_passed
 from .faults import FAULTS
+from .handlers.controls import control_view, snapshot_view, time_passed
+from .services import build_services, carowner_services
 from .state import CarOwnerState, state_from_json, stored_images, summary
 
 if TYPE_CHECKING:
@@ -41,14 +42,15 @@ def _operations(world: MockWorld) -> dict[str, Callable[..., Any]]:
     from .handlers.vehicles import VehicleHandlers
 
     faults = world.settings.planted_faults
+    services = carowner_services(world)
     if faults:
-        vehicles: VehicleHandlers = FaultyVehicleHandlers(world.sandboxes, world.vehicles, faults=faults)
+        vehicles: VehicleHandlers = FaultyVehicleHandlers(world.sandboxes, services.vehicles, faults=faults)
         service_log: ServiceLogHandlers = FaultyServiceLogHandlers(
-            world.sandboxes, world.export_signer, world.settings.realtime, faults=faults
+            world.sandboxes, services.export_signer, world.settings.realtime, faults=faults
         )
     else:
-        vehicles = VehicleHandlers(world.sandboxes, world.vehicles)
-        service_log = ServiceLogHandlers(world.sandboxes, world.export_signer, world.settings.realtime)
+        vehicles = VehicleHandlers(world.sandboxes, services.vehicles)
+        service_log = ServiceLogHandlers(world.sandboxes, services.export_signer, world.settings.realtime)
     return operations(vehicles, service_log)
 
 
@@ -66,6 +68,12 @@ def _mount(app: AsyncApp, world: MockWorld) -> DirectApi:
     specification = app.middleware.apis[-1].specification  # the one just added, refs resolved
     app.add_url_rule("/media/{filename}", "media", media_route(world.images), methods=["GET"])
     return DirectApi(specification, operations.__getitem__)
+
+
+def _controls(world: MockWorld) -> object:
+    from .handlers.controls import WorkshopControls
+
+    return WorkshopControls(world.sandboxes, carowner_services(world).workshop)
 
 
 def _middleware(app: AsyncApp, world: MockWorld) -> None:
@@ -86,7 +94,6 @@ def _middleware(app: AsyncApp, world: MockWorld) -> None:
             position=MiddlewarePosition.BEFORE_EXCEPTION,
             faults=settings.planted_faults,
             sandboxes=world.sandboxes,
-            registry_api_key=settings.registry_api_key,
         )
     # Prefer answers come after routing, security and request validation, inside response validation.
     app.add_middleware(
@@ -108,7 +115,11 @@ PACK = ApiPack(
     state_from_json=state_from_json,
     summary=summary,
     time_passed=time_passed,
+    control_view=control_view,
+    snapshot_view=snapshot_view,
     stored_images=stored_images,
     middleware=_middleware,
     faults=FAULTS,
+    services=build_services,
+    controls=_controls,
 )

@@ -31,6 +31,7 @@ from ...store.sandbox import Sandbox
 from ...store.serialise import sandbox_state
 from ..base import ApiPack, FleetCar, pack_state
 from ..installed import PACKS, served_packs
+from ..registry import registry_of
 from ..registry.commercial import CommercialVehicle, commercial_record
 from ..registry.mapping import to_registry_data
 from ..registry.record_edits import (
@@ -43,6 +44,7 @@ from ..registry.record_edits import (
 from ..registry.service import RegistryService
 from ..registry.state import set_faults as set_registry_faults
 from .domain.notifications import update_preferences
+from .services import CarOwnerOptions
 from .state import owner_state
 
 DEMO_PLATES = tuple(car.plate for car in KARI_CARS)
@@ -336,7 +338,7 @@ def _demo_sandbox(cars: RegistryCars, user: DemoUser, now: datetime, token: str,
 
 
 def seed_demo_user(world: MockWorld, user: DemoUser, now: datetime) -> Sandbox:
-    sandbox = _demo_sandbox(RegistryCars(world.registry, now.date()), user, now, user.token, user.user_id)
+    sandbox = _demo_sandbox(RegistryCars(registry_of(world), now.date()), user, now, user.token, user.user_id)
     if not user.vehicles:
         sandbox.origin = "empty"
     owner_state(sandbox).checked_until = now
@@ -351,14 +353,14 @@ def build_seeded_world(settings: Settings) -> tuple[MockWorld, list[tuple[str, s
     packs = served_packs(settings.apis)
     world = build_world(
         settings,
-        history=history,
-        scenarios=lambda registry: FixtureScenarios(registry, settings.seed, packs),
-        workshops=FixtureWorkshops(settings.seed),
+        scenarios=lambda world: FixtureScenarios(registry_of(world), settings.seed, packs),
+        pack_options={"carowner": CarOwnerOptions(history, FixtureWorkshops(settings.seed))},
     )
+    registry = registry_of(world)
     if settings.registry_url is None:  # the fake's records are the ones vehicles are linked from
-        history.registry = world.registry
+        history.registry = registry
     # The fleet's vans and trucks are the registry's from the start, a restored world's too.
-    register_fleet_records(world.registry, datetime.now(UTC).date())
+    register_fleet_records(registry, datetime.now(UTC).date())
     if settings.demo:
         # Shared by everyone: reset and restored by anyone, deleted or made anew only by the operator.
         for token in DEMO_TOKENS:
@@ -382,14 +384,20 @@ def _seed(world: MockWorld, settings: Settings, packs: tuple[ApiPack, ...]) -> l
     if settings.demo:
         now = datetime.now(UTC)
         kari, ola = build_demo_world(
-            settings.seed, today=now.date(), cars=RegistryCars(world.registry, now.date())
+            settings.seed, today=now.date(), cars=RegistryCars(registry_of(world), now.date())
         )
         if settings.scenario is not None:
             world.sandboxes.add(_scenario_demo_user(world, settings, kari, now))
         else:
             seed_demo_user(world, kari, now)
         fleet = scenario_sandbox(
-            world.registry, settings.seed, FLEET_SCENARIO, FLEET_TOKEN, FLEET_USER_ID, now, packs=world.packs
+            registry_of(world),
+            settings.seed,
+            FLEET_SCENARIO,
+            FLEET_TOKEN,
+            FLEET_USER_ID,
+            now,
+            packs=world.packs,
         )
         fleet.origin = FLEET_SCENARIO  # a reset builds the fleet again
         owner_state(fleet).checked_until = now
@@ -413,7 +421,7 @@ def _scenario_demo_user(world: MockWorld, settings: Settings, kari: DemoUser, no
     if settings.scenario not in scenario_names():
         raise ValueError(f"unknown scenario {settings.scenario!r}; known: {', '.join(scenario_names())}")
     sandbox = scenario_sandbox(
-        world.registry,
+        registry_of(world),
         settings.seed,
         settings.scenario,
         kari.token,

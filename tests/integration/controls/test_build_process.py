@@ -16,6 +16,7 @@ import pytest
 from mock_server.domain.sandboxes import EMPTY, EmptyOnly, SandboxLifecycle
 from mock_server.packs.carowner.seeding import FixtureScenarios
 from mock_server.packs.carowner.state import owner_state
+from mock_server.packs.registry import registry_of
 from mock_server.packs.registry.service import RegistryService
 from mock_server.settings import Settings
 from mock_server.store.json_pieces import from_pieces
@@ -70,7 +71,7 @@ def test_sandboxes_are_built_in_the_build_process_and_the_registry_learns_their_
     assert page.json()["meta"]["total"] == 10_000 and len(page.json()["data"]) == 100
     today = datetime.now(UTC).date()
     for record in list(owner_state(sandbox).vehicles.values())[:20]:
-        assert controls.world.registry.record_for_vin(record.registry.vin, today) is not None
+        assert registry_of(controls.world).record_for_vin(record.registry.vin, today) is not None
     entries = [entry.id for entry in owner_state(sandbox).service_log]
     reset = controls.call("POST", "/__mock/sandbox/reset", token)
     assert reset.status_code == 200, reset.text

@@ -5,7 +5,7 @@ credentials with no code of its own for them."""
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
@@ -233,3 +233,22 @@ def test_a_deleted_sandbox_credential_names_nothing() -> None:
         )
         assert world.sandboxes.by_credential(key) is None
         assert client.get("/toy/items", params={"key": key}).status_code == 403
+
+
+class _ClashingControls:
+    async def getJournal(self, user: str) -> None: ...
+
+
+class _UndocumentedControls:
+    async def toyReset(self, user: str) -> None: ...
+
+
+@pytest.mark.parametrize(
+    ("controls", "named"), [(_ClashingControls(), "getJournal"), (_UndocumentedControls(), "toyReset")]
+)
+def test_a_packs_controls_may_not_answer_an_engine_operation_or_one_the_control_spec_lacks(
+    controls: object, named: str
+) -> None:
+    toy = replace(TOY, controls=lambda world: controls)
+    with pytest.raises(ValueError, match=named):
+        create_app(Settings(demo=False), build_world(Settings(demo=False), packs=(toy,)))

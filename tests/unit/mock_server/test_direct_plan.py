@@ -13,6 +13,7 @@ from mock_server.direct.plan import Parameter
 from mock_server.fast_validation import PARAMETER, CompiledSchemas
 from mock_server.packs.carowner.handlers.service_log import ServiceLogHandlers
 from mock_server.packs.carowner.handlers.vehicles import VehicleHandlers
+from mock_server.packs.carowner.services import carowner_services
 from mock_server.resolution import operations
 from mock_server.settings import SPEC_PATH, Settings
 
@@ -25,9 +26,10 @@ def carowner() -> Specification:
 @pytest.fixture(scope="module")
 def handlers() -> dict[str, t.Any]:
     world = build_world(Settings())
+    services = carowner_services(world)
     return operations(
-        VehicleHandlers(world.sandboxes, world.vehicles),
-        ServiceLogHandlers(world.sandboxes, world.export_signer, world.settings.realtime),
+        VehicleHandlers(world.sandboxes, services.vehicles),
+        ServiceLogHandlers(world.sandboxes, services.export_signer, world.settings.realtime),
     )
 
 

@@ -78,7 +78,7 @@ class VehicleService:
         self._registry = registry
         self._images = images
         self._history = history
-        # A sandbox may see its own registry (faults set through the control API); app.py wires it.
+        # A sandbox may see its own registry (faults set through the control API); services.py wires it.
         self._registry_for = registry_for
 
     def list(self, sandbox: Sandbox) -> list[VehicleView]:

@@ -1,4 +1,4 @@
-"""Every planted fault by name, with the rule of the API it breaks."""
+"""Every planted fault of the CarOwner API by name, with the rule of the API it breaks."""
 
 from __future__ import annotations
 
@@ -22,10 +22,6 @@ FAULTS: dict[str, str] = {
     "export-token-repeats": "export-token answers the token it gave before for the same filters",
     "history-ignores-primary": "vehicle history without a plate uses a vehicle that is not the primary",
     "updated-at-frozen": "a nickname or image update leaves the vehicle's updated_at where it was",
-    "registry-null-fields": "the registry fake sends null instead of omitting a field",
-    "registry-both-params-accepted": (
-        "the registry fake answers a lookup with both kjennemerke and understellsnummer"
-    ),
     # vehicles
     "link-ignores-nickname": "a newly linked vehicle loses the nickname sent with it",
     "unlink-answers-unlinked-false": "unlinking answers unlinked: false (read as 'record deleted')",
@@ -71,11 +67,5 @@ FAULTS: dict[str, str] = {
     "export-token-ignores-token": "GET /service-log/export-token without a token is served as some user",
     "unknown-method-answers-404": "an undocumented method on the summary path answers 404, not 405",
     "allow-header-lists-every-method": "a 405 from the set-primary path lists every method in Allow",
-    # registry fake
-    "registry-accepts-any-key": "the registry fake serves requests with a missing or unknown API key",
-    "registry-unknown-plate-empty-list": "an unknown vehicle answers an empty kjoretoydataListe",
-    "registry-plate-without-space": "the registry fake writes plates without the space",
-    "registry-naive-timestamps": "the registry fake's timestamps lose their offset",
-    "registry-numbers-as-strings": "the registry fake writes numbers as strings",
-    "registry-vin-lookup-not-found": "a lookup by understellsnummer drops its last character",
 }
+# The registry fake's own faults are the registry pack's (packs/registry/faults.py).

@@ -18,7 +18,6 @@ from ....domain.models import NOTIFICATION_CHANNELS
 from ....store.sandbox import SandboxRegistry
 from ..state import owner_state
 from .wire import (
-    REGISTRY_PATH,
     SETTINGS_PATH,
     VEHICLES_PATH,
     _header,
@@ -35,7 +34,6 @@ LATEST = {f"{SERVICE_LOG}latest", f"{SERVICE_LOG}vehicle-history/latest"}
 HISTORY = {f"{SERVICE_LOG}vehicle-history/list", f"{SERVICE_LOG}vehicle-history/latest"}
 REALTIME_PATH = "/api/co/realtime/config"
 EXPORT_TOKEN = f"{SERVICE_LOG}export-token"
-_TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}")
 _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
 _WEIGHTS = (3, 2, 7, 6, 5, 4, 3, 2)
 
@@ -117,14 +115,6 @@ def _raw_plate_filter(path: str, query: Query) -> Query:
     return query
 
 
-def _vin_lookup_misses(path: str, query: Query) -> Query:
-    keys = {k for k, _ in query}
-    if path == REGISTRY_PATH and keys == {"understellsnummer"}:
-        vin = _param(query, "understellsnummer") or ""
-        return _set(query, "understellsnummer", vin[:-1])  # the 17th character is cut off
-    return query
-
-
 QUERY_REWRITES: dict[str, Callable[[str, Query], Query]] = {
     "conflicting-aliases-accepted": _aliases_accepted,
     "accepts-reversed-date-range": _reversed_range_accepted,
@@ -132,7 +122,6 @@ QUERY_REWRITES: dict[str, Callable[[str, Query], Query]] = {
     "page-size-over-100-accepted": _page_size_clamped,
     "limit-over-100-accepted": _limit_clamped,
     "filter-skips-plate-normalisation": _raw_plate_filter,
-    "registry-vin-lookup-not-found": _vin_lookup_misses,
 }
 
 
@@ -248,53 +237,6 @@ def _allow_everything(scope: Scope, answer: Answer) -> None:
         answer.set_header(b"allow", "GET, POST, PUT, DELETE, PATCH")
 
 
-def _registry_empty_list(scope: Scope, answer: Answer) -> None:
-    if scope["path"] == REGISTRY_PATH and answer.body == {"feilmelding": "OPPLYSNINGER_IKKE_TILGJENGELIGE"}:
-        answer.body = {"kjoretoydataListe": []}
-
-
-def _walk_strings(value: Any, change: Callable[[str, str], Any]) -> Any:
-    if isinstance(value, dict):
-        return {
-            key: change(key, item) if isinstance(item, str) else _walk_strings(item, change)
-            for key, item in value.items()
-        }
-    if isinstance(value, list):
-        return [_walk_strings(item, change) for item in value]
-    return value
-
-
-def _registry_plates_unspaced(scope: Scope, answer: Answer) -> None:
-    if scope["path"] == REGISTRY_PATH:
-        answer.body = _walk_strings(
-            answer.body, lambda key, text: text.replace(" ", "") if key == "kjennemerke" else text
-        )
-
-
-def _registry_naive(scope: Scope, answer: Answer) -> None:
-    if scope["path"] == REGISTRY_PATH:
-        answer.body = _walk_strings(
-            answer.body, lambda key, text: _OFFSET.sub("", text) if _TIMESTAMP.match(text) else text
-        )
-
-
-def _numbers_as_strings(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {key: _numbers_as_strings(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_numbers_as_strings(item) for item in value]
-    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
-
-
-def _registry_numbers_as_strings(scope: Scope, answer: Answer) -> None:
-    if (
-        scope["path"] == REGISTRY_PATH
-        and isinstance(answer.body, dict)
-        and "kjoretoydataListe" in answer.body
-    ):
-        answer.body = _numbers_as_strings(answer.body)
-
-
 RESPONSE_REWRITES: dict[str, Callable[[Scope, Answer], None]] = {
     "unlink-answers-unlinked-false": _unlinked_false,
     "vehicle-list-omits-nickname": _list_without_nickname,
@@ -312,15 +254,9 @@ RESPONSE_REWRITES: dict[str, Callable[[Scope, Answer], None]] = {
     "page-size-100-crashes": _page_size_100_crashes,
     "unknown-method-answers-404": _method_404,
     "allow-header-lists-every-method": _allow_everything,
-    "registry-unknown-plate-empty-list": _registry_empty_list,
-    "registry-plate-without-space": _registry_plates_unspaced,
-    "registry-naive-timestamps": _registry_naive,
-    "registry-numbers-as-strings": _registry_numbers_as_strings,
 }
 
-HEADER_FAULTS = frozenset(
-    {"realtime-config-ignores-token", "export-token-ignores-token", "registry-accepts-any-key"}
-)
+HEADER_FAULTS = frozenset({"realtime-config-ignores-token", "export-token-ignores-token"})
 BODY_FAULTS = frozenset(
     {"preferences-update-spreads-to-event", "preferences-shared-between-users", "preferences-refuse-all-off"}
 )
@@ -330,13 +266,10 @@ REWRITE_FAULTS = frozenset(QUERY_REWRITES) | frozenset(RESPONSE_REWRITES) | HEAD
 class FaultyRewriteMiddleware:
     """Applies the switched-on rewrites of this module to every HTTP exchange."""
 
-    def __init__(
-        self, app: ASGIApp, faults: frozenset[str], sandboxes: SandboxRegistry, registry_api_key: str
-    ) -> None:
+    def __init__(self, app: ASGIApp, faults: frozenset[str], sandboxes: SandboxRegistry) -> None:
         self.app = app
         self.faults = faults
         self.sandboxes = sandboxes
-        self.registry_api_key = registry_api_key
         self.queries = [rewrite for name, rewrite in QUERY_REWRITES.items() if name in faults]
         self.responses = [rewrite for name, rewrite in RESPONSE_REWRITES.items() if name in faults]
 
@@ -374,8 +307,6 @@ class FaultyRewriteMiddleware:
             and (sandbox := next(iter(self.sandboxes), None)) is not None
         ):
             return _with_header(scope, b"authorization", f"Bearer {sandbox.token}")
-        if "registry-accepts-any-key" in self.faults and scope["path"] == REGISTRY_PATH:
-            return _with_header(scope, b"svv-authorization", f"Apikey {self.registry_api_key}")
         return scope
 
     def _preferences(self, scope: Scope, body: bytes) -> bytes:

@@ -16,7 +16,6 @@ from ..state import owner_state
 SETTINGS_PATH = "/api/co/settings/notifications"
 SERVICE_LOG_LIST_PATH = "/api/co/service-log/list"
 VEHICLES_PATH = "/api/co/vehicles"
-REGISTRY_PATH = "/ws/no/vegvesen/kjoretoy/felles/datautlevering/enkeltoppslag/kjoretoydata"
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -51,7 +50,7 @@ def _replay(body: bytes) -> Receive:
 
 
 class FaultyRequestMiddleware:
-    """Rewrites requests: tokens, notification bodies, registry query strings."""
+    """Rewrites requests: tokens, notification bodies, the service-log page size."""
 
     def __init__(self, app: ASGIApp, faults: frozenset[str], sandboxes: SandboxRegistry) -> None:
         self.app = app
@@ -71,11 +70,6 @@ class FaultyRequestMiddleware:
             if "page_size" not in {k for k, _ in query}:
                 query.append(("page_size", "10"))
                 scope = {**scope, "query_string": urlencode(query).encode("latin-1")}
-        if scope["path"] == REGISTRY_PATH and "registry-both-params-accepted" in self.faults:
-            query = parse_qsl(scope["query_string"].decode("latin-1"))
-            if {"kjennemerke", "understellsnummer"} <= {k for k, _ in query}:
-                kept = [(k, v) for k, v in query if k != "understellsnummer"]
-                scope = {**scope, "query_string": urlencode(kept).encode("latin-1")}
         if (
             scope["path"] == SETTINGS_PATH
             and scope["method"] == "PUT"
@@ -127,12 +121,6 @@ def _naive_generated_at(body: Any) -> Any:
     return body
 
 
-def _null_field(body: Any) -> Any:
-    for record in body.get("kjoretoydataListe", []) if isinstance(body, dict) else []:
-        record.setdefault("registrering", {})["tilTidspunkt"] = None
-    return body
-
-
 class FaultyResponseMiddleware:
     """Rewrites JSON response bodies after the mock (and its own validation) produced them."""
 
@@ -150,8 +138,6 @@ class FaultyResponseMiddleware:
             rewrites.append(_drop_make)
         if "naive-datetime" in self.faults and scope["path"].startswith("/api/co/"):
             rewrites.append(_naive_generated_at)
-        if "registry-null-fields" in self.faults and scope["path"] == REGISTRY_PATH:
-            rewrites.append(_null_field)
         return rewrites
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -9,6 +9,7 @@ from fixtures.fleet_owner import CAR_PLATES, FIRM_NAME, FIRM_ORG_NR, FLEET, FLEE
 from mock_server.domain.plates import is_valid_org_nr
 from mock_server.packs.carowner.seeding import build_seeded_world, fleet_cars
 from mock_server.packs.carowner.state import owner_state
+from mock_server.packs.registry import registry_of
 from mock_server.packs.registry.mapping import to_registry_data
 from mock_server.settings import Settings
 from tests.integration.controls.conftest import start_controls
@@ -26,12 +27,12 @@ def test_the_firm_has_a_valid_organisation_number_and_trucks_vans_and_cars() -> 
 def test_the_registry_answers_for_every_fleet_vehicle_with_its_class_and_the_fleet_agrees() -> None:
     world, _ = build_seeded_world(Settings())
     today = datetime.now(UTC).date()
-    cars = {car.plate: car for car in fleet_cars(world.registry, today)}
+    cars = {car.plate: car for car in fleet_cars(registry_of(world), today)}
     assert set(cars) == {vehicle.plate for vehicle in FLEET}
     expected_class = {spec.plate: spec.technical_code for spec in (*TRUCKS, *VANS)}
     expected_class |= dict.fromkeys(CAR_PLATES, "M1")
     for plate, car in cars.items():
-        data = to_registry_data(world.registry.record_for_plate(plate, today))
+        data = to_registry_data(registry_of(world).record_for_plate(plate, today))
         assert (car.vin, car.make, car.model) == (data.vin, data.make, data.model)
         assert data.vehicle_class == expected_class[plate]
         if car.kind == "truck":
@@ -44,7 +45,7 @@ def test_every_fleet_vehicle_is_in_the_trimble_api_with_its_vin_plate_make_and_m
     controls = start_controls()
     with controls.client:
         listed = controls.client.get(URL, params={"limit": 100}, headers=FLEET_AUTH).json()["data"]
-        cars = fleet_cars(controls.world.registry, datetime.now(UTC).date())
+        cars = fleet_cars(registry_of(controls.world), datetime.now(UTC).date())
     by_vin = {item["vehicleId"]: item for item in listed}
     assert len(listed) == len(cars) == len(FLEET)
     for car in cars:

@@ -11,6 +11,7 @@ import pytest
 from starlette.testclient import TestClient
 
 from mock_server.app import build_world, create_app
+from mock_server.packs.registry import registry_of
 from mock_server.packs.registry.api import BASE_PATH, ENKELTOPPSLAG_PATH, add_registry_api
 from mock_server.packs.registry.known_records import load_reference_records
 from mock_server.packs.registry.service import RegistryConfig, RegistryService
@@ -112,7 +113,7 @@ def test_the_mock_checks_the_record_it_sends_not_a_remembered_copy() -> None:
     world = build_world(Settings())
     broken: dict[str, Any] = load_reference_records()[0]
     broken["forstegangsregistrering"]["registrertForstegangNorgeDato"] = 20170606
-    world.registry.register_record(broken)
+    registry_of(world).register_record(broken)
     client = create_app(Settings(), world).test_client()
     response = client.get(ENKELTOPPSLAG_PATH, params={"kjennemerke": "EK39085"}, headers=HEADERS)
     assert response.status_code == 500

@@ -16,6 +16,7 @@ from fixtures.scenarios import scenario_names
 from mock_server.app import MockWorld
 from mock_server.domain.errors import DomainError
 from mock_server.packs.carowner.seeding import FixtureScenarios, build_scenario_state, build_seeded_world
+from mock_server.packs.registry import registry_of
 from mock_server.settings import Settings
 from mock_server.store.json_pieces import from_pieces
 from mock_server.store.serialise import sandbox_from_state, sandbox_state
@@ -38,7 +39,7 @@ def _both_ways(name: str, seed: int, now: datetime) -> tuple[dict | None, dict |
     assert packs == tuple(pack.name for pack in there.packs)
     try:
         own = sandbox_state(
-            FixtureScenarios(here.registry, seed, here.packs).build_at(name, token, user_id, now)
+            FixtureScenarios(registry_of(here), seed, here.packs).build_at(name, token, user_id, now)
         )
     except ValueError as refused:  # a day the scenario cannot be built on: refused both ways alike
         with pytest.raises(ValueError, match=re.escape(str(refused))):
@@ -55,7 +56,7 @@ def _both_ways(name: str, seed: int, now: datetime) -> tuple[dict | None, dict |
 def test_every_scenario_built_from_a_replica_is_the_one_built_here(name: str) -> None:
     own, elsewhere, here, there = _both_ways(name, 0, NOW)
     assert own is not None and elsewhere == own
-    assert there.registry.learned() == here.registry.learned()
+    assert registry_of(there).learned() == registry_of(here).learned()
 
 
 @settings(max_examples=8)
@@ -68,22 +69,22 @@ def test_any_seed_and_day_builds_the_same_sandbox_from_a_replica(name: str, seed
     own, elsewhere, here, there = _both_ways(name, seed, NOW + timedelta(days=days))
     assert elsewhere == own
     if own is not None:  # a refused build in a build process teaches the world nothing
-        assert there.registry.learned() == here.registry.learned()
+        assert registry_of(there).learned() == registry_of(here).learned()
 
 
 def test_a_replica_carries_the_owners_the_registry_has_learnt_before() -> None:
     world = _world(0)
-    FixtureScenarios(world.registry, 0).build_at("family-three-cars", "first-one", uuid4(), NOW)
-    learnt = world.registry.learned()
+    FixtureScenarios(registry_of(world), 0).build_at("family-three-cars", "first-one", uuid4(), NOW)
+    learnt = registry_of(world).learned()
     assert learnt.owner_since, "the scenario settles its cars' owners"
-    again = build_scenario_state(world.registry.replica(), 0, "family-three-cars", "again", uuid4(), NOW)
+    again = build_scenario_state(registry_of(world).replica(), 0, "family-three-cars", "again", uuid4(), NOW)
     assert again is not None
     assert again.learnt.owner_since == {}, "nothing new: the replica knew the owners already"
 
 
 def test_an_unknown_scenario_from_a_replica_is_the_known_not_found_problem() -> None:
     world = _world(0)
-    assert build_scenario_state(world.registry.replica(), 0, "no-such", "t", uuid4(), NOW) is None
+    assert build_scenario_state(registry_of(world).replica(), 0, "no-such", "t", uuid4(), NOW) is None
     job = world.lifecycle.build_elsewhere("one-car", "tok-unknown", UUID(int=1))
     assert job is not None
     with pytest.raises(DomainError) as raised:
@@ -99,7 +100,7 @@ def test_the_scenario_list_is_read_again_only_when_a_file_changed(monkeypatch: p
     monkeypatch.setattr(
         seeding, "describe", lambda name: read.append(name) or fixture_scenarios.describe(name)
     )
-    source = FixtureScenarios(_world(0).registry, 0)
+    source = FixtureScenarios(registry_of(_world(0)), 0)
     first = source.scenarios()
     assert [info.name for info in first] == scenario_names()
     assert source.scenarios() == first and len(read) == len(first), "asked again, nothing read again"
