@@ -141,10 +141,13 @@ class JournalRecorder:
         self.sandboxes = sandboxes
         self.routes = routes
 
-    def finished(self, scope: Scope, seen: Seen, notes: RequestNotes, started: float) -> None:
-        """The request has been answered (or given up on): kept when its caller has a sandbox."""
+    def finished(
+        self, scope: Scope, seen: Seen, notes: RequestNotes, started: float, bearer: str | None = None
+    ) -> None:
+        """The request has been answered (or given up on): kept when its caller has a sandbox.
+        `bearer`: its bearer token (asgi_tools.bearer_token), when the caller has read it already."""
         # Known only now for an API whose credential is in the body (callers.py).
-        token = notes.caller or bearer_token(scope)
+        token = notes.caller or bearer or bearer_token(scope)
         if token is not None and self.sandboxes.by_token(token) is not None:
             self._record(token, scope, seen, notes, started)
 

@@ -82,6 +82,9 @@ def add_vary_origin(message: Message) -> None:
     """`headers["Vary"] = ", ".join([*headers.getlist("Vary"), "Origin"])` on Starlette's
     MutableHeaders: one `vary` header, where the first was, listing the values before and Origin."""
     headers = message["headers"] = list(message.get("headers", []))
+    if all(key != b"vary" for key, _ in headers):  # the common case
+        headers.append((b"vary", b"Origin"))
+        return
     found = [index for index, (key, _) in enumerate(headers) if key == b"vary"]
     value = b", ".join([*(headers[index][1] for index in found), b"Origin"])
     for index in reversed(found[1:]):

@@ -164,7 +164,7 @@ class FastLaneMiddleware:
                 finally:
                     gate.leave(token)
             finally:
-                self._recorder.finished(scope, seen, notes, started)
+                self._recorder.finished(scope, seen, notes, started, token)
         except ClientDisconnect:
             return
         except Exception:
@@ -194,7 +194,7 @@ class FastLaneMiddleware:
             return
         use_clock(served.sandbox.clock.now)  # as the handler's sandbox_of does: meta tells its time
         kept = answers.answer(operation, key, request_id, responder.validate)
-        if kept is not None:
+        if kept is not None:  # sent as the responder sends a fresh one
             await send({"type": "http.response.start", "status": kept.status, "headers": kept.raw_headers})
             await send({"type": "http.response.body", "body": kept.body})
             return

@@ -36,12 +36,19 @@ Key = tuple[t.Any, ...]
 
 @dataclass(frozen=True)
 class _Kept:
-    head: str  # '{"data":<the data, encoded>,"meta":'
+    head: bytes  # b'{"data":<the data, encoded>,"meta":'
     meta: tuple[tuple[str, t.Any], ...]  # meta's members in order; the request id and moment are set anew
-    headers: tuple[str, ...]  # the headers' names, in order; X-Request-ID's value is set anew
-    request_id_headers: frozenset[str]
+    headers: tuple[tuple[bytes, bytes | None], ...]  # raw, before Content-Length; None: the request id
     status: int
     content_type: str
+
+
+class Reused(t.NamedTuple):
+    """A kept answer made for this request: what Starlette's Response would send for it."""
+
+    status: int
+    raw_headers: list[tuple[bytes, bytes]]
+    body: bytes
 
 
 class AnswerCache:
@@ -66,9 +73,7 @@ class AnswerCache:
         """Nothing is in flight that may change something."""
         return self._writers == 0
 
-    def answer(
-        self, operation: DirectOperation, key: Key, request_id: str, validate: bool
-    ) -> PlainAnswer | None:
+    def answer(self, operation: DirectOperation, key: Key, request_id: str, validate: bool) -> Reused | None:
         """The kept answer for `key` with this request's id and moment (on the clock in use), when
         it may be sent."""
         if not self.quiet or self._entries_generation != self.generation:
@@ -85,12 +90,11 @@ class AnswerCache:
             check = operation.reuse.meta_checks.get((kept.status, kept.content_type))
             if check is None or not check.is_valid(meta):
                 return None
-        headers = {
-            name: (request_id if name in kept.request_id_headers else kept.content_type)
-            for name in kept.headers
-        }
-        text = kept.head + compact_json(meta) + "}\n"
-        return PlainAnswer(text, None, kept.status, kept.content_type, headers)
+        body = kept.head + compact_json(meta).encode() + b"}\n"
+        id_bytes = request_id.encode("latin-1")
+        raw = [(name, id_bytes if value is None else value) for name, value in kept.headers]
+        raw.append((b"content-length", str(len(body)).encode("latin-1")))
+        return Reused(kept.status, raw, body)
 
     def keep(
         self, operation: DirectOperation, key: Key, generation: int, answer: PlainAnswer, request_id: str
@@ -130,26 +134,24 @@ def _kept(envelope: Envelope, answer: PlainAnswer, request_id: str) -> _Kept | N
         or not isinstance(meta.get(envelope.generated_at), str)
     ):
         return None
-    # Only a Content-Type and the request id, so the headers can be made again from their names.
-    names = tuple(answer.headers)
-    ids = frozenset(name for name, value in answer.headers.items() if value == request_id)
-    others = [name for name in names if name not in ids]
-    if (
-        len(others) != 1
-        or others[0].lower() != "content-type"
-        or answer.headers[others[0]] != answer.content_type
+    # Only the Content-Type and the request id, then the Content-Length: made again from these.
+    raw, length = answer.raw_headers[:-1], answer.raw_headers[-1]
+    id_header = (b"x-request-id", request_id.encode("latin-1"))
+    type_header = (b"content-type", answer.content_type.encode("latin-1"))
+    if length != (b"content-length", str(len(answer.body)).encode("latin-1")) or sorted(raw) != sorted(
+        [id_header, type_header]
     ):
         return None
+    headers = tuple((key, None if key == b"x-request-id" else value) for key, value in raw)
     head = "{" + compact_json(envelope.data) + ":" + compact_json(body[envelope.data]) + ","
     head += compact_json(envelope.meta) + ":"
     # Kept only when the text sent is exactly head + meta + "}\n": what is sent again is what went out.
     if answer.text != head + compact_json(meta) + "}\n":
         return None
     return _Kept(
-        head=head,
+        head=head.encode(),
         meta=tuple(meta.items()),
-        headers=names,
-        request_id_headers=ids,
+        headers=headers,
         status=answer.status,
         content_type=answer.content_type,
     )
