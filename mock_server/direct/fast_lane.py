@@ -12,14 +12,22 @@ turn at the gate, a journal entry, and the last-resort 500. The fast lane does e
 the direct path's handler and responder, with one `send` wrapper; every other request goes through
 the whole stack, untouched.
 
+With a store several processes share, SharedStateMiddleware's part is done too, in its order: the
+caller's sandbox is made the stored one first (its refresh; a 503 when the store cannot be
+reached), and only then is the sandbox looked at; one the fast lane does not serve (deleted
+elsewhere, fault rules loaded with it) goes on to the layers below SharedStateMiddleware, as it
+would have. Its live events go out when the request ends.
+
 What it stands in for it reads from those layers themselves when the stack is built (the journal's
-recorder, the gate, the injector, persistence's packs, the callers' paths, the 405 routes, the direct
-path), and it stands aside for good when the stack between it and the direct path holds any other
-layer (a shared store's SharedStateMiddleware, planted faults): what it skips is exactly those layers.
+recorder, the gate, the injector, persistence's packs, the callers' paths, the 405 routes, the
+shared store's layer, the direct path), and it stands aside for good when the stack between it and
+the direct path holds any other layer (planted faults): what it skips is exactly those layers.
 """
 
 from __future__ import annotations
 
+import logging
+import sys
 import time
 import typing as t
 
@@ -42,7 +50,7 @@ from ..middleware import (
 from ..packs.base import may_change_state
 from ..persistence import PersistenceMiddleware
 from ..problems import PROBLEM_JSON
-from ..request_body import RequestBodyMiddleware
+from ..request_body import RequestBodyMiddleware, send_problem
 from ..request_context import current_base_url, start_request, use_clock
 from ..sandbox_gate import SandboxGateMiddleware
 from ..store.sandbox import Sandbox
@@ -66,12 +74,21 @@ _OPTIONAL = (RequestBodyMiddleware, CallerMiddleware, PersistenceMiddleware)
 _DECLINING = frozenset({b"content-type", b"transfer-encoding", b"prefer", b"origin"})
 
 
+class _Route(t.NamedTuple):
+    """What the request's path and headers say, before its sandbox is looked at."""
+
+    operation: DirectOperation
+    path_values: dict[str, str]
+    token: str
+    authorization: bytes
+    request_id: str | None
+
+
 class _Served(t.NamedTuple):
     operation: DirectOperation
     kwargs: dict[str, t.Any]
     token: str
     sandbox: Sandbox
-    request_id: str | None
 
 
 class FastLaneMiddleware:
@@ -93,13 +110,23 @@ class FastLaneMiddleware:
         self._writing_packs = persistence.packs if persistence is not None else None
         callers = layers.get(CallerMiddleware)
         self._caller_paths = tuple(base + "/" for base, _ in callers.resolvers) if callers is not None else ()
+        # With a store several processes share: its layer's refresh, then the rest as without it.
+        # Answers are not reused: another process's change is known only to that refresh.
+        self._shared = layers.get(_shared_state_layer())
+        if self._shared is not None:
+            self._writing_packs = self._shared.packs
+            self._answers = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        served = (
-            self._served(scope) if self.on and scope["type"] == "http" and scope["method"] == "GET" else None
+        route = (
+            self._route(scope) if self.on and scope["type"] == "http" and scope["method"] == "GET" else None
         )
+        served = None
+        if route is not None and self._shared is None:
+            served = self._bound(route, scope)
+            route = route if served is not None else None
         answers = self._answers
-        if served is None:
+        if route is None:
             if answers is None or scope["type"] != "http":
                 await self.app(scope, receive, send)
                 return
@@ -109,7 +136,7 @@ class FastLaneMiddleware:
             finally:
                 answers.written()
             return
-        request_id = start_request(valid_uuid(served.request_id), scope)  # RequestIdMiddleware
+        request_id = start_request(valid_uuid(route.request_id), scope)  # RequestIdMiddleware
         id_header = request_id.encode("latin-1")
         notes = start_notes()  # JournalMiddleware
         seen = Seen()
@@ -134,37 +161,14 @@ class FastLaneMiddleware:
                 seen.chunks.append(message.get("body", b""))
             await send(message)
 
-        gate, token = self._gate, served.token
         try:
             try:
-                await gate.enter(token)
-                try:
-                    # The handler may read `connexion.request`, as it may when Connexion calls it.
-                    _scope.set(scope)
-                    _receive.set(receive)
-                    if answers is None:
-                        await serve(
-                            served.operation, served.kwargs, self._direct.responder, scope, receive, answer
-                        )
-                    elif served.operation.reuse is None:
-                        answers.writing()
-                        try:
-                            await serve(
-                                served.operation,
-                                served.kwargs,
-                                self._direct.responder,
-                                scope,
-                                receive,
-                                answer,
-                            )
-                        finally:
-                            answers.written()
-                    else:
-                        await self._pure_read(answers, served, request_id, scope, receive, answer)
-                finally:
-                    gate.leave(token)
+                if served is not None:
+                    await self._serve(served, request_id, scope, receive, answer)
+                else:
+                    await self._serve_shared(route, request_id, scope, receive, answer, lambda: answering)
             finally:
-                self._recorder.finished(scope, seen, notes, started, token)
+                self._recorder.finished(scope, seen, notes, started, route.token)
         except ClientDisconnect:
             return
         except Exception:
@@ -176,6 +180,65 @@ class FastLaneMiddleware:
                 await send(message)
 
             await answer_unhandled(with_id, answering)
+
+    async def _serve(
+        self, served: _Served, request_id: str, scope: Scope, receive: Receive, send: Send
+    ) -> None:
+        """The gate, the handler (or the kept answer) and the response check."""
+        gate, token, answers = self._gate, served.token, self._answers
+        await gate.enter(token)
+        try:
+            # The handler may read `connexion.request`, as it may when Connexion calls it.
+            _scope.set(scope)
+            _receive.set(receive)
+            responder = self._direct.responder
+            if answers is None:
+                await serve(served.operation, served.kwargs, responder, scope, receive, send)
+            elif served.operation.reuse is None:
+                answers.writing()
+                try:
+                    await serve(served.operation, served.kwargs, responder, scope, receive, send)
+                finally:
+                    answers.written()
+            else:
+                await self._pure_read(answers, served, request_id, scope, receive, send)
+        finally:
+            gate.leave(token)
+
+    async def _serve_shared(
+        self,
+        route: _Route,
+        request_id: str,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        answered: t.Callable[[], bool],
+    ) -> None:
+        """SharedStateMiddleware's work for a read: the caller's sandbox made the stored one (a 503
+        when the store cannot be reached), then served here, or by the layers below it when the
+        sandbox it found is not one the fast lane serves; its live events sent at the end."""
+        import psycopg  # loaded with the shared store
+
+        from ..shared_state import UNREACHABLE
+        from ..store.postgres_state import StateStoreError
+
+        shared = self._shared
+        assert shared is not None
+        try:
+            await shared.refresh(route.token)
+            try:
+                served = self._bound(route, scope)
+                if served is None:
+                    await shared.app(scope, receive, send)
+                else:
+                    await self._serve(served, request_id, scope, receive, send)
+            finally:
+                shared.published(route.token)
+        except (StateStoreError, psycopg.OperationalError) as error:
+            if answered():
+                raise
+            logging.getLogger("mock_server.shared_state").warning("state database unreachable: %s", error)
+            await send_problem(send, "SERVER_BUSY", UNREACHABLE, retry_after=1)
 
     async def _pure_read(
         self,
@@ -205,8 +268,8 @@ class FastLaneMiddleware:
 
         await serve(operation, served.kwargs, responder, scope, receive, send, keep)
 
-    def _served(self, scope: Scope) -> _Served | None:
-        """What the fast lane serves this request with; None: the whole stack serves it."""
+    def _route(self, scope: Scope) -> _Route | None:
+        """What the fast lane serves this request with, but its sandbox; None: the whole stack."""
         found = self._direct.find(scope)
         if found is None:
             return None
@@ -216,6 +279,8 @@ class FastLaneMiddleware:
             return None
         methods = self._allowed.methods(path)
         if methods is not None and "GET" not in methods:
+            return None
+        if self._writing_packs is not None and may_change_state(scope, self._writing_packs):
             return None
         authorization = content_length = request_id = None
         for key, value in scope["headers"]:
@@ -237,19 +302,24 @@ class FastLaneMiddleware:
         token = _one_bearer_token(authorization)
         if token is None:
             return None
-        sandbox = self._sandboxes.by_token(token)
+        return _Route(operation, path_values, token, authorization, request_id)
+
+    def _bound(self, route: _Route, scope: Scope) -> _Served | None:
+        """The handler's arguments, when the caller's sandbox is one the fast lane serves."""
+        sandbox = self._sandboxes.by_token(route.token)
         if (
             sandbox is None
             or sandbox.extras.fault_rules
             or self._injector.global_rules
-            or not self._gate.is_open(token)
-            or (self._writing_packs is not None and may_change_state(scope, self._writing_packs))
+            or not self._gate.is_open(route.token)
         ):
             return None
-        kwargs = self._direct.arguments_without_body(operation, path_values, scope, authorization)
+        kwargs = self._direct.arguments_without_body(
+            route.operation, route.path_values, scope, route.authorization
+        )
         if kwargs is None:
             return None
-        return _Served(operation, kwargs, token, sandbox, request_id)
+        return _Served(route.operation, kwargs, route.token, sandbox)
 
 
 def _one_bearer_token(authorization: bytes) -> str | None:
@@ -282,7 +352,7 @@ def _layers(app: ASGIApp) -> dict[type, t.Any] | None:
     layer: t.Any = app
     while not isinstance(layer, DirectPathMiddleware):
         kind = type(layer)
-        if kind not in _REQUIRED + _OPTIONAL or kind in layers:
+        if kind not in (*_REQUIRED, *_OPTIONAL, _shared_state_layer()) or kind in layers:
             return None
         layers[kind] = layer
         layer = getattr(layer, "app", None)
@@ -292,3 +362,9 @@ def _layers(app: ASGIApp) -> dict[type, t.Any] | None:
     if any(kind not in layers for kind in _REQUIRED):
         return None
     return layers
+
+
+def _shared_state_layer() -> type | None:
+    """SharedStateMiddleware, when its module is loaded (it is, wherever one is in a stack)."""
+    module = sys.modules.get("mock_server.shared_state")
+    return getattr(module, "SharedStateMiddleware", None)

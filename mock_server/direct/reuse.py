@@ -15,7 +15,9 @@ read: writes, the controls, every refusal, every other read), and nothing is reu
 one of those is in flight. Every change to a sandbox is made by such a request (the clock, resets,
 workshop events and builds are the control API's); the Realtime doors change no sandbox. Anything
 that changes a world from outside a request (a test's hand on it) must not run with reuse on: it is
-off unless `Settings.reuse_answers` (the command's default; `--no-reuse-answers`).
+off unless `Settings.reuse_answers` (the command's default; `--no-reuse-answers`), and off on a
+store several processes share (another process's change is known only to SharedStateMiddleware's
+refresh).
 """
 
 from __future__ import annotations

@@ -29,6 +29,8 @@ from mock_server.packs.carowner import seeding
 from mock_server.packs.carowner.domain import workshop
 from mock_server.packs.carowner.seeding import build_seeded_world
 from mock_server.settings import Settings
+from tests.integration.controls.conftest import start_controls
+from tests.postgres_support import two_mocks_on_one_database
 
 KARI, OLA = "demo-kari", "demo-ola"
 READS = [
@@ -244,3 +246,20 @@ def test_the_fast_lane_stands_aside_for_a_stack_it_does_not_know() -> None:
             client.get("/api/co/vehicles", headers={"Authorization": "Bearer demo-kari"}).status_code == 200
         )
     assert not lane.on
+
+
+def test_on_a_shared_store_the_fast_lane_reads_what_another_process_changed() -> None:
+    with two_mocks_on_one_database(start_controls) as (one, other):
+        (lane,) = _layers(one.client.app, FastLaneMiddleware)
+        assert lane.on
+        before = one.call("GET", "/api/co/vehicles?registration_number=BT57225", KARI)
+        lane.app = _refusing  # from here on nothing above the store's refresh is asked
+        changed = other.call("PUT", "/api/co/vehicles/BT57225", KARI, json={"nickname": "Fra den andre"})
+        after = one.call("GET", "/api/co/vehicles?registration_number=BT57225", KARI)
+    assert changed.status_code == 200, changed.text
+    assert before.json()["data"]["nickname"] != "Fra den andre"
+    assert after.status_code == 200 and after.json()["data"]["nickname"] == "Fra den andre"
+    assert (
+        after.headers["vary"] == "Origin"
+        and after.json()["meta"]["request_id"] == after.headers["x-request-id"]
+    )
