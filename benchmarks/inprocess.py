@@ -6,6 +6,7 @@ before/after comparisons of one change; the load figures against other servers s
 
     .venv/bin/python benchmarks/inprocess.py                        # every scenario, direct path on
     .venv/bin/python benchmarks/inprocess.py --no-direct-path --scenarios trimble,navixy
+    .venv/bin/python benchmarks/inprocess.py --no-reuse-answers --scenarios vehicles
     .venv/bin/python benchmarks/inprocess.py --profile trimble       # where the time goes (pyinstrument)
 """
 
@@ -108,7 +109,8 @@ async def _lifespan(app: t.Any) -> None:
 
 
 async def _main(args: argparse.Namespace) -> None:
-    settings = Settings(direct_path=not args.no_direct_path)
+    # As the command serves: the direct path, and answers reused while nothing changed.
+    settings = Settings(direct_path=not args.no_direct_path, reuse_answers=not args.no_reuse_answers)
     world, _ = build_seeded_world(settings)
     app = create_app(settings, world)
     await _lifespan(app)
@@ -134,6 +136,9 @@ def main() -> None:
     )
     parser.add_argument("--scenarios", help="comma-separated words of scenario names (default: all)")
     parser.add_argument("--no-direct-path", action="store_true", help="serve every request through Connexion")
+    parser.add_argument(
+        "--no-reuse-answers", action="store_true", help="make every answer anew (as --no-reuse-answers)"
+    )
     parser.add_argument("--requests", type=int, default=2000, help="requests per round (default 2000)")
     parser.add_argument("--rounds", type=int, default=5, help="rounds; the median is reported (default 5)")
     parser.add_argument("--profile", metavar="WORDS", help="profile the scenarios these words name first")

@@ -23,7 +23,7 @@ from .control.operator import Operator
 from .control.sandbox_handlers import SandboxHandlers
 from .control.service_handlers import ServiceHandlers
 from .control.world_handlers import WorldHandlers
-from .direct import DirectPathMiddleware, prepare_api
+from .direct import AnswerCache, DirectPath, DirectPathMiddleware, FastLaneMiddleware, prepare_api
 from .domain.images import ImageStore
 from .domain.limits import StorageBudget
 from .domain.sandboxes import EmptyOnly, SandboxLifecycle, ScenarioSource, image_ids_in_use
@@ -354,6 +354,13 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         injector=world.injector,
         idle_timeout_s=settings.realtime.idle_timeout_s,
     )
+    if settings.direct_path:
+        # A plain GET the direct path serves skips the layers below, done in one (direct/fast_lane.py).
+        app.add_middleware(
+            FastLaneMiddleware,
+            position=MiddlewarePosition.BEFORE_EXCEPTION,
+            answers=AnswerCache() if settings.reuse_answers else None,
+        )
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(
         CORSMiddleware,
@@ -435,11 +442,13 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         app.add_middleware(
             DirectPathMiddleware,
             position=MiddlewarePosition.BEFORE_EXCEPTION,
-            operations=[operation for api in mounted for operation in prepare_api(api, compiled)],
-            token_info=token_info,
-            jsonifier=jsonifier,
-            validator_map=validators,
-            validate_responses=settings.validate_responses,
+            direct=DirectPath(
+                [operation for api in mounted for operation in prepare_api(api, compiled)],
+                token_info=token_info,
+                jsonifier=jsonifier,
+                validator_map=validators,
+                validate_responses=settings.validate_responses,
+            ),
         )
     register_error_handlers(app)
     app.world = world  # type: ignore[attr-defined]

@@ -149,6 +149,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "the speed (to rule the direct path in or out when something looks wrong)",
     )
     parser.add_argument(
+        "--no-reuse-answers",
+        action="store_true",
+        help="make every answer anew: by default a vehicle list or service-log page asked again "
+        "with nothing changed since is sent from its last, checked, text with a new request id and time",
+    )
+    parser.add_argument(
         "--realtime-idle-timeout", type=_positive(float), default=60.0, metavar="SECONDS",
         help="close a Realtime socket that sent nothing, not even a heartbeat, for this long (default 60)",
     )  # fmt: skip
@@ -198,6 +204,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         # A planted fault must reach the client; self-validation would turn it into a 500.
         validate_responses=not args.plant_fault,
         direct_path=not args.no_direct_path,
+        reuse_answers=not args.no_reuse_answers,
         scenario=args.scenario,
         fault_rules=(*rules, *args.fault),
         registry_faults=registry_faults(registry, args.registry_fault),

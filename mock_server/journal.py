@@ -122,53 +122,36 @@ def _where(name: str) -> str:
 
 
 @dataclass
-class _Seen:
+class Seen:
+    """What of an answer the journal keeps: its status and, for a problem, its body."""
+
     status: int | None = None
     problem: bool = False
     chunks: list[bytes] = field(default_factory=list)
 
 
-class JournalMiddleware:
+class JournalRecorder:
+    """Files an answered request under its sandbox (JournalMiddleware, and the direct path's fast
+    lane, which stands in for it)."""
+
     MAX_PROBLEM_BYTES = 64 * 1024
 
-    def __init__(
-        self, app: ASGIApp, journal: RequestJournal, sandboxes: SandboxRegistry, routes: RouteTable
-    ) -> None:
-        self.app = app
+    def __init__(self, journal: RequestJournal, sandboxes: SandboxRegistry, routes: RouteTable) -> None:
         self.journal = journal
         self.sandboxes = sandboxes
         self.routes = routes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or is_control(scope):
-            await self.app(scope, receive, send)
-            return
-        notes = start_notes()
-        seen = _Seen()
-        started = time.perf_counter()
+    def finished(
+        self, scope: Scope, seen: Seen, notes: RequestNotes, started: float, bearer: str | None = None
+    ) -> None:
+        """The request has been answered (or given up on): kept when its caller has a sandbox.
+        `bearer`: its bearer token (asgi_tools.bearer_token), when the caller has read it already."""
+        # Known only now for an API whose credential is in the body (callers.py).
+        token = notes.caller or bearer or bearer_token(scope)
+        if token is not None and self.sandboxes.by_token(token) is not None:
+            self._record(token, scope, seen, notes, started)
 
-        async def watching(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                seen.status = message["status"]
-                content_type = dict(message.get("headers", [])).get(b"content-type", b"")
-                seen.problem = content_type.split(b";")[0].strip() == PROBLEM_JSON.encode()
-            elif (
-                message["type"] == "http.response.body"
-                and seen.problem
-                and sum(map(len, seen.chunks)) < self.MAX_PROBLEM_BYTES
-            ):
-                seen.chunks.append(message.get("body", b""))
-            await send(message)
-
-        try:
-            await self.app(scope, receive, watching)
-        finally:
-            # Known only now for an API whose credential is in the body (callers.py).
-            token = notes.caller or bearer_token(scope)
-            if token is not None and self.sandboxes.by_token(token) is not None:
-                self._record(token, scope, seen, notes, started)
-
-    def _record(self, token: str, scope: Scope, seen: _Seen, notes: RequestNotes, started: float) -> None:
+    def _record(self, token: str, scope: Scope, seen: Seen, notes: RequestNotes, started: float) -> None:
         duration_ms = (time.perf_counter() - started) * 1000
         # The facts are taken now; the entry (operation, reason, ...) is built when read.
         facts = (scope["method"], scope["path"], scope.get("query_string", b""))
@@ -183,7 +166,7 @@ class JournalMiddleware:
         facts: tuple[str, str, bytes],
         at: float,
         request_id: str,
-        seen: _Seen,
+        seen: Seen,
         duration_ms: float,
         injected: list[str],
         prefer: str | None,
@@ -222,3 +205,41 @@ class JournalMiddleware:
             injected=tuple(injected),
             prefer=prefer,
         )
+
+
+class JournalMiddleware:
+    MAX_PROBLEM_BYTES = JournalRecorder.MAX_PROBLEM_BYTES
+
+    def __init__(
+        self, app: ASGIApp, journal: RequestJournal, sandboxes: SandboxRegistry, routes: RouteTable
+    ) -> None:
+        self.app = app
+        self.journal = journal
+        self.sandboxes = sandboxes
+        self.recorder = JournalRecorder(journal, sandboxes, routes)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or is_control(scope):
+            await self.app(scope, receive, send)
+            return
+        notes = start_notes()
+        seen = Seen()
+        started = time.perf_counter()
+
+        async def watching(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                seen.status = message["status"]
+                content_type = dict(message.get("headers", [])).get(b"content-type", b"")
+                seen.problem = content_type.split(b";")[0].strip() == PROBLEM_JSON.encode()
+            elif (
+                message["type"] == "http.response.body"
+                and seen.problem
+                and sum(map(len, seen.chunks)) < self.MAX_PROBLEM_BYTES
+            ):
+                seen.chunks.append(message.get("body", b""))
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watching)
+        finally:
+            self.recorder.finished(scope, seen, notes, started)

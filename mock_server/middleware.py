@@ -34,7 +34,7 @@ class RequestIdMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = start_request(_valid_uuid(_header(scope, b"x-request-id")), scope)
+        request_id = start_request(valid_uuid(_header(scope, b"x-request-id")), scope)
         started = False
 
         async def send_with_id(message: Message) -> None:
@@ -49,10 +49,15 @@ class RequestIdMiddleware:
         except ClientDisconnect:
             return
         except Exception:
-            log.exception("unhandled error")
-            if not started:  # otherwise the answer is cut short; the server closes the connection
-                detail = "The server could not answer this request."
-                await _send_problem(send_with_id, "INTERNAL_ERROR", detail)
+            await answer_unhandled(send_with_id, started)
+
+
+async def answer_unhandled(send: Send, started: bool) -> None:
+    """The last resort for an exception that escaped (`send` adds the request id): logged, and the
+    problem+json 500 when no answer has started."""
+    log.exception("unhandled error")
+    if not started:  # otherwise the answer is cut short; the server closes the connection
+        await _send_problem(send, "INTERNAL_ERROR", "The server could not answer this request.")
 
 
 class CORSMiddleware(StarletteCORSMiddleware):
@@ -67,16 +72,19 @@ class CORSMiddleware(StarletteCORSMiddleware):
 
         async def varying(message: Message) -> None:
             if message["type"] == "http.response.start":
-                _add_vary_origin(message)
+                add_vary_origin(message)
             await send(message)
 
         await self.app(scope, receive, varying)
 
 
-def _add_vary_origin(message: Message) -> None:
+def add_vary_origin(message: Message) -> None:
     """`headers["Vary"] = ", ".join([*headers.getlist("Vary"), "Origin"])` on Starlette's
     MutableHeaders: one `vary` header, where the first was, listing the values before and Origin."""
     headers = message["headers"] = list(message.get("headers", []))
+    if all(key != b"vary" for key, _ in headers):  # the common case
+        headers.append((b"vary", b"Origin"))
+        return
     found = [index for index, (key, _) in enumerate(headers) if key == b"vary"]
     value = b", ".join([*(headers[index][1] for index in found), b"Origin"])
     for index in reversed(found[1:]):
@@ -94,7 +102,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def _valid_uuid(value: str | None) -> str | None:
+def valid_uuid(value: str | None) -> str | None:
     if value is None:
         return None
     try:
@@ -129,7 +137,8 @@ class MethodNotAllowedMiddleware:
                 self._literal.setdefault(path, methods)
         self._templates = [_Route(template_pattern(p), methods) for p, methods in routes if "{" in p]
 
-    def _methods(self, path: str) -> frozenset[str] | None:
+    def methods(self, path: str) -> frozenset[str] | None:
+        """The methods the spec has at `path`; None: no path of the spec."""
         methods = self._literal.get(path)
         if methods is None:
             route = next((r for r in self._templates if r.pattern.match(path)), None)
@@ -138,7 +147,7 @@ class MethodNotAllowedMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            methods = self._methods(scope["path"])
+            methods = self.methods(scope["path"])
             if methods is not None and scope["method"] not in methods:
                 await _send_problem(
                     send,

@@ -31,6 +31,10 @@ class SandboxGate:
             await opened.wait()
         self._in_flight[token] += 1
 
+    def is_open(self, token: str) -> bool:
+        """True when a request of `token` may start now, without waiting."""
+        return token not in self._closed
+
     def leave(self, token: str) -> None:
         self._in_flight[token] -= 1
         if self._in_flight[token] <= 0:

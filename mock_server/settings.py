@@ -35,6 +35,10 @@ class Settings:
     # Serve requests Connexion would accept through operations prepared once (mock_server/direct).
     # Off: Connexion serves everything; the answers are the same, only slower.
     direct_path: bool = True
+    # Send a pure read's checked answer again, with a fresh request id and moment, while no other
+    # request has run since (mock_server/direct/reuse.py). The CLI turns it on; off for embedded
+    # worlds, which their code may change between requests without a request.
+    reuse_answers: bool = False
     registry_api_key: str = "minbil-demo-apikey"
     # When set, vehicle data comes over HTTP from this registry base URL instead of the built-in fake.
     registry_url: str | None = None

@@ -96,7 +96,8 @@ class SharedStateMiddleware:
         self.published = published  # the request ended: live events no commit carried go out
         self.versions = VersionChecks(state)
 
-    async def _refresh(self, token: str) -> None:
+    async def refresh(self, token: str) -> None:
+        """The caller's sandbox made the stored one (the fast lane asks this too)."""
         held = self.sandboxes.peek(token)
         version = await self.versions.of(token)
         fresh = self.state.refresh(token, self.sandboxes, self.dropped, version=version)
@@ -119,11 +120,11 @@ class SharedStateMiddleware:
 
         try:
             if not may_change_state(scope, self.packs):
-                await self._refresh(token)
+                await self.refresh(token)
                 await self._serve(token, scope, receive, sending)
             else:
                 async with self.state.locked(token):
-                    await self._refresh(token)
+                    await self.refresh(token)
                     await self._serve(token, scope, receive, sending)
         except (StateStoreError, psycopg.OperationalError) as error:
             if started:

@@ -18,7 +18,19 @@ The CarOwner API is prepared by the engine; an API pack offers its operations by
 `DirectApi` from its `mount` (its spec as added, its handlers, its base path).
 """
 
-from .middleware import DirectPathMiddleware
-from .plan import DirectApi, DirectOperation, prepare_api, prepare_operations
+from .fast_lane import FastLaneMiddleware
+from .middleware import DirectPath, DirectPathMiddleware
+from .plan import DirectApi, DirectOperation, Envelope, prepare_api, prepare_operations
+from .reuse import AnswerCache
 
-__all__ = ["DirectApi", "DirectOperation", "DirectPathMiddleware", "prepare_api", "prepare_operations"]
+__all__ = [
+    "AnswerCache",
+    "DirectApi",
+    "DirectOperation",
+    "DirectPath",
+    "DirectPathMiddleware",
+    "Envelope",
+    "FastLaneMiddleware",
+    "prepare_api",
+    "prepare_operations",
+]

@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ..errors import answer_for
 from ..routes import template_pattern
 from .plan import JSON, DirectOperation
-from .respond import Responder
+from .respond import PlainAnswer, Responder
 
 TokenInfo = Callable[[str], "Mapping[str, t.Any] | None"]
 _JSON_BYTES = JSON.encode()
@@ -49,55 +49,53 @@ class _Declined(Exception):
     """Connexion serves this request."""
 
 
-class DirectPathMiddleware:
+class DirectPath:
+    """The prepared operations, their router and the responder: what the direct path's middleware
+    and the fast lane (fast_lane.py) share."""
+
     def __init__(
         self,
-        app: ASGIApp,
         operations: Iterable[DirectOperation],
         token_info: TokenInfo,
         jsonifier: Jsonifier,
         validator_map: dict[str, t.Any],
         validate_responses: bool,
     ) -> None:
-        self.app = app
         operations = list(operations)
+        self.operations = operations
         self._router = _Router(operations)
         # A template that also matches a literal path of another method (PUT /vehicles/{reg} and
         # POST /vehicles/set-primary): Connexion's router decides those, not this one.
         self._shadowed = {operation.template for operation in operations if "{" not in operation.template}
         self._token_info = token_info
-        self._responder = Responder(jsonifier, validator_map, validate_responses)
+        self.responder = Responder(jsonifier, validator_map, validate_responses)
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope.get("root_path"):
-            await self.app(scope, receive, send)
-            return
+    def find(self, scope: Scope) -> tuple[DirectOperation, dict[str, str]] | None:
+        """The operation a request is routed to here, with its path values; None: Connexion's."""
+        if scope.get("root_path"):
+            return None
         found = self._router.find(scope["method"], scope["path"])
         if found is None or (found[1] and scope["path"] in self._shadowed):
-            await self.app(scope, receive, send)
-            return
-        operation, path_values = found
-        messages: list[Message] = []
-        try:
-            if operation.reads_request:
-                _plain_form(operation, scope)
-                kwargs: dict[str, t.Any] = {}
-            else:
-                kwargs = await self._arguments(operation, path_values, scope, receive, messages)
-        except _Declined:
-            await self.app(scope, _replaying(messages, receive) if messages else receive, send)
-            return
-        # The handler may read `connexion.request`, as it may when Connexion calls it.
-        _scope.set(scope)
-        _receive.set(_replaying(messages, receive) if messages else receive)
-        try:
-            result = await operation.handler(**kwargs)
-        except Exception as exc:
-            await answer_for(exc)(scope, receive, send)
-            return
-        await self._responder.send(operation, result, scope, receive, send)
+            return None
+        return found
 
-    async def _arguments(
+    def arguments_without_body(
+        self,
+        operation: DirectOperation,
+        path_values: dict[str, str],
+        scope: Scope,
+        authorization: bytes | None,
+    ) -> dict[str, t.Any] | None:
+        """The handler's arguments for a request without a body to an operation that takes none,
+        whose headers the caller has checked as `_plain_headers` does; None: declined."""
+        if operation.reads_request or operation.body_defined:
+            return None
+        try:
+            return self._bound(operation, path_values, scope, authorization)
+        except _Declined:
+            return None
+
+    async def arguments(
         self,
         operation: DirectOperation,
         path_values: dict[str, str],
@@ -106,6 +104,25 @@ class DirectPathMiddleware:
         messages: list[Message],
     ) -> dict[str, t.Any]:
         authorization, content_type, content_length = _plain_headers(scope, with_authorization=True)
+        kwargs = self._bound(operation, path_values, scope, authorization)
+        if operation.body_defined:
+            body = await _json_body(content_type, content_length, receive, messages)
+            if operation.body is None or not operation.body.validator.is_valid(body):
+                raise _Declined
+            if operation.body.kwarg is not None:
+                kwargs[operation.body.kwarg] = body
+        elif content_type is not None or (content_length is not None and content_length != b"0"):
+            raise _Declined
+        return kwargs
+
+    def _bound(
+        self,
+        operation: DirectOperation,
+        path_values: dict[str, str],
+        scope: Scope,
+        authorization: bytes | None,
+    ) -> dict[str, t.Any]:
+        """Path and query values converted and checked, and the caller; the body not yet."""
         kwargs = dict(operation.query_defaults)
         for name, text in path_values.items():
             parameter = operation.path.get(name)
@@ -121,14 +138,6 @@ class DirectPathMiddleware:
                 kwargs["user"] = user
             if operation.passes_context("token_info"):
                 kwargs["token_info"] = token_info
-        if operation.body_defined:
-            body = await _json_body(content_type, content_length, receive, messages)
-            if operation.body is None or not operation.body.validator.is_valid(body):
-                raise _Declined
-            if operation.body.kwarg is not None:
-                kwargs[operation.body.kwarg] = body
-        elif content_type is not None or (content_length is not None and content_length != b"0"):
-            raise _Declined
         return kwargs
 
     @staticmethod
@@ -164,6 +173,51 @@ class DirectPathMiddleware:
         if token_info is None:
             raise _Declined
         return token_info.get("sub", token_info.get("uid")), token_info
+
+
+class DirectPathMiddleware:
+    def __init__(self, app: ASGIApp, direct: DirectPath) -> None:
+        self.app = app
+        self.direct = direct
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        found = self.direct.find(scope) if scope["type"] == "http" else None
+        if found is None:
+            await self.app(scope, receive, send)
+            return
+        operation, path_values = found
+        messages: list[Message] = []
+        try:
+            if operation.reads_request:
+                _plain_form(operation, scope)
+                kwargs: dict[str, t.Any] = {}
+            else:
+                kwargs = await self.direct.arguments(operation, path_values, scope, receive, messages)
+        except _Declined:
+            await self.app(scope, _replaying(messages, receive) if messages else receive, send)
+            return
+        # The handler may read `connexion.request`, as it may when Connexion calls it.
+        _scope.set(scope)
+        _receive.set(_replaying(messages, receive) if messages else receive)
+        await serve(operation, kwargs, self.direct.responder, scope, receive, send)
+
+
+async def serve(
+    operation: DirectOperation,
+    kwargs: dict[str, t.Any],
+    responder: Responder,
+    scope: Scope,
+    receive: Receive,
+    send: Send,
+    keep: Callable[[PlainAnswer], None] | None = None,
+) -> None:
+    """The handler called and its answer sent, or the problem Connexion gives what it raised."""
+    try:
+        result = await operation.handler(**kwargs)
+    except Exception as exc:
+        await answer_for(exc)(scope, receive, send)
+        return
+    await responder.send(operation, result, scope, receive, send, keep)
 
 
 def _plain_headers(

@@ -50,6 +50,32 @@ class DirectApi:
     # Its handlers take no arguments and read `connexion.request`; Connexion checks nothing of the
     # request before them (the API stood request validation and security aside).
     reads_request: bool = False
+    # Operations whose answer is the envelope below around data that depends only on the sandbox's
+    # state and the request's arguments (and base URL): while nothing may have changed, its
+    # encoded and checked data can be sent again (reuse.py). Not the clock, nor anything else.
+    pure_reads: frozenset[str] = frozenset()
+    envelope: Envelope | None = None
+
+
+@dataclass(frozen=True)
+class Envelope:
+    """How an API wraps a JSON answer: `{data: ..., meta: {request_id, generated_at, ...}}`; the
+    request id and the moment (on the sandbox's clock) are the parts made anew for every request."""
+
+    data: str = "data"
+    meta: str = "meta"
+    request_id: str = "request_id"
+    generated_at: str = "generated_at"
+
+
+@dataclass(frozen=True)
+class Reuse:
+    """What it takes to send a pure read's answer again: its envelope, and for each documented
+    (status, media type) the compiled check of `meta` alone, where the whole answer's check is
+    exactly "data passes and meta passes" (None: that answer is never reused)."""
+
+    envelope: Envelope
+    meta_checks: dict[tuple[int, str], t.Any]
 
 
 class Unprepared(Exception):
@@ -104,6 +130,7 @@ class DirectOperation:
     responses: dict[tuple[int, str], ResponseCheck] = field(default_factory=dict)
     validator_map: dict[str, t.Any] | None = None  # None: the engine's
     reads_request: bool = False  # see DirectApi.reads_request
+    reuse: Reuse | None = None  # a pure read of its API (DirectApi.pure_reads)
 
     def passes_context(self, key: str) -> bool:
         return key in self.arguments
@@ -139,6 +166,8 @@ def prepare_api(api: DirectApi, compiled: CompiledSchemas) -> list[DirectOperati
             except Unprepared:
                 continue
             direct.validator_map = api.validator_map
+            if api.envelope is not None and direct.operation_id in api.pure_reads:
+                direct.reuse = _reuse(operation, api.envelope, compiled)
             prepared.append(direct)
     return prepared
 
@@ -289,3 +318,49 @@ def _responses(
             validator = compiled.validator(schema, RESPONSE_BODY) if schema else None
             checks[(int(status), media)] = ResponseCheck(validator, required)
     return checks
+
+
+# The keywords an envelope's schema may have for its check to be "each member passes its own".
+_ENVELOPE_KEYWORDS = frozenset(
+    {
+        "type",
+        "required",
+        "properties",
+        "additionalProperties",
+        "description",
+        "title",
+        "example",
+        "components",
+    }
+)
+
+
+def _reuse(operation: OpenAPIOperation, envelope: Envelope, compiled: CompiledSchemas) -> Reuse:
+    checks: dict[tuple[int, str], t.Any] = {}
+    for status, definition in operation.responses.items():
+        if not str(status).isdigit():
+            continue
+        for media in definition.get("content", {}):
+            schema = operation.response_schema(status, media)
+            checks[(int(status), media)] = _meta_check(schema, envelope, compiled)
+    return Reuse(envelope, checks)
+
+
+def _meta_check(schema: t.Any, envelope: Envelope, compiled: CompiledSchemas) -> t.Any:
+    """The compiled check of the meta member alone, when an answer {data, meta} passes the whole
+    schema exactly when data passes its member's schema and meta passes this; else None."""
+    if not isinstance(schema, Mapping) or not set(schema) <= _ENVELOPE_KEYWORDS or schema.get("nullable"):
+        return None
+    properties = schema.get("properties")
+    if (
+        schema.get("type") != "object"
+        or not isinstance(properties, Mapping)
+        or set(properties) != {envelope.data, envelope.meta}
+        or not isinstance(schema.get("additionalProperties", True), bool)
+        or not isinstance(properties[envelope.meta], Mapping)
+    ):
+        return None
+    meta = properties[envelope.meta]
+    if "components" in schema:  # what its references point into
+        meta = {**meta, "components": schema["components"]}
+    return compiled.validator(meta, RESPONSE_BODY)

@@ -35,15 +35,34 @@ class Responder:
         self._decorator = AsyncResponseDecorator(framework=StarletteFramework, jsonifier=jsonifier)
 
     async def send(
-        self, operation: DirectOperation, result: t.Any, scope: Scope, receive: Receive, send: Send
+        self,
+        operation: DirectOperation,
+        result: t.Any,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        keep: t.Callable[[PlainAnswer], None] | None = None,
     ) -> None:
+        """`keep` is given the answer when it is a plain one the response check accepted (or
+        validation is off), before it is sent."""
         try:
-            built = self._plain(operation, result)
-            if built is None:
-                response, checked = self._as_connexion_builds(operation, result), False
-            else:
-                response, data = built
+            plain = self._plain(operation, result)
+            if plain is not None and (not self.validate or plain.passes(operation)):
+                if keep is not None:
+                    keep(plain)
+                # What Starlette's Response sends for it, without building one.
+                await send(
+                    {"type": "http.response.start", "status": plain.status, "headers": plain.raw_headers}
+                )
+                await send({"type": "http.response.body", "body": plain.body})
+                return
+            if plain is not None:
+                response, checked = plain.response(), False
+            elif isinstance(result, ConnexionResponse) and (remembered := _remembered(result)) is not None:
+                response, data = remembered
                 checked = not self.validate or _passes(operation, response, data)
+            else:
+                response, checked = self._as_connexion_builds(operation, result), False
             if checked:
                 await response(scope, receive, send)
             else:
@@ -56,12 +75,10 @@ class Responder:
         except Exception as exc:
             await answer_for(exc)(scope, receive, send)
 
-    def _plain(self, operation: DirectOperation, result: t.Any) -> tuple[Response, t.Any] | None:
-        """(response, data) for a plain result whose content type is settled, or for a response
-        whose body is JSON the engine encoded (fast_json.remember); else None."""
-        if isinstance(result, ConnexionResponse):
-            return _remembered(result)
-        if isinstance(result, Response):
+    def _plain(self, operation: DirectOperation, result: t.Any) -> PlainAnswer | None:
+        """The answer to a plain result (a dict or list, maybe with a status and headers) whose
+        content type is settled; else None."""
+        if isinstance(result, (ConnexionResponse, Response)):
             return None
         data, status, headers = _unpack(result)
         if (
@@ -77,9 +94,7 @@ class Responder:
             content_type = headers["Content-Type"] = operation.produces[0]
         elif content_type not in operation.produces:
             return None
-        text = self.jsonifier.dumps(data)
-        response = Response(content=text, status_code=status or 200, media_type=content_type, headers=headers)
-        return response, data
+        return PlainAnswer(self.jsonifier.dumps(data), data, status or 200, content_type, headers)
 
     def _as_connexion_builds(self, operation: DirectOperation, result: t.Any) -> Response:
         """Connexion's own response building, with the operation it reads from its context."""
@@ -107,14 +122,55 @@ def _remembered(result: ConnexionResponse) -> tuple[Response, t.Any] | None:
     return t.cast(Response, StarletteFramework.connexion_to_framework_response(result)), data
 
 
+class PlainAnswer:
+    """A JSON answer as Starlette's Response would send it (its raw headers built the same way)."""
+
+    __slots__ = ("body", "content_type", "data", "headers", "raw_headers", "status", "text")
+
+    def __init__(
+        self, text: str, data: t.Any, status: int, content_type: str, headers: dict[str, str]
+    ) -> None:
+        self.text, self.data, self.status = text, data, status
+        self.content_type, self.headers = content_type, headers
+        self.body = text.encode("utf-8")
+        raw = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers.items()]
+        keys = [key for key, _ in raw]
+        if b"content-length" not in keys and not (status < 200 or status in (204, 304)):
+            raw.append((b"content-length", str(len(self.body)).encode("latin-1")))
+        if b"content-type" not in keys:
+            media = content_type
+            if media.startswith("text/") and "charset=" not in media.lower():
+                media += "; charset=utf-8"
+            raw.append((b"content-type", media.encode("latin-1")))
+        self.raw_headers = raw
+
+    def response(self) -> Response:
+        return Response(
+            content=self.text, status_code=self.status, media_type=self.content_type, headers=self.headers
+        )
+
+    def passes(self, operation: DirectOperation) -> bool:
+        """True when Connexion's response validation certainly accepts this answer."""
+        return _accepted(operation, self.status, self.content_type, self.raw_headers, self.data)
+
+
 def _passes(operation: DirectOperation, response: Response, data: t.Any) -> bool:
+    return _accepted(operation, response.status_code, response.media_type, response.raw_headers, data)
+
+
+def _accepted(
+    operation: DirectOperation,
+    status: int,
+    media_type: str | None,
+    raw_headers: list[tuple[bytes, bytes]],
+    data: t.Any,
+) -> bool:
     """True when Connexion's response validation certainly accepts this answer."""
-    media_type = (response.media_type or "").split(";", 1)[0]
-    check = operation.responses.get((response.status_code, media_type))
+    check = operation.responses.get((status, (media_type or "").split(";", 1)[0]))
     if check is None:
         return False
     if check.required_headers and not check.required_headers <= {
-        key.decode("latin-1") for key, _ in response.raw_headers
+        key.decode("latin-1") for key, _ in raw_headers
     }:
         return False
     if check.validator is None:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from connexion.middleware import MiddlewarePosition
 from connexion.resolver import Resolver
 
-from ...direct import DirectApi
+from ...direct import DirectApi, Envelope
 from ...settings import SPEC_PATH
 from ...swagger_ui import swagger_ui_options
 from ...yaml_files import load_yaml
@@ -54,6 +54,11 @@ def _operations(world: MockWorld) -> dict[str, Callable[..., Any]]:
     return operations(vehicles, service_log)
 
 
+# Reads whose data is the sandbox's state and the arguments only (not the clock): their checked
+# answer may be sent again while nothing changed (mock_server/direct/reuse.py).
+PURE_READS = frozenset({"getVehicles", "listServiceLogs", "getLatestServiceLogs", "getServiceLogSummary"})
+
+
 def _mount(app: AsyncApp, world: MockWorld) -> DirectApi:
     from .handlers.media import media_route
 
@@ -67,7 +72,7 @@ def _mount(app: AsyncApp, world: MockWorld) -> DirectApi:
     )
     specification = app.middleware.apis[-1].specification  # the one just added, refs resolved
     app.add_url_rule("/media/{filename}", "media", media_route(world.images), methods=["GET"])
-    return DirectApi(specification, operations.__getitem__)
+    return DirectApi(specification, operations.__getitem__, pure_reads=PURE_READS, envelope=Envelope())
 
 
 def _controls(world: MockWorld) -> object:
