@@ -3,10 +3,11 @@ and the notes inner middleware leave for the request journal."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 
-from starlette.types import Scope, Send
+from starlette.types import Message, Scope, Send
 
 from .problems import CATALOGUE, encode, problem_body, problem_headers
 
@@ -85,3 +86,26 @@ async def send_problem(
         {"type": "http.response.start", "status": status or CATALOGUE[code].status, "headers": raw_headers}
     )
     await send({"type": "http.response.body", "body": raw})
+
+
+def rewriting(send: Send, change: Callable[[Message, bytes], tuple[Message, bytes]]) -> Send:
+    """A `send` that holds an answer until its last chunk, lets `change` make its start message and
+    whole body anew, and sends them on with the Content-Length of the body it made."""
+    start: Message = {}
+    chunks: list[bytes] = []
+
+    async def buffer(message: Message) -> None:
+        nonlocal start
+        if message["type"] == "http.response.start":
+            start = message
+            return
+        chunks.append(message.get("body", b""))
+        if message.get("more_body", False):
+            return
+        start, body = change(start, b"".join(chunks))
+        headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
+        headers.append((b"content-length", str(len(body)).encode()))
+        await send({**start, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
+
+    return buffer

@@ -13,6 +13,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ...asgi_tools import rewriting
 from .api import ENKELTOPPSLAG_PATH
 
 FAULTS: dict[str, str] = {
@@ -133,29 +134,13 @@ class RegistryFaultMiddleware:
         await self.app(scope, receive, self._rewritten(send) if self.responses else send)
 
     def _rewritten(self, send: Send) -> Send:
-        start: Message = {}
-        chunks: list[bytes] = []
-
-        async def buffer(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body", False):
-                return
-            raw = b"".join(chunks)
+        def change(start: Message, raw: bytes) -> tuple[Message, bytes]:
             try:
                 body = json.loads(raw)
             except ValueError:
-                pass
-            else:
-                for rewrite in self.responses:
-                    body = rewrite(body)
-                raw = json.dumps(body, ensure_ascii=False).encode()
-            headers = [(k, v) for k, v in start.get("headers", []) if k != b"content-length"]
-            headers.append((b"content-length", str(len(raw)).encode()))
-            await send({**start, "headers": headers})
-            await send({"type": "http.response.body", "body": raw})
+                return start, raw
+            for rewrite in self.responses:
+                body = rewrite(body)
+            return start, json.dumps(body, ensure_ascii=False).encode()
 
-        return buffer
+        return rewriting(send, change)

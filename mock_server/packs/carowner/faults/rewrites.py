@@ -14,6 +14,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ....asgi_tools import rewriting
 from ....domain.models import NOTIFICATION_CHANNELS
 from ....store.sandbox import SandboxRegistry
 from ..state import owner_state
@@ -335,18 +336,7 @@ class FaultyRewriteMiddleware:
         return body
 
     def _buffered(self, scope: Scope, send: Send) -> Send:
-        start: Message = {}
-        chunks: list[bytes] = []
-
-        async def buffer(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body", False):
-                return
-            raw = b"".join(chunks)
+        def change(start: Message, raw: bytes) -> tuple[Message, bytes]:
             try:
                 parsed = json.loads(raw) if raw else None
             except ValueError:
@@ -356,9 +346,6 @@ class FaultyRewriteMiddleware:
                 rewrite(scope, answer)
             if answer.body is not None:  # rewrites change the parsed body in place
                 raw = json.dumps(answer.body, ensure_ascii=False).encode()
-            headers = [(k, v) for k, v in answer.headers if k != b"content-length"]
-            headers.append((b"content-length", str(len(raw)).encode()))
-            await send({**start, "status": answer.status, "headers": headers})
-            await send({"type": "http.response.body", "body": raw})
+            return {**start, "status": answer.status, "headers": answer.headers}, raw
 
-        return buffer
+        return rewriting(send, change)

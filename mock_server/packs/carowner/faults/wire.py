@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlencode
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from ....asgi_tools import rewriting
 from ....domain.models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
 from ....store.sandbox import SandboxRegistry
 from ..state import owner_state
@@ -145,31 +146,16 @@ class FaultyResponseMiddleware:
         if not rewrites:
             await self.app(scope, receive, send)
             return
-        start: Message = {}
-        chunks: list[bytes] = []
-
-        async def buffer(message: Message) -> None:
-            nonlocal start
-            if message["type"] == "http.response.start":
-                start = message
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body", False):
-                return
-            body = b"".join(chunks)
+        def change(start: Message, body: bytes) -> tuple[Message, bytes]:
             try:
                 document = json.loads(body)
                 for rewrite in rewrites:
                     document = rewrite(document)
-                body = json.dumps(document, ensure_ascii=False).encode()
             except (ValueError, AttributeError):
-                pass
-            headers = [(k, v) for k, v in start["headers"] if k != b"content-length"]
-            headers.append((b"content-length", str(len(body)).encode()))
-            await send({**start, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
+                return start, body
+            return start, json.dumps(document, ensure_ascii=False).encode()
 
-        await self.app(scope, receive, buffer)
+        await self.app(scope, receive, rewriting(send, change))
 
 
 def preference_patch(body: bytes) -> tuple[dict[str, Any], dict[str, dict[str, bool]]] | None:
