@@ -1,63 +1,16 @@
-"""Records the mock's controls add to a sandbox: bookings, the notification outbox, pending notices
-(CarOwner's part keeps them: packs/carowner/state.py), registry faults (the registry's part) and
-injected fault rules (the engine's `SandboxExtras`). Plain dataclasses, like models.py: no HTTP, no
-storage."""
+"""Records the mock's controls keep: injected fault rules (the engine's `SandboxExtras`) and registry
+faults (the registry's part of a sandbox, or the whole world's from the command line). Plain
+dataclasses: no HTTP, no storage."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from typing import Any, Literal
-from uuid import UUID
+from datetime import datetime
+from typing import Any
 
-from .models import Workshop
 from .plates import normalise_plate
 
-BookingStatus = Literal["requested", "accepted", "declined", "completed"]
-Channel = Literal["email", "push"]
 QUOTA_STATUSES = (429, 422)
-
-
-@dataclass
-class Booking:
-    """A workshop booking as the workshop side drives it; completion turns it into a service-log entry."""
-
-    id: UUID
-    plate: str
-    workshop: Workshop
-    status: BookingStatus
-    appointment_date: date
-    description: str
-    created_at: datetime
-    updated_at: datetime
-    decline_reason: str | None = None
-    service_log_id: int | None = None
-
-
-@dataclass(frozen=True)
-class Notification:
-    """One notification that would have gone out on one channel."""
-
-    id: UUID
-    event: str
-    channel: Channel
-    recipient: str
-    at: datetime
-    title: str
-    body: str
-    registration_number: str | None = None
-    booking_id: UUID | None = None
-    service_log_id: int | None = None
-
-
-@dataclass(frozen=True)
-class PendingNotice:
-    """A notification due later on the sandbox clock (a rating reminder); sent once `due_at` passes."""
-
-    key: str
-    event: str
-    due_at: datetime
-    service_log_id: int
 
 
 @dataclass(frozen=True)

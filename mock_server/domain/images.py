@@ -16,7 +16,21 @@ from PIL import Image, UnidentifiedImageError
 
 from .errors import DomainError
 from .limits import StorageBudget
-from .models import StoredImage
+
+
+@dataclass(frozen=True)
+class StoredImage:
+    """An uploaded vehicle image, served back at /media/<id>.<ext>."""
+
+    id: str
+    content_type: str
+    content: bytes
+
+    @property
+    def filename(self) -> str:
+        ext = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}[self.content_type]
+        return f"{self.id}.{ext}"
+
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 # Decoding takes width x height x 4 bytes for a moment: 40 megapixels (160 MB) is more than any

@@ -32,7 +32,7 @@ from uuid import UUID
 
 import psycopg
 
-from ..domain.models import StoredImage
+from ..domain.images import StoredImage
 from . import row_layout
 from .row_layout import Written
 from .sandbox import Sandbox, SandboxRegistry

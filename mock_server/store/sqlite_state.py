@@ -21,7 +21,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from uuid import UUID
 
-from ..domain.models import StoredImage
+from ..domain.images import StoredImage
 from . import row_layout
 from .row_layout import Written
 from .sandbox import Sandbox, SandboxRegistry

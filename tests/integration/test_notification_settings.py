@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from mock_server.domain.models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
+from mock_server.packs.carowner.domain.models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
 
 from .conftest import Mock
 

@@ -23,7 +23,6 @@ from fixtures.workshops import HOME_WORKSHOP_ORG_NR, workshop_by_org_nr
 
 from ...app import MockWorld, build_world, load_stored_world
 from ...domain.control_models import RegistryFaults
-from ...domain.models import HistoryEntry, RegistryData, ServiceItem, VehicleLink, VehicleRecord, Workshop
 from ...domain.sandboxes import BuildElsewhere, Built, ScenarioInfo
 from ...settings import Settings
 from ...store.json_pieces import to_pieces
@@ -41,8 +40,10 @@ from ..registry.record_edits import (
     with_new_owner,
     with_periodic_control,
 )
+from ..registry.registry_data import RegistryData
 from ..registry.service import RegistryService
 from ..registry.state import set_faults as set_registry_faults
+from .domain.models import HistoryEntry, ServiceItem, VehicleLink, VehicleRecord, Workshop
 from .domain.notifications import update_preferences
 from .services import CarOwnerOptions
 from .state import owner_state

@@ -14,10 +14,14 @@ from datetime import date, datetime
 from typing import Any, ClassVar
 from uuid import UUID
 
-from ...domain.control_models import Booking, Notification, PendingNotice
-from ...domain.models import (
+from ...store.sandbox import Sandbox
+from ..base import KeyedRows, LogRows, part_of
+from .domain.models import (
+    Booking,
     HistoryEntry,
     Message,
+    Notification,
+    PendingNotice,
     RegistryData,
     ServiceItem,
     ServiceLogEntry,
@@ -26,9 +30,7 @@ from ...domain.models import (
     Workshop,
     default_preferences,
 )
-from ...store.sandbox import Sandbox
-from ...store.service_log import ServiceLogStore
-from ..base import KeyedRows, LogRows, part_of
+from .service_log_store import ServiceLogStore
 
 NAME = "carowner"
 State = dict[str, Any]

@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from mock_server.domain.models import FuelType, RegistrationStatus, RegistryData
+from .registry_data import FuelType, RegistrationStatus, RegistryData
 
 Record = dict[str, Any]
 

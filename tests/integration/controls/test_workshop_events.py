@@ -5,9 +5,9 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mock_server.domain.models import NOTIFICATION_EVENTS
+from mock_server.packs.carowner.domain.models import NOTIFICATION_EVENTS
+from mock_server.packs.carowner.service_log_store import LogFilter
 from mock_server.packs.carowner.state import owner_state
-from mock_server.store.service_log import LogFilter
 from tests.integration.controls.conftest import Controls
 
 

@@ -11,9 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mock_server.domain.control_models import Booking
 from mock_server.domain.live import LiveEvent
-from mock_server.domain.models import Workshop
+from mock_server.packs.carowner.domain.models import Booking, Workshop
 from mock_server.realtime.endpoint import may_join
 from mock_server.realtime.filters import parse_binding
 from mock_server.realtime.hub import Channel, RealtimeHub, Session

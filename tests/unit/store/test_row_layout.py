@@ -11,13 +11,19 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_server.domain.models import Message, ServiceItem, ServiceLogEntry, VehicleLink, Workshop
 from mock_server.packs.base import StoredPackState
+from mock_server.packs.carowner.domain.models import (
+    Message,
+    ServiceItem,
+    ServiceLogEntry,
+    VehicleLink,
+    Workshop,
+)
+from mock_server.packs.carowner.service_log_store import ServiceLogStore
 from mock_server.packs.carowner.state import owner_state
 from mock_server.store import row_layout
 from mock_server.store.sandbox import Sandbox
 from mock_server.store.serialise import sandbox_from_state, sandbox_state
-from mock_server.store.service_log import ServiceLogStore
 
 PLATES = ("BT57225", "EL42817", "KH60518", "DN54321")
 WORKSHOP = Workshop("921460929", "Bilservice Grünerløkka AS", "Oslo")

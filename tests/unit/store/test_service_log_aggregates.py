@@ -8,8 +8,8 @@ from datetime import date, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_server.domain.models import ServiceItem, ServiceLogEntry, Workshop
-from mock_server.store.service_log import LogFilter, ServiceLogStore
+from mock_server.packs.carowner.domain.models import ServiceItem, ServiceLogEntry, Workshop
+from mock_server.packs.carowner.service_log_store import LogFilter, ServiceLogStore
 
 WORKSHOPS = [
     Workshop("921460929", "Bilservice Grünerløkka AS", "Oslo"),

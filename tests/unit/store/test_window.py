@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_server.store.service_log import Window
+from mock_server.packs.carowner.service_log_store import Window
 
 BOUNDS = st.integers(-2, 12)
 STEPS = st.none() | st.integers(-3, 3).filter(lambda step: step != 0)

@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from uuid import UUID
 
 from ....domain.errors import DomainError
-from ....store.service_log import LogFilter
+from ..service_log_store import LogFilter
 
 EXPORT_TOKEN_TTL = timedelta(minutes=15)
 

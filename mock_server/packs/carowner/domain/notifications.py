@@ -6,9 +6,9 @@ from collections.abc import Mapping
 
 from ....domain.errors import DomainError
 from ....domain.live import LiveEvent, publish
-from ....domain.models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
 from ....store.sandbox import Sandbox
 from ..state import owner_state
+from .models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
 
 
 def update_preferences(

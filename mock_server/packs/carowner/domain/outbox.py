@@ -13,11 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from uuid import UUID, uuid5
 
-from ....domain.control_models import Channel, Notification
 from ....domain.live import LiveEvent, publish
-from ....domain.models import NOTIFICATION_CHANNELS
 from ....store.sandbox import Sandbox
 from ..state import owner_state
+from .models import NOTIFICATION_CHANNELS, Channel, Notification
 
 MAX_OUTBOX = 1000  # oldest records go first; a sandbox left running for weeks stays small
 

@@ -9,10 +9,10 @@ from datetime import date
 from typing import Generic, TypeVar
 
 from ....domain.errors import DomainError
-from ....domain.models import HistoryEntry, ServiceLogEntry
 from ....store.sandbox import Sandbox
-from ....store.service_log import LogFilter
+from ..service_log_store import LogFilter
 from ..state import owner_state
+from .models import HistoryEntry, ServiceLogEntry
 
 T = TypeVar("T")
 

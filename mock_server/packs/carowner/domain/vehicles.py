@@ -14,11 +14,12 @@ from typing import Protocol
 from ....domain.errors import DomainError
 from ....domain.images import CheckedImage, ImageInput, ImageStore, image_location
 from ....domain.live import Change, LiveEvent, publish
-from ....domain.models import HistoryEntry, RegistryData, VehicleLink, VehicleRecord
 from ....store.sandbox import Sandbox
 from ...registry.client import RegistryClient, RegistryUnavailable, RegistryVehicleNotFound
 from ...registry.mapping import to_registry_data
+from ...registry.registry_data import RegistryData
 from ..state import owner_state
+from .models import HistoryEntry, VehicleLink, VehicleRecord
 
 UNSET = object()
 

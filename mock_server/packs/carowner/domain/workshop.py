@@ -15,13 +15,12 @@ from datetime import date, timedelta
 from typing import Protocol
 from uuid import UUID, uuid4, uuid5
 
-from ....domain.control_models import Booking, PendingNotice
 from ....domain.errors import DomainError
 from ....domain.live import LiveEvent, publish
-from ....domain.models import Message, ServiceItem, ServiceLogEntry, Workshop
 from ....store.sandbox import Sandbox
-from ....store.service_log import LogFilter
+from ..service_log_store import LogFilter
 from ..state import owner_state
+from .models import Booking, Message, PendingNotice, ServiceItem, ServiceLogEntry, Workshop
 from .outbox import Dispatch, Reference, kroner, norwegian_date, notify
 from .timeline import RATING_REMINDER_DELAY, deliver_due
 from .vehicles import not_linked

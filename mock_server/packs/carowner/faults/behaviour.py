@@ -7,10 +7,10 @@ from typing import Any
 
 from ....domain.errors import DomainError
 from ....domain.images import ImageInput
-from ....domain.models import VehicleLink
 from ....resolution import sandbox_of
 from ....store.sandbox import Sandbox, SandboxRegistry
 from ..domain import service_log as logs
+from ..domain.models import VehicleLink
 from ..domain.vehicles import UNSET, VehicleChanges, VehicleService, VehicleView, not_linked
 from ..handlers import representations as rep
 from ..handlers.service_log import ServiceLogHandlers, _filter, csv_download

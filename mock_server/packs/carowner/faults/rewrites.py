@@ -15,8 +15,8 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ....asgi_tools import rewriting
-from ....domain.models import NOTIFICATION_CHANNELS
 from ....store.sandbox import SandboxRegistry
+from ..domain.models import NOTIFICATION_CHANNELS
 from ..state import owner_state
 from .wire import (
     SETTINGS_PATH,

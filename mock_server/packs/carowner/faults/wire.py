@@ -10,8 +10,8 @@ from urllib.parse import parse_qsl, urlencode
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ....asgi_tools import rewriting
-from ....domain.models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
 from ....store.sandbox import SandboxRegistry
+from ..domain.models import NOTIFICATION_CHANNELS, NOTIFICATION_EVENTS
 from ..state import owner_state
 
 SETTINGS_PATH = "/api/co/settings/notifications"

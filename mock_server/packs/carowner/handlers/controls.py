@@ -11,12 +11,11 @@ from typing import Any
 from uuid import UUID
 
 from ....control import representations as rep
-from ....domain.control_models import Booking, Notification
 from ....domain.errors import DomainError
-from ....domain.models import ServiceItem
 from ....resolution import sandbox_of
 from ....store.sandbox import Sandbox, SandboxRegistry
 from ..domain import timeline
+from ..domain.models import Booking, Notification, ServiceItem
 from ..domain.outbox import Dispatch
 from ..domain.workshop import EventOutcome, WorkshopSide
 from ..state import held_state, owner_state

@@ -7,12 +7,12 @@ from datetime import date
 from typing import Any
 from urllib.parse import urljoin
 
-from ....domain.models import HistoryEntry, Message, ServiceLogEntry, Workshop
 from ....json_answers import json_headers, timestamp
 from ....request_context import current_request_id, current_time
-from ....store.service_log import LogFilter
+from ..domain.models import HistoryEntry, Message, ServiceLogEntry, Workshop
 from ..domain.service_log import Page, Summary, VehicleHistoryItem
 from ..domain.vehicles import VehicleView
+from ..service_log_store import LogFilter
 
 
 def _day(value: date | None) -> str | None:

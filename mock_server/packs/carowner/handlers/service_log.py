@@ -12,9 +12,9 @@ from ....request_context import current_origin, current_request_id
 from ....resolution import sandbox_of
 from ....settings import RealtimeSettings
 from ....store.sandbox import SandboxRegistry
-from ....store.service_log import LogFilter
 from ..domain import service_log as logs
 from ..domain.export_tokens import ExportTokenSigner, check_not_expired
+from ..service_log_store import LogFilter
 from ..state import owner_state
 from . import representations as rep
 from .common import base_url, org_nr_from, plate_from

@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime, timedelta, timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from mock_server.domain.models import Message, ServiceItem, ServiceLogEntry, Workshop
 from mock_server.json_answers import timestamp
+from mock_server.packs.carowner.domain.models import Message, ServiceItem, ServiceLogEntry, Workshop
 from mock_server.packs.carowner.handlers.representations import service_log_entry
 
 

@@ -6,10 +6,10 @@ from typing import Any
 import pytest
 from hypothesis import given
 
-from mock_server.domain.models import RegistryData
 from mock_server.packs.registry.generator import generate_record
 from mock_server.packs.registry.known_records import load_reference_records
 from mock_server.packs.registry.mapping import to_registry_data
+from mock_server.packs.registry.registry_data import RegistryData
 
 from .registry_helpers import (
     BULK_FILE,

@@ -1,4 +1,5 @@
-"""The mock's domain records. Plain dataclasses: no HTTP, no JSON, no storage concerns."""
+"""CarOwner's domain records. Plain dataclasses: no HTTP, no JSON, no storage concerns. A car's
+registry data is the registry pack's (`registry.registry_data.RegistryData`)."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from datetime import date, datetime
 from typing import Literal
 from uuid import UUID
 
-FuelType = Literal["petrol", "diesel", "electric", "plug_in_hybrid", "hybrid", "hydrogen", "gas", "other"]
-RegistrationStatus = Literal["registered", "deregistered", "scrapped", "unknown"]
+from ...registry.registry_data import RegistryData
+
 Sender = Literal["owner", "workshop"]
+BookingStatus = Literal["requested", "accepted", "declined", "completed"]
+Channel = Literal["email", "push"]
 
 NOTIFICATION_EVENTS: tuple[str, ...] = (
     "booking.requested",
@@ -28,30 +31,6 @@ class Workshop:
     org_nr: str
     name: str
     city: str
-
-
-@dataclass(frozen=True)
-class RegistryData:
-    """MinBil's view of one Statens vegvesen record (see vegvesen/mapping.py)."""
-
-    make: str
-    model: str
-    vin: str
-    first_registration_date: date | None
-    registration_status: RegistrationStatus
-    registration_status_text: str | None
-    fuel_type: FuelType
-    fuel_name: str | None
-    colour: str | None
-    body_type: str | None
-    vehicle_class: str | None
-    seats: int | None
-    curb_weight_kg: int | None
-    max_total_weight_kg: int | None
-    max_trailer_weight_braked_kg: int | None
-    power_kw: float | None
-    eu_control_due: date | None
-    eu_control_last_approved: date | None
 
 
 @dataclass(frozen=True)
@@ -124,20 +103,48 @@ class ServiceLogEntry:
         return sum(item.price_nok for item in self.items)
 
 
-@dataclass(frozen=True)
-class StoredImage:
-    """An uploaded vehicle image, served back at /media/<id>.<ext>."""
-
-    id: str
-    content_type: str
-    content: bytes
-
-    @property
-    def filename(self) -> str:
-        ext = {"image/jpeg": "jpg", "image/png": "png", "image/webp": "webp"}[self.content_type]
-        return f"{self.id}.{ext}"
-
-
 def default_preferences() -> dict[str, dict[str, bool]]:
     """Every event on every channel, as a new owner starts."""
     return {event: {channel: True for channel in NOTIFICATION_CHANNELS} for event in NOTIFICATION_EVENTS}
+
+
+@dataclass
+class Booking:
+    """A workshop booking as the workshop side drives it; completion turns it into a service-log entry."""
+
+    id: UUID
+    plate: str
+    workshop: Workshop
+    status: BookingStatus
+    appointment_date: date
+    description: str
+    created_at: datetime
+    updated_at: datetime
+    decline_reason: str | None = None
+    service_log_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Notification:
+    """One notification that would have gone out on one channel."""
+
+    id: UUID
+    event: str
+    channel: Channel
+    recipient: str
+    at: datetime
+    title: str
+    body: str
+    registration_number: str | None = None
+    booking_id: UUID | None = None
+    service_log_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PendingNotice:
+    """A notification due later on the sandbox clock (a rating reminder); sent once `due_at` passes."""
+
+    key: str
+    event: str
+    due_at: datetime
+    service_log_id: int

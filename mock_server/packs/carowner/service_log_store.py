@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from ..domain.models import ServiceLogEntry
+from .domain.models import ServiceLogEntry
 
 _Key = tuple[int, int]
 
