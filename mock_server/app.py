@@ -285,11 +285,8 @@ def pack_credentials(world: MockWorld, sandbox: Sandbox) -> dict[str, str]:
 def _pack_controls(world: MockWorld) -> list[object]:
     """The control operations of every pack the world has in use: those served, and those whose
     services a served pack uses (the registry's faults while CarOwner looks cars up in it)."""
-    return [
-        pack.controls(world)
-        for pack in PACKS
-        if pack.controls is not None and (pack in world.packs or pack.name in world.pack_services)
-    ]
+    used = [pack for pack in PACKS if pack not in world.packs and pack.name in world.pack_services]
+    return [pack.controls(world) for pack in (*world.packs, *used) if pack.controls is not None]
 
 
 def credentials_of(world: MockWorld, sandbox: Sandbox) -> dict[str, dict[str, str]]:

@@ -37,10 +37,14 @@ def test_without_carowner_its_workshop_controls_are_not_served_and_the_engines_a
         event = {"type": "booking.requested", "registration_number": "BT57225"}
         assert client.post("/__mock/sandbox/workshop-events", headers=KARI, json=event).status_code == 404
         assert client.get("/__mock/sandbox/bookings", headers=KARI).status_code == 404
-        assert client.get("/__mock/sandbox/notifications", headers=KARI).status_code == 200
+        assert client.get("/__mock/sandbox/notifications", headers=KARI).status_code == 404
+        assert client.get("/__mock/sandbox/faults", headers=KARI).status_code == 200
+        assert client.get("/__mock/sandbox/journal", headers=KARI).status_code == 200
+        shown = client.get("/__mock/sandbox", headers=KARI).json()
+        assert {"linked_vehicles", "fault_rules"} <= set(shown["counts"]) and "registry_faults" in shown
         paths = client.get("/__mock/openapi.json").json()["paths"]
-        assert "/sandbox/workshop-events" not in paths and "/sandbox/bookings" not in paths
-        assert "/sandbox/notifications" in paths and "/sandbox/faults" in paths
+        assert not {"/sandbox/workshop-events", "/sandbox/bookings", "/sandbox/notifications"} & set(paths)
+        assert "/sandbox/faults" in paths and "/sandbox/journal" in paths
 
 
 def test_with_carowner_the_control_api_serves_every_operation_of_its_spec() -> None:
