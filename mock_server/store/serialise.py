@@ -110,12 +110,12 @@ def migrated_row_kind(kind: str) -> str:
 
 
 def snapshot_data(snapshot: Snapshot) -> State:
-    return {"name": snapshot.name, "taken_at": _dt(snapshot.taken_at), "state": snapshot.state}
+    return {"name": snapshot.name, "taken_at": stored_moment(snapshot.taken_at), "state": snapshot.state}
 
 
 def snapshot_from(data: State) -> Snapshot:
     check_version(data["state"])
-    return Snapshot(name=data["name"], taken_at=_dt_from(data["taken_at"]), state=data["state"])
+    return Snapshot(name=data["name"], taken_at=moment_from_stored(data["taken_at"]), state=data["state"])
 
 
 def migrate_snapshot(data: State) -> State:
@@ -130,11 +130,12 @@ def _micros(delta: timedelta) -> int:
     return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds
 
 
-def _dt(moment: datetime) -> str:
+def stored_moment(moment: datetime) -> str:
+    """A moment as stored: ISO 8601 with its offset (every pack's stored part uses these two)."""
     return moment.isoformat()
 
 
-def _dt_from(text: str) -> datetime:
+def moment_from_stored(text: str) -> datetime:
     moment = datetime.fromisoformat(text)
     if moment.tzinfo is None:
         raise ValueError(f"stored timestamp {text!r} has no time zone")
@@ -144,7 +145,7 @@ def _dt_from(text: str) -> datetime:
 def _extras(extras: SandboxExtras) -> State:
     return {
         "fault_rules": [
-            {"id": r.id, "rule": r.rule, "seed": r.seed, "created_at": _dt(r.created_at)}
+            {"id": r.id, "rule": r.rule, "seed": r.seed, "created_at": stored_moment(r.created_at)}
             for r in extras.fault_rules
         ],
         "sequence": extras.sequence,
@@ -154,7 +155,7 @@ def _extras(extras: SandboxExtras) -> State:
 def _extras_from(raw: State) -> SandboxExtras:
     return SandboxExtras(
         fault_rules=[
-            FaultRuleRecord(r["id"], r["rule"], r["seed"], _dt_from(r["created_at"]))
+            FaultRuleRecord(r["id"], r["rule"], r["seed"], moment_from_stored(r["created_at"]))
             for r in raw["fault_rules"]
         ],
         sequence=raw["sequence"],

@@ -15,6 +15,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from ...store.sandbox import Sandbox
+from ...store.serialise import moment_from_stored, stored_moment
 from ..base import KeyedRows, LogRows, part_of
 from .domain.models import (
     Booking,
@@ -80,10 +81,15 @@ class CarOwnerState:
             "bookings": [_booking(booking) for booking in self.bookings.values()],
             "outbox": [_notification(item) for item in self.outbox],
             "pending": [
-                {"key": p.key, "event": p.event, "due_at": _dt(p.due_at), "service_log_id": p.service_log_id}
+                {
+                    "key": p.key,
+                    "event": p.event,
+                    "due_at": stored_moment(p.due_at),
+                    "service_log_id": p.service_log_id,
+                }
                 for p in self.pending
             ],
-            "checked_until": _dt(self.checked_until) if self.checked_until else None,
+            "checked_until": stored_moment(self.checked_until) if self.checked_until else None,
             "sequence": self.sequence,
         }
 
@@ -125,10 +131,10 @@ def state_from_json(raw: Mapping[str, Any]) -> CarOwnerState:
         bookings={booking.id: booking for booking in bookings},
         outbox=[_notification_from(item) for item in raw.get("outbox", [])],
         pending=[
-            PendingNotice(p["key"], p["event"], _dt_from(p["due_at"]), p["service_log_id"])
+            PendingNotice(p["key"], p["event"], moment_from_stored(p["due_at"]), p["service_log_id"])
             for p in raw.get("pending", [])
         ],
-        checked_until=_dt_from(checked_until) if checked_until else None,
+        checked_until=moment_from_stored(checked_until) if checked_until else None,
         sequence=raw.get("sequence", 0),
     )
 
@@ -160,17 +166,6 @@ def stored_images(raw: Mapping[str, Any]) -> Iterable[str | None]:
 
 
 # --- field by field -----------------------------------------------------------------------------
-
-
-def _dt(moment: datetime) -> str:
-    return moment.isoformat()
-
-
-def _dt_from(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        raise ValueError(f"stored timestamp {text!r} has no time zone")
-    return moment
 
 
 def _day(value: date | None) -> str | None:
@@ -240,7 +235,7 @@ def _vehicle(record: VehicleRecord) -> State:
     return {
         "plate": record.plate,
         "registry": _registry(record.registry),
-        "registry_refreshed_at": _dt(record.registry_refreshed_at),
+        "registry_refreshed_at": stored_moment(record.registry_refreshed_at),
         "earlier_owner_history": [_history(entry) for entry in record.earlier_owner_history],
     }
 
@@ -249,7 +244,7 @@ def _vehicle_from(raw: State) -> VehicleRecord:
     return VehicleRecord(
         plate=raw["plate"],
         registry=_registry_from(raw["registry"]),
-        registry_refreshed_at=_dt_from(raw["registry_refreshed_at"]),
+        registry_refreshed_at=moment_from_stored(raw["registry_refreshed_at"]),
         earlier_owner_history=[_history_from(entry) for entry in raw["earlier_owner_history"]],
     )
 
@@ -257,8 +252,8 @@ def _vehicle_from(raw: State) -> VehicleRecord:
 def _link(link: VehicleLink) -> State:
     return {
         "plate": link.plate,
-        "linked_at": _dt(link.linked_at),
-        "updated_at": _dt(link.updated_at),
+        "linked_at": stored_moment(link.linked_at),
+        "updated_at": stored_moment(link.updated_at),
         "nickname": link.nickname,
         "image_url": link.image_url,
         "is_primary": link.is_primary,
@@ -268,8 +263,8 @@ def _link(link: VehicleLink) -> State:
 def _link_from(raw: State) -> VehicleLink:
     return VehicleLink(
         plate=raw["plate"],
-        linked_at=_dt_from(raw["linked_at"]),
-        updated_at=_dt_from(raw["updated_at"]),
+        linked_at=moment_from_stored(raw["linked_at"]),
+        updated_at=moment_from_stored(raw["updated_at"]),
         nickname=raw["nickname"],
         image_url=raw["image_url"],
         is_primary=raw["is_primary"],
@@ -282,8 +277,8 @@ def _message(message: Message) -> State:
         "sender": message.sender,
         "author_name": message.author_name,
         "body": message.body,
-        "sent_at": _dt(message.sent_at),
-        "read_at": _dt(message.read_at) if message.read_at else None,
+        "sent_at": stored_moment(message.sent_at),
+        "read_at": stored_moment(message.read_at) if message.read_at else None,
     }
 
 
@@ -293,8 +288,8 @@ def _message_from(raw: State) -> Message:
         sender=raw["sender"],
         author_name=raw["author_name"],
         body=raw["body"],
-        sent_at=_dt_from(raw["sent_at"]),
-        read_at=_dt_from(raw["read_at"]) if raw["read_at"] else None,
+        sent_at=moment_from_stored(raw["sent_at"]),
+        read_at=moment_from_stored(raw["read_at"]) if raw["read_at"] else None,
     )
 
 
@@ -336,8 +331,8 @@ def _booking(booking: Booking) -> State:
         "status": booking.status,
         "appointment_date": _day(booking.appointment_date),
         "description": booking.description,
-        "created_at": _dt(booking.created_at),
-        "updated_at": _dt(booking.updated_at),
+        "created_at": stored_moment(booking.created_at),
+        "updated_at": stored_moment(booking.updated_at),
         "decline_reason": booking.decline_reason,
         "service_log_id": booking.service_log_id,
     }
@@ -351,8 +346,8 @@ def _booking_from(raw: State) -> Booking:
         status=raw["status"],
         appointment_date=date.fromisoformat(raw["appointment_date"]),
         description=raw["description"],
-        created_at=_dt_from(raw["created_at"]),
-        updated_at=_dt_from(raw["updated_at"]),
+        created_at=moment_from_stored(raw["created_at"]),
+        updated_at=moment_from_stored(raw["updated_at"]),
         decline_reason=raw["decline_reason"],
         service_log_id=raw["service_log_id"],
     )
@@ -364,7 +359,7 @@ def _notification(item: Notification) -> State:
         "event": item.event,
         "channel": item.channel,
         "recipient": item.recipient,
-        "at": _dt(item.at),
+        "at": stored_moment(item.at),
         "title": item.title,
         "body": item.body,
         "registration_number": item.registration_number,
@@ -379,7 +374,7 @@ def _notification_from(raw: State) -> Notification:
         event=raw["event"],
         channel=raw["channel"],
         recipient=raw["recipient"],
-        at=_dt_from(raw["at"]),
+        at=moment_from_stored(raw["at"]),
         title=raw["title"],
         body=raw["body"],
         registration_number=raw["registration_number"],

@@ -3,6 +3,8 @@ mock_server/resolution.py)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from ....domain.errors import DomainError
 from ....domain.plates import is_valid_org_nr, parse_plate
 from ....request_context import current_base_url
@@ -46,3 +48,15 @@ def org_nr_from(workshop_org_nr: str | None) -> str | None:
 
 def base_url() -> str:
     return current_base_url()
+
+
+def calendar_day(value: str | None, field: str) -> date | None:
+    """A `YYYY-MM-DD` parameter as a date (None: not given); anything else is a 400 on `field`."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise DomainError(
+            "VALIDATION_FAILED", f"{value} is not a calendar date (YYYY-MM-DD).", field=field
+        ) from exc

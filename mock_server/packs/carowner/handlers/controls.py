@@ -6,7 +6,6 @@ at /__mock. Also CarOwner's members of the engine's Sandbox and Snapshot shapes 
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 from uuid import UUID
 
@@ -19,7 +18,7 @@ from ..domain.models import Booking, Notification, ServiceItem
 from ..domain.outbox import Dispatch
 from ..domain.workshop import EventOutcome, WorkshopSide
 from ..state import held_state, owner_state
-from .common import plate_from
+from .common import calendar_day, plate_from
 
 
 class WorkshopControls:
@@ -35,7 +34,7 @@ class WorkshopControls:
 
     def _event(self, sandbox: Sandbox, body: dict[str, Any]) -> EventOutcome:
         kind = body["type"]
-        day = _day(body.get("appointment_date"))
+        day = calendar_day(body.get("appointment_date"), "body.appointment_date")
         if kind == "booking.requested":
             plate = plate_from(body["registration_number"])
             assert plate is not None
@@ -83,19 +82,6 @@ class WorkshopControls:
         sandbox = sandbox_of(self._sandboxes, user)
         bookings = sorted(owner_state(sandbox).bookings.values(), key=lambda b: b.created_at, reverse=True)
         return rep.ok({"bookings": [booking(b) for b in bookings]})
-
-
-def _day(value: str | None) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise DomainError(
-            "VALIDATION_FAILED",
-            f"{value} is not a calendar date (YYYY-MM-DD).",
-            field="body.appointment_date",
-        ) from exc
 
 
 # --- control.yaml's Booking and WorkshopEventResult ------------------------------------------------

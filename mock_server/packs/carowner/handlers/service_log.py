@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from urllib.parse import urlencode, urljoin
 
 from ....domain.errors import DomainError
@@ -17,7 +16,7 @@ from ..domain.export_tokens import ExportTokenSigner, check_not_expired
 from ..service_log_store import LogFilter
 from ..state import owner_state
 from . import representations as rep
-from .common import base_url, org_nr_from, plate_from
+from .common import base_url, calendar_day, org_nr_from, plate_from
 
 EXPORT_PATH = "/api/co/service-log/export"
 
@@ -31,22 +30,11 @@ def _filter(
     where = LogFilter(
         plate=plate_from(registration_number, required=False),
         workshop_org_nr=org_nr_from(workshop_org_nr),
-        date_from=_day(date_from, "date_from"),
-        date_to=_day(date_to, "date_to"),
+        date_from=calendar_day(date_from, "date_from"),
+        date_to=calendar_day(date_to, "date_to"),
     )
     logs.check_date_range(where.date_from, where.date_to)
     return where
-
-
-def _day(value: str | None, field: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise DomainError(
-            "VALIDATION_FAILED", f"{value} is not a calendar date (YYYY-MM-DD).", field=field
-        ) from exc
 
 
 class ServiceLogHandlers:
