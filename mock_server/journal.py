@@ -27,6 +27,7 @@ from .request_context import current_request_id
 from .routes import RouteTable
 from .store.sandbox import SandboxRegistry
 
+_PROBLEM_JSON = PROBLEM_JSON.encode()
 DEFAULT_SIZE = 200
 Outcome = Literal["passed", "rejected", "not_checked"]
 
@@ -129,6 +130,19 @@ class Seen:
     problem: bool = False
     chunks: list[bytes] = field(default_factory=list)
 
+    def note(self, message: Message) -> None:
+        """Keep what the journal needs of one message of the answer."""
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            content_type = dict(message.get("headers", [])).get(b"content-type", b"")
+            self.problem = content_type.split(b";")[0].strip() == _PROBLEM_JSON
+        elif (
+            message["type"] == "http.response.body"
+            and self.problem
+            and sum(map(len, self.chunks)) < JournalRecorder.MAX_PROBLEM_BYTES
+        ):
+            self.chunks.append(message.get("body", b""))
+
 
 class JournalRecorder:
     """Files an answered request under its sandbox (JournalMiddleware, and the direct path's fast
@@ -227,16 +241,7 @@ class JournalMiddleware:
         started = time.perf_counter()
 
         async def watching(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                seen.status = message["status"]
-                content_type = dict(message.get("headers", [])).get(b"content-type", b"")
-                seen.problem = content_type.split(b";")[0].strip() == PROBLEM_JSON.encode()
-            elif (
-                message["type"] == "http.response.body"
-                and seen.problem
-                and sum(map(len, seen.chunks)) < self.MAX_PROBLEM_BYTES
-            ):
-                seen.chunks.append(message.get("body", b""))
+            seen.note(message)
             await send(message)
 
         try:

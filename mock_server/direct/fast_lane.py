@@ -145,20 +145,12 @@ class FastLaneMiddleware:
 
         async def answer(message: Message) -> None:
             nonlocal answering
+            # The journal, then CORS, then request ids, as the stack has them from inside out.
+            seen.note(message)
             if message["type"] == "http.response.start":
-                # The journal, then CORS, then request ids, as the stack has them from inside out.
-                seen.status = message["status"]
-                content_type = dict(message.get("headers", [])).get(b"content-type", b"")
-                seen.problem = content_type.split(b";")[0].strip() == _PROBLEM_JSON
                 add_vary_origin(message)
                 _set_request_id(message["headers"], id_header)
                 answering = True
-            elif (
-                message["type"] == "http.response.body"
-                and seen.problem
-                and sum(map(len, seen.chunks)) < JournalMiddleware.MAX_PROBLEM_BYTES
-            ):
-                seen.chunks.append(message.get("body", b""))
             await send(message)
 
         try:
