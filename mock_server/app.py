@@ -23,7 +23,14 @@ from .control.operator import Operator
 from .control.sandbox_handlers import SandboxHandlers
 from .control.service_handlers import ServiceHandlers
 from .control.world_handlers import WorldHandlers
-from .direct import AnswerCache, DirectPath, DirectPathMiddleware, FastLaneMiddleware, prepare_api
+from .direct import (
+    AnswerCache,
+    DirectPath,
+    DirectPathMiddleware,
+    FastLaneMiddleware,
+    WireAnswers,
+    prepare_api,
+)
 from .domain.images import ImageStore
 from .domain.limits import StorageBudget
 from .domain.sandboxes import EmptyOnly, SandboxLifecycle, ScenarioSource, image_ids_in_use
@@ -352,11 +359,14 @@ def create_app(settings: Settings | None = None, world: MockWorld | None = None)
         idle_timeout_s=settings.realtime.idle_timeout_s,
     )
     if settings.direct_path:
-        # A plain GET the direct path serves skips the layers below, done in one (direct/fast_lane.py).
+        # A plain GET the direct path serves skips the layers below, done in one (direct/fast_lane.py);
+        # one repeating a read answered from the kept answers is answered by the HTTP server itself.
+        app.wire = WireAnswers() if settings.reuse_answers else None
         app.add_middleware(
             FastLaneMiddleware,
             position=MiddlewarePosition.BEFORE_EXCEPTION,
             answers=AnswerCache() if settings.reuse_answers else None,
+            wire=app.wire,
         )
     app.add_middleware(RequestIdMiddleware, position=MiddlewarePosition.BEFORE_EXCEPTION)
     app.add_middleware(

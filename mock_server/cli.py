@@ -337,6 +337,7 @@ def main(argv: list[str] | None = None) -> int:
             on_stop=lambda: _stop(world),
             log_level=args.log_level,
             access_log=access_log,
+            wire=app.wire,
         )
 
     if settings.workers > 1:

@@ -123,6 +123,9 @@ def _introspect_once(handler_cls: type[AbstractSecurityHandler]) -> type[Abstrac
 class PreparedAsyncApp(AsyncApp):
     """AsyncApp whose operations and security handlers are prepared once; same arguments."""
 
+    # What the HTTP protocol may answer itself (direct/wire.py); set by create_app.
+    wire: t.Any = None
+
     def __init__(
         self, import_name: str, *, security_map: dict[str, t.Any] | None = None, **kwargs: t.Any
     ) -> None:

@@ -71,7 +71,10 @@ class RequestJournal:
         self.forgotten: Callable[[str], None] | None = None
 
     def record(self, token: str, entry: JournalEntry | Callable[[], JournalEntry]) -> None:
-        self._by_token.setdefault(token, deque(maxlen=self.size)).append(entry)
+        kept = self._by_token.get(token)
+        if kept is None:
+            kept = self._by_token[token] = deque(maxlen=self.size)
+        kept.append(entry)
 
     def entries(self, token: str, limit: int | None = None) -> list[JournalEntry]:
         """Newest first."""
@@ -165,14 +168,32 @@ class JournalRecorder:
         if token is not None and self.sandboxes.by_token(token) is not None:
             self._record(token, scope, seen, notes, started)
 
+    def answered(
+        self, token: str, facts: tuple[str, str, bytes], request_id: str, status: int, started: float
+    ) -> None:
+        """A kept answer the HTTP protocol sent itself (direct/wire.py): filed as the fast lane
+        files that read, for a sandbox the caller has."""
+        self._file(token, facts, request_id, Seen(status=status), started, [], None)
+
     def _record(self, token: str, scope: Scope, seen: Seen, notes: RequestNotes, started: float) -> None:
+        facts = (scope["method"], scope["path"], scope.get("query_string", b""))
+        self._file(token, facts, current_request_id(), seen, started, notes.injected, notes.prefer)
+
+    def _file(
+        self,
+        token: str,
+        facts: tuple[str, str, bytes],
+        request_id: str,
+        seen: Seen,
+        started: float,
+        injected: list[str],
+        prefer: str | None,
+    ) -> None:
         duration_ms = (time.perf_counter() - started) * 1000
         # The facts are taken now; the entry (operation, reason, ...) is built when read.
-        facts = (scope["method"], scope["path"], scope.get("query_string", b""))
-        at, request_id = time.time(), current_request_id()
+        at = time.time()
         self.journal.record(
-            token,
-            lambda: self._entry(facts, at, request_id, seen, duration_ms, notes.injected, notes.prefer),
+            token, lambda: self._entry(facts, at, request_id, seen, duration_ms, injected, prefer)
         )
 
     def _entry(

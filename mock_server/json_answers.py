@@ -22,6 +22,13 @@ def timestamp(moment: datetime) -> str:
     return _known_utc_text(moment)
 
 
+def moment_text(moment: datetime) -> str:
+    """`timestamp` of a moment just read from a clock: never seen before, so not looked up."""
+    if moment.tzinfo is UTC:
+        return moment.isoformat(timespec="microseconds")[:-6] + "Z"
+    return _utc_text(moment)
+
+
 def _utc_text(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 

@@ -8,19 +8,25 @@ its body was still trickling in; enough of them and the server stops answering. 
 - a body is bounded the same way by the application (mock_server/request_body.py, 408);
 - a connection answered before its body was read whole is closed `request_timeout` later at most;
 - past `max_connections` open connections, requests are answered 503 `SERVER_BUSY` at once.
+
+With answers kept (`direct/wire.py`), a plain GET on a keep-alive connection that repeats, byte for
+byte, a read answered from them is answered here, once its head is parsed, without a request cycle;
+the server's own headers, keep-alive and its timer are as uvicorn has them.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import socket
 from collections.abc import Callable
 from typing import Any
 
 import uvicorn
 from starlette.types import Receive, Scope, Send
-from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
+from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
+from .direct.wire import NOTE, WireAnswers, WireRequest
 from .problems import CATALOGUE, encode, problem_body, problem_headers
 from .request_body import send_problem
 
@@ -55,8 +61,10 @@ def listening_socket(host: str, port: int, backlog: int = 128) -> socket.socket:
     return sock
 
 
-def bounded_protocol(request_timeout: float, max_connections: int) -> type[HttpToolsProtocol]:
-    """uvicorn's httptools protocol with the bounds above."""
+def bounded_protocol(
+    request_timeout: float, max_connections: int, wire: WireAnswers | None = None
+) -> type[HttpToolsProtocol]:
+    """uvicorn's httptools protocol with the bounds above, answering what `wire` has learned."""
 
     async def busy(scope: Scope, receive: Receive, send: Send) -> None:
         await send_problem(
@@ -68,29 +76,133 @@ def bounded_protocol(request_timeout: float, max_connections: int) -> type[HttpT
         )
 
     class BoundedProtocol(HttpToolsProtocol):
-        _head_timer: asyncio.TimerHandle | None = None
         _linger_timer: asyncio.TimerHandle | None = None
         _request_begun = False
+        _wired = False  # the request being parsed was answered at the wire
+        _data = b""  # the last read given to the parser
+        _in_message = False  # the parser has begun a request and not seen its end
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
             self._served_app = self.app
-            self._head_timer = self.loop.call_later(request_timeout, self._head_too_slow)
+            self._head = _Deadline(self.loop, self._head_too_slow)
+            self._head.set(request_timeout)
+            # Keep-alive after an answer written at the wire (uvicorn times the others).
+            self._idle = _Deadline(self.loop, self.timeout_keep_alive_handler)
 
         def on_message_begin(self) -> None:
             super().on_message_begin()
-            self._request_begun = True
-            if self._head_timer is None:
-                self._head_timer = self.loop.call_later(request_timeout, self._head_too_slow)
+            self._request_begun = self._in_message = True
+            if not self._head.set_for:
+                self._head.set(request_timeout)
+
+        def data_received(self, data: bytes) -> None:
+            # A read whose bytes are those of a request answered at the wire before, alone in it,
+            # is answered without parsing it again (the parser is between requests: it stays so).
+            if wire is not None and (request := wire.request_of(data, self.server, self.scheme)) is not None:
+                self._unset_keepalive_if_required()
+                if not self._in_message and self._answer_at_wire(request, None, data=None):
+                    self._head.clear()
+                    self._wired = False
+                    return
+            self._data = data
+            super().data_received(data)
 
         def on_headers_complete(self) -> None:
-            self._cancel_head_timer()
+            self._head.clear()
             self._request_begun = False
+            # A keep-alive deadline set after an answer written at the wire, with this request
+            # already in the same read: the request runs now.
+            self._idle.clear()
+            full = len(self.connections) > max_connections
+            request = self._wire_request() if wire is not None and wire.on and not full else None
+            if request is not None and self._answer_at_wire(*request, data=self._data):
+                return
             # uvicorn starts the request with self.app: the mock, or the 503 when it is full.
-            self.app = busy if len(self.connections) > max_connections else self._served_app  # type: ignore[assignment]
+            self.app = busy if full else self._served_app  # type: ignore[assignment]
             super().on_headers_complete()
+            if request is not None:
+                self._learn(request[0])
+
+        def _wire_request(self) -> tuple[WireRequest, bytes | None] | None:
+            """The request as the wire keys it, when it is one the wire may answer: a GET of HTTP/1.1
+            on a keep-alive connection, no upgrade, and no access line to write."""
+            parser = self.parser
+            if (
+                parser.get_method() != b"GET"
+                or parser.get_http_version() != "1.1"
+                or not parser.should_keep_alive()
+                or parser.should_upgrade()
+                or (self.access_log and self.access_logger.isEnabledFor(logging.INFO))  # its line
+            ):
+                return None
+            assert wire is not None
+            return wire.request(self.url, self.headers, self.server, self.scheme)  # type: ignore[arg-type]
+
+        def _answer_at_wire(
+            self, request: WireRequest, client_id: bytes | None, *, data: bytes | None
+        ) -> bool:
+            """Answered at the wire, when it has the answer and nothing waits before it; `data`, the
+            read it came in, is remembered as its bytes when it holds that one request alone."""
+            if self.pipeline or (self.cycle is not None and not self.cycle.response_complete):
+                return False
+            if self.flow.write_paused or len(self.connections) > max_connections:
+                return False
+            assert wire is not None
+            answer = wire.answer(request, client_id, self.server_state.default_headers)
+            if answer is None:
+                return False
+            self._wired = True
+            self.transport.write(answer)
+            # What uvicorn does once an answer is complete, with no request waiting behind it.
+            self.server_state.total_requests += 1
+            if not self.transport.is_closing():
+                self._idle.set(self.timeout_keep_alive)
+            if data is not None and client_id is None:
+                wire.remember_bytes(data, self.server, self.scheme, request)
+            return True
+
+        def _unset_keepalive_if_required(self) -> None:
+            super()._unset_keepalive_if_required()
+            self._idle.clear()
+
+        def _learn(self, request: WireRequest) -> None:
+            """Capture what the app sends for this request; the wire learns it when the fast lane
+            noted it answered it from the kept answers."""
+            cycle, scope = self.cycle, self.scope
+            send = cycle.send
+            captured: dict[str, Any] = {}
+            chunks: list[bytes] = []
+
+            async def capturing(message: Any) -> None:
+                await send(message)
+                if message["type"] == "http.response.start":
+                    captured.update(message)
+                elif message["type"] == "http.response.body":
+                    chunks.append(message.get("body", b""))
+                    if not message.get("more_body", False) and captured:
+                        state = scope.get("state") or {}
+                        assert wire is not None
+                        wire.learn(
+                            request,
+                            state.get(NOTE),
+                            STATUS_LINE[captured["status"]],
+                            captured,
+                            b"".join(chunks),
+                            (scope["method"], scope["path"], scope["query_string"]),
+                        )
+
+            cycle.send = capturing  # type: ignore[method-assign]
+
+        def on_body(self, body: bytes) -> None:
+            if not self._wired:
+                super().on_body(body)
 
         def on_message_complete(self) -> None:
+            self._in_message = False
+            if self._wired:  # answered already, at its head
+                self._wired = False
+                return
             super().on_message_complete()
             if self._linger_timer is not None:
                 self._linger_timer.cancel()
@@ -103,18 +215,13 @@ def bounded_protocol(request_timeout: float, max_connections: int) -> type[HttpT
                 self._linger_timer = self.loop.call_later(request_timeout, self._close)
 
         def connection_lost(self, exc: Exception | None) -> None:
-            self._cancel_head_timer()
+            self._head.cancel()
+            self._idle.cancel()
             if self._linger_timer is not None:
                 self._linger_timer.cancel()
             super().connection_lost(exc)
 
-        def _cancel_head_timer(self) -> None:
-            if self._head_timer is not None:
-                self._head_timer.cancel()
-                self._head_timer = None
-
         def _head_too_slow(self) -> None:
-            self._head_timer = None
             if self.transport.is_closing():
                 return
             if self._request_begun:
@@ -126,6 +233,50 @@ def bounded_protocol(request_timeout: float, max_connections: int) -> type[HttpT
                 self.transport.close()
 
     return BoundedProtocol
+
+
+class _Deadline:
+    """A deadline moved on every request and seldom reached: one timer of the loop, armed again only
+    when it fires before the deadline it then finds (two timer calls a request were a few per cent
+    of a cheap one)."""
+
+    __slots__ = ("_action", "_at", "_loop", "_timer", "set_for")
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, action: Callable[[], None]) -> None:
+        self._loop, self._action = loop, action
+        self._timer: asyncio.TimerHandle | None = None
+        self._at = 0.0  # when the timer fires
+        self.set_for: float | None = None  # the deadline (loop time); None: none
+
+    def set(self, seconds: float) -> None:
+        due = self.set_for = self._loop.time() + seconds
+        if self._timer is not None and self._at <= due:
+            return  # it fires first, and waits again for the rest
+        if self._timer is not None:
+            self._timer.cancel()
+        self._at = due
+        self._timer = self._loop.call_at(due, self._fire)
+
+    def clear(self) -> None:
+        self.set_for = None
+
+    def cancel(self) -> None:
+        self.set_for = None
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+
+    def _fire(self) -> None:
+        self._timer = None
+        due = self.set_for
+        if due is None:
+            return
+        if self._loop.time() < due:
+            self._at = due
+            self._timer = self._loop.call_at(due, self._fire)
+            return
+        self.set_for = None
+        self._action()
 
 
 def _raw_timeout_answer(request_timeout: float) -> bytes:
@@ -161,9 +312,30 @@ def serve(
     request_timeout: float,
     max_connections: int,
     on_stop: Callable[[], None] = lambda: None,
+    wire: WireAnswers | None = None,
     **options: Any,
 ) -> None:
     """Serve `app` on the bound `sock` until interrupted; then `on_stop`."""
-    protocol = bounded_protocol(request_timeout, max_connections)
+    server(
+        app,
+        request_timeout=request_timeout,
+        max_connections=max_connections,
+        on_stop=on_stop,
+        wire=wire,
+        **options,
+    ).run(sockets=[sock])
+
+
+def server(
+    app: Any,
+    *,
+    request_timeout: float,
+    max_connections: int,
+    on_stop: Callable[[], None] = lambda: None,
+    wire: WireAnswers | None = None,
+    **options: Any,
+) -> uvicorn.Server:
+    """The server `serve` runs (`run(sockets=[...])`, stopped by `should_exit`)."""
+    protocol = bounded_protocol(request_timeout, max_connections, wire)
     config = uvicorn.Config(app, http=protocol, backlog=max(128, max_connections), **options)
-    _Server(config, on_stop).run(sockets=[sock])
+    return _Server(config, on_stop)

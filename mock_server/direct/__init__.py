@@ -22,6 +22,7 @@ from .fast_lane import FastLaneMiddleware
 from .middleware import DirectPath, DirectPathMiddleware
 from .plan import DirectApi, DirectOperation, Envelope, prepare_api, prepare_operations
 from .reuse import AnswerCache
+from .wire import WireAnswers
 
 __all__ = [
     "AnswerCache",
@@ -31,6 +32,7 @@ __all__ = [
     "DirectPathMiddleware",
     "Envelope",
     "FastLaneMiddleware",
+    "WireAnswers",
     "prepare_api",
     "prepare_operations",
 ]

@@ -58,6 +58,7 @@ from .middleware import DirectPath, DirectPathMiddleware, serve
 from .plan import DirectOperation
 from .respond import PlainAnswer
 from .reuse import AnswerCache, key_of
+from .wire import WireAnswers, note_kept
 
 _PROBLEM_JSON = PROBLEM_JSON.encode()
 _REQUIRED = (
@@ -92,7 +93,9 @@ class _Served(t.NamedTuple):
 
 
 class FastLaneMiddleware:
-    def __init__(self, app: ASGIApp, answers: AnswerCache | None = None) -> None:
+    def __init__(
+        self, app: ASGIApp, answers: AnswerCache | None = None, wire: WireAnswers | None = None
+    ) -> None:
         self.app = app
         self._answers = answers  # None: no answer is sent again (reuse.py)
         layers = _layers(app)
@@ -116,6 +119,17 @@ class FastLaneMiddleware:
         if self._shared is not None:
             self._writing_packs = self._shared.packs
             self._answers = None
+        if wire is not None and self._answers is not None:
+            # The HTTP protocol answers again, itself, a whole request answered here from what is
+            # kept: with what this lane would read and check for it (wire.py).
+            wire.bind(
+                self._answers,
+                self._recorder,
+                self._sandboxes,
+                self._gate,
+                self._injector,
+                self._direct.responder.validate,
+            )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         route = (
@@ -247,16 +261,19 @@ class FastLaneMiddleware:
         if key is None:
             await serve(operation, served.kwargs, responder, scope, receive, send)
             return
-        use_clock(served.sandbox.clock.now)  # as the handler's sandbox_of does: meta tells its time
-        kept = answers.answer(operation, key, request_id, responder.validate)
+        clock = served.sandbox.clock.now
+        use_clock(clock)  # as the handler's sandbox_of does: meta tells its time
+        kept = answers.answer(operation, key, request_id, clock, responder.validate)
         if kept is not None:  # sent as the responder sends a fresh one
+            note_kept(scope, operation, key, served.token, request_id, kept.body)
             await send({"type": "http.response.start", "status": kept.status, "headers": kept.raw_headers})
             await send({"type": "http.response.body", "body": kept.body})
             return
         generation = answers.generation
 
         def keep(plain: PlainAnswer) -> None:
-            answers.keep(operation, key, generation, plain, request_id)
+            if answers.keep(operation, key, generation, plain, request_id):
+                note_kept(scope, operation, key, served.token, request_id, plain.body)
 
         await serve(operation, served.kwargs, responder, scope, receive, send, keep)
 

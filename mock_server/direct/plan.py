@@ -68,14 +68,24 @@ class Envelope:
     generated_at: str = "generated_at"
 
 
+class MetaCheck(t.NamedTuple):
+    """The compiled check of an envelope's `meta` alone; and where meta's own check is "each member
+    passes its own", the checks of the request id and the moment alone (else None): a meta that
+    passed, with only those two changed, passes exactly when they pass theirs."""
+
+    whole: t.Any
+    request_id: t.Any = None
+    generated_at: t.Any = None
+
+
 @dataclass(frozen=True)
 class Reuse:
     """What it takes to send a pure read's answer again: its envelope, and for each documented
-    (status, media type) the compiled check of `meta` alone, where the whole answer's check is
-    exactly "data passes and meta passes" (None: that answer is never reused)."""
+    (status, media type) the check of `meta` alone, where the whole answer's check is exactly "data
+    passes and meta passes" (None: that answer is never reused)."""
 
     envelope: Envelope
-    meta_checks: dict[tuple[int, str], t.Any]
+    meta_checks: dict[tuple[int, str], MetaCheck | None]
 
 
 class Unprepared(Exception):
@@ -346,21 +356,37 @@ def _reuse(operation: OpenAPIOperation, envelope: Envelope, compiled: CompiledSc
     return Reuse(envelope, checks)
 
 
-def _meta_check(schema: t.Any, envelope: Envelope, compiled: CompiledSchemas) -> t.Any:
-    """The compiled check of the meta member alone, when an answer {data, meta} passes the whole
-    schema exactly when data passes its member's schema and meta passes this; else None."""
+def _meta_check(schema: t.Any, envelope: Envelope, compiled: CompiledSchemas) -> MetaCheck | None:
+    """The check of the meta member alone, when an answer {data, meta} passes the whole schema
+    exactly when data passes its member's schema and meta passes this; else None."""
+    members = _members(schema, {envelope.data, envelope.meta})
+    if members is None:
+        return None
+    components = {"components": schema["components"]} if "components" in schema else {}
+    meta = members[envelope.meta]
+    whole = compiled.validator({**meta, **components}, RESPONSE_BODY)
+    fresh = _members(meta, {envelope.request_id, envelope.generated_at}, exact=False)
+    if fresh is None:
+        return MetaCheck(whole)
+    request_id, generated_at = (
+        compiled.validator({**fresh[name], **components}, RESPONSE_BODY)
+        for name in (envelope.request_id, envelope.generated_at)
+    )
+    return MetaCheck(whole, request_id, generated_at)
+
+
+def _members(schema: t.Any, names: set[str], *, exact: bool = True) -> Mapping[str, t.Any] | None:
+    """An object schema's member schemas, when its check is "each member passes its own" and it
+    has the members `names` (only those, with `exact`); else None."""
     if not isinstance(schema, Mapping) or not set(schema) <= _ENVELOPE_KEYWORDS or schema.get("nullable"):
         return None
     properties = schema.get("properties")
     if (
         schema.get("type") != "object"
         or not isinstance(properties, Mapping)
-        or set(properties) != {envelope.data, envelope.meta}
+        or not (set(properties) == names if exact else names <= set(properties))
         or not isinstance(schema.get("additionalProperties", True), bool)
-        or not isinstance(properties[envelope.meta], Mapping)
+        or not all(isinstance(properties[name], Mapping) for name in names)
     ):
         return None
-    meta = properties[envelope.meta]
-    if "components" in schema:  # what its references point into
-        meta = {**meta, "components": schema["components"]}
-    return compiled.validator(meta, RESPONSE_BODY)
+    return properties

@@ -242,6 +242,8 @@ def image_locations(sandbox: Sandbox) -> list[str | None]:
             if pack is not None and pack.stored_images is not None:
                 locations += pack.stored_images(raw)
     return locations
+
+
 def pack_services(world: MockWorld, pack: ApiPack) -> Any:
     """The pack's services for the world: made for every served pack when the world is built, and for
     a pack another one uses (CarOwner: the registry fake) the first time they are asked for."""

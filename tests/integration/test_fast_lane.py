@@ -141,9 +141,10 @@ steps = st.one_of(
 
 
 def _send(
-    client: TestClient, step: tuple[t.Any, ...], request_id: str
+    client: TestClient, step: tuple[t.Any, ...], request_id: str | None
 ) -> tuple[int, list[tuple[str, str]], bytes]:
-    headers = {"X-Request-ID": request_id}
+    """None: no X-Request-ID (each mock makes its own)."""
+    headers = {} if request_id is None else {"X-Request-ID": request_id}
     if step[0] == "read":
         _, token, url, extra = step
         headers.update({"Authorization": f"Bearer {token}", **extra})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import typing as t
 import uuid
 
@@ -56,3 +57,18 @@ def test_base_url_is_starlettes_for_every_scope(
         scope["app_root_path"] = app_root_path
     start_request(None, scope)
     assert current_base_url() == current_base_url() == str(Request(scope).base_url)
+
+
+def test_a_forked_process_makes_request_ids_of_its_own() -> None:
+    new_request_id()  # random bytes are read ahead in this process
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: the ids it would make next
+        os.write(write, ",".join(new_request_id() for _ in range(8)).encode())
+        os._exit(0)
+    os.close(write)
+    os.waitpid(pid, 0)
+    child = set(os.read(read, 65536).decode().split(","))
+    os.close(read)
+    parent = {new_request_id() for _ in range(8)}
+    assert len(child) == 8 and not child & parent

@@ -146,6 +146,7 @@ class FaultyResponseMiddleware:
         if not rewrites:
             await self.app(scope, receive, send)
             return
+
         def change(start: Message, body: bytes) -> tuple[Message, bytes]:
             try:
                 document = json.loads(body)

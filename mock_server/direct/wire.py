@@ -1,0 +1,210 @@
+"""Kept answers written at the wire: a pure read answered again by the HTTP protocol itself.
+
+Once an answer is kept (`reuse.py`), what a repeated read still costs is mostly the HTTP server's
+request cycle (a scope, a task, the ASGI messages) and the layers above the fast lane. A request
+that is, byte for byte, one answered before from the kept answers — the same request line and the
+same headers but X-Request-ID, on the same server and scheme — asks what that one asked: the fast
+lane's decisions and the handler's arguments are functions of exactly those bytes, and the answer
+of the sandbox's state, whose every change moves the cache's generation. So once a request's head
+is parsed, the protocol (`server.py`) asks `WireAnswers.answer`; when the request was learned and
+its kept answer may still be sent — nothing changed since, the caller's sandbox still exists, has
+no fault rules (nor are global ones set) and its gate is open — it gets the whole HTTP response: the
+status line, the server's own headers, the headers the first answer had in their order with this
+request's id and length, and the kept data with a new meta (the sandbox's clock), checked on its
+own as the fast lane checks it. The journal's entry is filed as the fast lane files it.
+
+What it learns: the fast lane notes in the scope's state a read it answered from, or into, the kept
+answers (`note_kept`); the protocol captures what the whole app sent for that request, and when the
+body is the one the fast lane sent (no layer above changed it) and the headers hold that request id
+and the body's length once each, the request is learned (`AnswerCache.learn`), and forgotten with
+the kept answers as soon as anything else runs.
+"""
+
+from __future__ import annotations
+
+import time
+import typing as t
+from dataclasses import dataclass
+
+from ..injection.injector import FaultInjector
+from ..journal import JournalRecorder
+from ..middleware import valid_uuid
+from ..request_context import new_request_id
+from ..sandbox_gate import SandboxGate
+from ..store.sandbox import SandboxRegistry
+from .plan import DirectOperation
+from .reuse import AnswerCache, Key
+
+NOTE = "minbil.kept_answer"  # the key of the fast lane's note in the scope's state
+_ID, _LENGTH = 0, 1  # the holes in a learned answer's headers
+
+Headers = list[tuple[bytes, bytes]]
+# The whole request as the wire knows it: the request target, the server's address and scheme,
+# and the headers in order but X-Request-ID.
+WireRequest = tuple[bytes, t.Any, str, tuple[tuple[bytes, bytes], ...]]
+
+
+class _Note(t.NamedTuple):
+    operation: DirectOperation
+    key: Key
+    token: str
+    request_id: str
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class _Wired:
+    operation: DirectOperation
+    key: Key
+    token: str
+    status_line: bytes
+    status: int
+    parts: tuple[bytes | int, ...]  # header lines, and the holes for the request id and length
+    facts: tuple[str, str, bytes]  # method, path and query string, for the journal
+
+
+def note_kept(
+    scope: dict[str, t.Any], operation: DirectOperation, key: Key, token: str, request_id: str, body: bytes
+) -> None:
+    """The fast lane answers this request from, or into, the kept answers, with this body."""
+    state = scope.get("state")
+    if isinstance(state, dict):
+        state[NOTE] = _Note(operation, key, token, request_id, body)
+
+
+class WireAnswers:
+    """Bound by the fast lane when it keeps answers (never on a store several processes share)."""
+
+    def __init__(self) -> None:
+        self._answers: AnswerCache | None = None
+
+    def bind(
+        self,
+        answers: AnswerCache,
+        recorder: JournalRecorder,
+        sandboxes: SandboxRegistry,
+        gate: SandboxGate,
+        injector: FaultInjector,
+        validate: bool,
+    ) -> None:
+        self._answers, self._recorder, self._sandboxes = answers, recorder, sandboxes
+        self._gate, self._injector, self._validate = gate, injector, validate
+
+    @property
+    def on(self) -> bool:
+        return self._answers is not None
+
+    @staticmethod
+    def request(url: bytes, headers: Headers, server: t.Any, scheme: str) -> tuple[WireRequest, bytes | None]:
+        """The request as the wire keys it, and its first X-Request-ID."""
+        request_id = None
+        rest = []
+        for header in headers:
+            if header[0] == b"x-request-id":
+                if request_id is None:
+                    request_id = header[1]
+            else:
+                rest.append(header)
+        return (url, server, scheme, tuple(rest)), request_id
+
+    def remember_bytes(self, data: bytes, server: t.Any, scheme: str, request: WireRequest) -> None:
+        """`data`, a read just answered as `request`, is that request alone: the same bytes read
+        again are the same request (`request_of`). Only a GET's head with nothing after it."""
+        answers = self._answers
+        alone = data.startswith(b"GET ") and data.endswith(b"\r\n\r\n") and data.count(b"\r\n\r\n") == 1
+        if answers is not None and alone:
+            answers.learn_alias((data, server, scheme), request)
+
+    def request_of(self, data: bytes, server: t.Any, scheme: str) -> WireRequest | None:
+        """The request whose bytes `data` are, when remembered and its answer may be sent."""
+        answers = self._answers
+        return None if answers is None else answers.alias((data, server, scheme))
+
+    def answer(self, request: WireRequest, client_id: bytes | None, server_headers: Headers) -> bytes | None:
+        """The whole HTTP response to `request`, when it was learned and may be answered now."""
+        answers = self._answers
+        if answers is None:
+            return None
+        wired: _Wired | None = answers.wired(request)
+        if wired is None:
+            return None
+        started = time.perf_counter()
+        token = wired.token
+        sandbox = self._sandboxes.by_token(token)  # counts as a use, as the fast lane's does
+        if (
+            sandbox is None
+            or sandbox.extras.fault_rules
+            or self._injector.global_rules
+            or not self._gate.is_open(token)
+        ):
+            return None
+        request_id = (
+            valid_uuid(client_id.decode("latin-1")) if client_id is not None else None
+        ) or new_request_id()
+        body = answers.body(wired.operation, wired.key, request_id, sandbox.clock.now, self._validate)
+        if body is None:
+            return None
+        holes = (request_id.encode("latin-1"), str(len(body)).encode("latin-1"))
+        out = [wired.status_line]
+        for name, value in server_headers:
+            out += (name, b": ", value, b"\r\n")
+        out += (holes[part] if type(part) is int else part for part in wired.parts)
+        out += (b"\r\n", body)
+        self._recorder.answered(token, wired.facts, request_id, wired.status, started)
+        return b"".join(out)
+
+    def learn(
+        self,
+        request: WireRequest,
+        note: t.Any,
+        status_line: bytes,
+        start: t.Mapping[str, t.Any],
+        body: bytes,
+        facts: tuple[str, str, bytes],
+    ) -> None:
+        """What the whole app sent for `request` (its start message and body), when the fast lane
+        noted it answered it from the kept answers."""
+        answers = self._answers
+        if answers is None or not isinstance(note, _Note) or body != note.body:
+            return
+        parts: list[bytes | int] = []
+        holes = {_ID: 0, _LENGTH: 0}
+        for name, value in start.get("headers", ()):
+            name = name.lower()
+            if name == b"x-request-id" and value == note.request_id.encode("latin-1"):
+                parts += (b"x-request-id: ", _ID, b"\r\n")
+                holes[_ID] += 1
+            elif name == b"content-length" and value == str(len(body)).encode("latin-1"):
+                parts += (b"content-length: ", _LENGTH, b"\r\n")
+                holes[_LENGTH] += 1
+            elif name in (b"x-request-id", b"content-length", b"connection", b"transfer-encoding"):
+                return  # not an answer the wire can make again as it went out
+            else:
+                parts.append(name + b": " + value + b"\r\n")
+        if holes != {_ID: 1, _LENGTH: 1}:
+            return
+        wired = _Wired(
+            operation=note.operation,
+            key=note.key,
+            token=note.token,
+            status_line=status_line,
+            status=start["status"],
+            parts=tuple(_joined(parts)),
+            facts=facts,
+        )
+        answers.learn(request, note.key, wired)
+
+
+def _joined(parts: list[bytes | int]) -> t.Iterator[bytes | int]:
+    """Adjacent header lines as one."""
+    literal = b""
+    for part in parts:
+        if type(part) is int:
+            if literal:
+                yield literal
+                literal = b""
+            yield part
+        else:
+            literal += t.cast(bytes, part)
+    if literal:
+        yield literal

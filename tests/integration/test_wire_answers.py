@@ -1,0 +1,344 @@
+"""Answers written at the wire change nothing a client or the journal can see.
+
+The mock served over HTTP as the command serves it (the fast lane, kept answers, and a repeated
+read answered by the HTTP protocol itself) against one whose every request takes the whole stack
+and is answered anew, both on one frozen wall clock: the same generated sequences of reads (with
+the headers that send a request the long way), changes and clock moves, over keep-alive
+connections, give the same answers — status, headers in order but Date, body bytes — and the same
+journal. Then the cases the wire must leave to the request cycle: a connection that closes, HTTP/1.0,
+requests pipelined behind one not yet answered.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+import typing as t
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import httpx
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from mock_server.app import create_app
+from mock_server.direct import FastLaneMiddleware
+from mock_server.direct.wire import WireAnswers
+from mock_server.domain import clock as clock_module
+from mock_server.packs.carowner import seeding
+from mock_server.packs.carowner.domain import workshop
+from mock_server.packs.carowner.seeding import build_seeded_world
+from mock_server.server import server
+from mock_server.settings import Settings
+from tests.integration.test_fast_lane import KARI, OLA, READS, _Frozen, _Ids, _journal, _layers, _send, steps
+
+VEHICLES = "/api/co/vehicles"
+
+
+def _count_answers(wire: WireAnswers) -> None:
+    """`wire.answered`: how many answers it wrote; `wire.by_bytes`: how many reads it knew by
+    their bytes alone."""
+    answer, request_of = wire.answer, wire.request_of
+    wire.answered = wire.by_bytes = 0  # type: ignore[attr-defined]
+
+    def counted(*args: t.Any) -> bytes | None:
+        made = answer(*args)
+        if made is not None:
+            wire.answered += 1  # type: ignore[attr-defined]
+        return made
+
+    def known(*args: t.Any) -> t.Any:
+        request = request_of(*args)
+        if request is not None:
+            wire.by_bytes += 1  # type: ignore[attr-defined]
+        return request
+
+    wire.answer = counted  # type: ignore[method-assign]
+    wire.request_of = known  # type: ignore[method-assign]
+
+
+@contextmanager
+def _serving(app: t.Any) -> Iterator[str]:
+    """`app` served as the command serves it, from a thread, on a free port: its base URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(128)
+    running = server(
+        app, request_timeout=10, max_connections=100, wire=app.wire, log_level="warning", access_log=False
+    )
+    thread = threading.Thread(target=running.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not running.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.01)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        running.should_exit = True
+        thread.join(10)
+        sock.close()
+
+
+def _mock(*, fast: bool) -> t.Any:
+    settings_ = Settings(reuse_answers=fast, seed=7)
+    world, _ = build_seeded_world(settings_)
+    app = create_app(settings_, world)
+    if fast:
+        _count_answers(app.wire)
+    return app
+
+
+@pytest.fixture(scope="module")
+def twins() -> Iterator[tuple[t.Any, t.Any]]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(clock_module, "datetime", _Frozen)
+        patch.setattr(seeding, "datetime", _Frozen)
+        patch.setattr(workshop, "uuid4", _Ids.uuid4)
+        fast, slow = _mock(fast=True), _mock(fast=False)
+        with _serving(fast) as fast_url, _serving(slow) as slow_url:
+            (lane,) = _layers(slow, FastLaneMiddleware)
+            lane.on = False  # every request the whole way, every answer made anew
+            # One Host for both: the answers that name the server's URL name the same one.
+            host = {"Host": "mock.test:5000"}
+            with (
+                httpx.Client(base_url=fast_url, headers=host) as fast_client,
+                httpx.Client(base_url=slow_url, headers=host) as slow_client,
+            ):
+                yield (fast, fast_client), (slow, slow_client)
+
+
+# A read sent again at once, as a client polling or a page re-rendering does: what the wire answers.
+reads = st.tuples(
+    st.just("read"),
+    st.sampled_from([KARI, KARI, OLA]),
+    st.sampled_from(READS[:9]),
+    st.sampled_from([{}, {}, {"Host": "other.example:8080"}]),
+)
+# Sent again with its own X-Request-ID, or with none: then the same bytes every time.
+repeated = st.tuples(reads, st.integers(2, 4), st.sampled_from(["own id", "no id"])).map(
+    lambda run: [(*run[0], run[2])] * run[1]
+)
+sequences = st.lists(st.one_of(steps.map(lambda step: [step]), repeated), min_size=1, max_size=12).map(
+    lambda runs: [step for run in runs for step in run]
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(sequence=sequences)
+def test_answers_written_at_the_wire_equal_those_made_the_whole_way(
+    twins: tuple[t.Any, t.Any], sequence: list[tuple[t.Any, ...]]
+) -> None:
+    (fast, fast_client), (slow, slow_client) = twins
+    sent: set[str] = set()
+    for step in sequence:
+        if step[0] == "wall clock":
+            _Frozen.moment += timedelta(microseconds=step[1])
+            continue
+        request_id: str | None = str(uuid.uuid4())
+        sent.add(t.cast(str, request_id))
+        if step[-1] in ("own id", "no id"):
+            request_id = request_id if step[-1] == "own id" else None
+            step = step[:-1]
+        _Ids.start(str(request_id))
+        fast_answer = _send(fast_client, step, request_id)  # type: ignore[arg-type]
+        _Ids.start(str(request_id))
+        slow_answer = _send(slow_client, step, request_id)  # type: ignore[arg-type]
+        assert fast_answer == slow_answer, step
+    for token in (KARI, OLA):
+        assert _journal(fast, token, sent) == _journal(slow, token, sent)
+
+
+@pytest.fixture
+def fast(twins: tuple[t.Any, t.Any]) -> tuple[t.Any, httpx.Client]:
+    """The mock as the command serves it, its demo sandbox as seeded and without fault rules."""
+    (app, client), _ = twins
+    headers = {"Authorization": f"Bearer {KARI}"}
+    assert client.delete("/__mock/sandbox/faults", headers=headers).status_code < 300
+    assert client.post("/__mock/sandbox/reset", headers=headers).status_code < 300
+    return app, client
+
+
+def test_a_repeated_read_is_answered_at_the_wire_with_its_own_id_and_moment(
+    fast: tuple[t.Any, httpx.Client],
+) -> None:
+    fast, client = fast
+    wire = fast.wire
+    headers = {"Authorization": f"Bearer {KARI}"}
+    first = client.get(VEHICLES, headers=headers)
+    before = wire.answered
+    _Frozen.moment += timedelta(seconds=3)
+    again = client.get(VEHICLES, headers=headers)
+    own_id = str(uuid.uuid4())
+    told = client.get(VEHICLES, headers={**headers, "X-Request-ID": own_id.upper()})
+    assert wire.answered == before + 2
+    assert again.status_code == told.status_code == first.status_code == 200
+    assert again.json()["data"] == first.json()["data"]
+    assert (
+        again.json()["meta"]["request_id"] == again.headers["x-request-id"] != first.headers["x-request-id"]
+    )
+    assert again.json()["meta"]["generated_at"] > first.json()["meta"]["generated_at"]
+    assert told.headers["x-request-id"] == told.json()["meta"]["request_id"] == own_id
+    assert [k for k, _ in again.headers.multi_items()] == [k for k, _ in first.headers.multi_items()]
+
+
+def test_a_change_in_between_is_seen_by_the_next_read(fast: tuple[t.Any, httpx.Client]) -> None:
+    _, client = fast
+    headers = {"Authorization": f"Bearer {KARI}"}
+    client.get(VEHICLES, headers=headers)
+    client.get(VEHICLES, headers=headers)
+    changed = client.put(f"{VEHICLES}/BT57225", headers=headers, json={"nickname": "Ny på tråden"})
+    after = client.get(VEHICLES, headers=headers)
+    assert changed.status_code == 200, changed.text
+    assert any(v["nickname"] == "Ny på tråden" for v in after.json()["data"])
+
+
+def _raw(base_url: str, payload: bytes, expect: int) -> list[bytes]:
+    """`payload` written on one connection; the `expect` answers read back, each whole."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(payload)
+        data = b""
+        answers: list[bytes] = []
+        while len(answers) < expect:
+            head_end = data.find(b"\r\n\r\n")
+            if head_end >= 0:
+                head = data[:head_end].decode("latin-1").lower()
+                length = int(head.split("content-length: ")[1].split("\r\n")[0])
+                if len(data) >= head_end + 4 + length:
+                    answers.append(data[: head_end + 4 + length])
+                    data = data[head_end + 4 + length :]
+                    continue
+            chunk = conn.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+        return answers
+
+
+def _get(path: str, *extra: bytes, version: bytes = b"1.1") -> bytes:
+    lines = [
+        b"GET " + path.encode() + b" HTTP/" + version,
+        b"Host: 127.0.0.1",
+        f"Authorization: Bearer {KARI}".encode(),
+        *extra,
+    ]
+    return b"\r\n".join(lines) + b"\r\n\r\n"
+
+
+@pytest.mark.parametrize(
+    "request_bytes",
+    [_get(VEHICLES, b"Connection: close"), _get(VEHICLES, version=b"1.0")],
+    ids=["connection close", "HTTP/1.0"],
+)
+def test_a_read_on_a_closing_connection_is_answered_by_the_request_cycle(
+    fast: tuple[t.Any, httpx.Client], request_bytes: bytes
+) -> None:
+    fast, client = fast
+    wire = fast.wire
+    for _ in range(3):
+        (answer,) = _raw(str(client.base_url), request_bytes, 1)
+        assert answer.startswith(b"HTTP/1.1 200 OK\r\n") and b"\r\nconnection: close\r\n" in answer.lower()
+    before = wire.answered
+    (answer,) = _raw(str(client.base_url), request_bytes, 1)
+    assert wire.answered == before
+    assert b'"data":[' in answer
+
+
+def test_pipelined_reads_are_answered_in_order(fast: tuple[t.Any, httpx.Client]) -> None:
+    fast, client = fast
+    before = fast.wire.answered
+    paths = [
+        VEHICLES,
+        "/api/co/service-log/list",
+        VEHICLES,
+        f"{VEHICLES}?registration_number=BT57225",
+        VEHICLES,
+    ]
+    for path in paths:  # kept, and learned by the wire
+        client.get(path, headers={"Authorization": f"Bearer {KARI}"})
+    ids = [str(uuid.uuid4()) for _ in paths]
+    payload = b"".join(
+        _get(path, f"X-Request-ID: {rid}".encode()) for path, rid in zip(paths, ids, strict=True)
+    )
+    answers = _raw(str(client.base_url), payload, len(paths))
+    assert len(answers) == len(paths)
+    for answer, path, rid in zip(answers, paths, ids, strict=True):
+        assert answer.startswith(b"HTTP/1.1 200 OK\r\n"), answer[:200]
+        assert f"x-request-id: {rid}\r\n".encode() in answer
+        assert f'"request_id":"{rid}"'.encode() in answer
+        assert (b'"data":[' in answer) == ("registration_number" not in path)
+    assert fast.wire.answered >= before + 1  # those behind one the request cycle answers wait for it
+
+
+def test_the_same_bytes_again_are_answered_without_parsing_them_with_a_new_id(
+    fast: tuple[t.Any, httpx.Client],
+) -> None:
+    fast, client = fast
+    wire = fast.wire
+    request = _get(VEHICLES)
+    host, port = str(client.base_url).removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        answers = []
+        for _ in range(4):
+            conn.sendall(request)
+            answers.append(_read_one(conn))
+    assert wire.by_bytes >= 2  # the first is made, the second learned by its bytes, then known
+    ids = [_header(answer, b"x-request-id") for answer in answers]
+    assert len(set(ids)) == 4
+    for answer, request_id in zip(answers, ids, strict=True):
+        assert answer.startswith(b"HTTP/1.1 200 OK\r\n")
+        assert b'"request_id":"' + request_id + b'"' in answer
+    bodies = [answer.split(b"\r\n\r\n", 1)[1] for answer in answers]
+    assert len({body.split(b',"meta":')[0] for body in bodies}) == 1
+
+
+def test_bytes_of_a_known_read_inside_another_request_body_are_its_body(
+    fast: tuple[t.Any, httpx.Client],
+) -> None:
+    fast, client = fast
+    known = _get(VEHICLES)
+    for _ in range(3):  # learned, and known by its bytes
+        _raw(str(client.base_url), known, 1)
+    head = (
+        b"PUT /api/co/vehicles/BT57225 HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        + f"Authorization: Bearer {KARI}\r\nContent-Type: application/json\r\n".encode()
+        + f"Content-Length: {len(known)}\r\n\r\n".encode()
+    )
+    host, port = str(client.base_url).removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(head)
+        time.sleep(0.2)  # the head alone first: the body comes in a read of its own
+        conn.sendall(known)
+        answer = _read_one(conn)
+        conn.sendall(known)
+        after = _read_one(conn)
+    assert answer.startswith(b"HTTP/1.1 400"), answer[:300]
+    assert b"INVALID_JSON" in answer or b"VALIDATION_FAILED" in answer
+    assert after.startswith(b"HTTP/1.1 200 OK\r\n") and b'"data":[' in after
+
+
+def _read_one(conn: socket.socket) -> bytes:
+    data = b""
+    while True:
+        head_end = data.find(b"\r\n\r\n")
+        if head_end >= 0:
+            length = int(_header(data[: head_end + 2], b"content-length"))
+            if len(data) >= head_end + 4 + length:
+                assert len(data) == head_end + 4 + length, "more than one answer"
+                return data
+        chunk = conn.recv(65536)
+        assert chunk, "the connection closed"
+        data += chunk
+
+
+def _header(answer: bytes, name: bytes) -> bytes:
+    for line in answer.split(b"\r\n\r\n", 1)[0].split(b"\r\n")[1:]:
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == name:
+            return value.strip()
+    raise AssertionError(f"no {name!r} header")
