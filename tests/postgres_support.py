@@ -68,13 +68,14 @@ def close_state(world: Any) -> None:
 
 
 @contextmanager
-def two_mocks_on_one_database(start: Any) -> Iterator[tuple[Any, Any]]:
-    """Two mocks (each made by `start(settings)`: start_controls or start_mock) sharing a fresh
-    database and nothing else, their clients open; their stores closed afterwards."""
+def two_mocks_on_one_database(start: Any, **settings: Any) -> Iterator[tuple[Any, Any]]:
+    """Two mocks (each made by `start(settings)`: start_controls or start_mock, with these
+    `settings` besides) sharing a fresh database and nothing else, their clients open; their stores
+    closed afterwards."""
     from mock_server.settings import Settings
 
     with fresh_database() as url:
-        one, other = (start(Settings(state_url=url)) for _ in range(2))
+        one, other = (start(Settings(state_url=url, **settings)) for _ in range(2))
         with one.client, other.client:
             yield one, other
         close_state(one.world)

@@ -90,6 +90,7 @@ class _Served(t.NamedTuple):
     kwargs: dict[str, t.Any]
     token: str
     sandbox: Sandbox
+    version: int | None  # on a shared store, the stored version the sandbox is (else None)
 
 
 class FastLaneMiddleware:
@@ -114,12 +115,12 @@ class FastLaneMiddleware:
         callers = layers.get(CallerMiddleware)
         self._caller_paths = tuple(base + "/" for base, _ in callers.resolvers) if callers is not None else ()
         # With a store several processes share: its layer's refresh, then the rest as without it.
-        # Answers are not reused: another process's change is known only to that refresh.
+        # A kept answer is one of the stored version the refresh found (another process's change
+        # is known only to it), and the HTTP protocol answers none itself: each read is refreshed.
         self._shared = layers.get(_shared_state_layer())
         if self._shared is not None:
             self._writing_packs = self._shared.packs
-            self._answers = None
-        if wire is not None and self._answers is not None:
+        if wire is not None and self._answers is not None and self._shared is None:
             # The HTTP protocol answers again, itself, a whole request answered here from what is
             # kept: with what this lane would read and check for it (wire.py).
             wire.bind(
@@ -257,7 +258,7 @@ class FastLaneMiddleware:
     ) -> None:
         """The kept answer with a fresh request id and moment, or the handler's, kept for next time."""
         operation, responder = served.operation, self._direct.responder
-        key = key_of(operation, served.token, served.kwargs, current_base_url())
+        key = key_of(operation, served.token, served.kwargs, current_base_url(), served.version)
         if key is None:
             await serve(operation, served.kwargs, responder, scope, receive, send)
             return
@@ -272,6 +273,8 @@ class FastLaneMiddleware:
         generation = answers.generation
 
         def keep(plain: PlainAnswer) -> None:
+            if served.version != self._held_version(served.token):
+                return  # another process's change was loaded meanwhile: this answer is of the last
             if answers.keep(operation, key, generation, plain, request_id):
                 note_kept(scope, operation, key, served.token, request_id, plain.body)
 
@@ -328,7 +331,10 @@ class FastLaneMiddleware:
         )
         if kwargs is None:
             return None
-        return _Served(route.operation, kwargs, route.token, sandbox)
+        return _Served(route.operation, kwargs, route.token, sandbox, self._held_version(route.token))
+
+    def _held_version(self, token: str) -> int | None:
+        return None if self._shared is None else self._shared.state.held_version(token)
 
 
 def _one_bearer_token(authorization: bytes) -> str | None:

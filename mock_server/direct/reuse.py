@@ -15,9 +15,10 @@ read: writes, the controls, every refusal, every other read), and nothing is reu
 one of those is in flight. Every change to a sandbox is made by such a request (the clock, resets,
 workshop events and builds are the control API's); the Realtime doors change no sandbox. Anything
 that changes a world from outside a request (a test's hand on it) must not run with reuse on: it is
-off unless `Settings.reuse_answers` (the command's default; `--no-reuse-answers`), and off on a
-store several processes share (another process's change is known only to SharedStateMiddleware's
-refresh).
+off unless `Settings.reuse_answers` (the command's default; `--no-reuse-answers`). On a store
+several processes share, another process's change is known only to SharedStateMiddleware's
+refresh, which every read still waits for: an answer is kept for the stored version the refresh
+found, and asked again only for that version.
 
 The HTTP protocol may answer a kept pure read itself (`direct/wire.py`): what it learned of a whole
 request is kept here beside the answers, and forgotten with them.
@@ -182,9 +183,16 @@ class AnswerCache:
         return self._aliases.get(alias) if self.current else None
 
 
-def key_of(operation: DirectOperation, token: str, kwargs: dict[str, t.Any], base_url: str) -> Key | None:
-    """What a pure read's answer is a function of (with the sandbox's state); None: not hashable."""
-    key = (id(operation), token, tuple(sorted(kwargs.items())), base_url)
+def key_of(
+    operation: DirectOperation,
+    token: str,
+    kwargs: dict[str, t.Any],
+    base_url: str,
+    version: int | None = None,
+) -> Key | None:
+    """What a pure read's answer is a function of (with the sandbox's state, whose stored `version`
+    it is on a store several processes share); None: not hashable."""
+    key = (id(operation), token, tuple(sorted(kwargs.items())), base_url, version)
     try:
         hash(key)
     except TypeError:

@@ -353,6 +353,10 @@ class PostgresState:
             ).fetchone()
         return None if row is None else row[0]
 
+    def held_version(self, token: str) -> int | None:
+        """The stored version this process's sandbox of `token` is (None: none, or not committed)."""
+        return self._versions.get(token)
+
     async def stored_versions(self, tokens: list[str]) -> dict[str, int]:
         """The stored versions of `tokens` (those the store keeps), in one query off the loop."""
         connection = await self._lock_connection()

@@ -55,7 +55,10 @@ class Mocks:
 @pytest.fixture(scope="module")
 def mocks() -> Iterator[Mocks]:
     with fresh_database() as url:
-        one, other = (start_controls(Settings(state_url=url, demo=False)) for _ in range(2))
+        # As the command serves: a pure read's answer kept, for the stored version it is of.
+        one, other = (
+            start_controls(Settings(state_url=url, demo=False, reuse_answers=True)) for _ in range(2)
+        )
         model = start_controls(Settings(demo=False))
         with one.client, other.client, model.client:
             yield Mocks(one, other, model)
