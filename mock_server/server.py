@@ -81,6 +81,9 @@ def bounded_protocol(
         _wired = False  # the request being parsed was answered at the wire
         _data = b""  # the last read given to the parser
         _in_message = False  # the parser has begun a request and not seen its end
+        _pending: bytes | None = None  # a read whose answer waits for the store's version check
+        _held: list[bytes] | None = None  # reads that came meanwhile
+        _close_after_answer = False  # the server is stopping
 
         def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
             super().connection_made(transport)
@@ -97,16 +100,73 @@ def bounded_protocol(
                 self._head.set(request_timeout)
 
         def data_received(self, data: bytes) -> None:
+            if self._pending is not None:  # reading is paused; kept in order all the same
+                self._held = [*(self._held or []), data]
+                return
             # A read whose bytes are those of a request answered at the wire before, alone in it,
             # is answered without parsing it again (the parser is between requests: it stays so).
             if wire is not None and (request := wire.request_of(data, self.server, self.scheme)) is not None:
                 self._unset_keepalive_if_required()
-                if not self._in_message and self._answer_at_wire(request, None, data=None):
-                    self._head.clear()
-                    self._wired = False
-                    return
+                if not self._in_message and self._free_for_wire():
+                    if wire.shared:
+                        if self._answer_after_check(request, data):
+                            return
+                    elif self._answer_at_wire(request, None, data=None):
+                        self._head.clear()
+                        self._wired = False
+                        return
+            self._parse(data)
+
+        def _parse(self, data: bytes) -> None:
             self._data = data
             super().data_received(data)
+
+        def _free_for_wire(self) -> bool:
+            """Nothing before it unanswered, writing not paused, the connection within the cap."""
+            return not (
+                self.pipeline
+                or (self.cycle is not None and not self.cycle.response_complete)
+                or self.flow.write_paused
+                or len(self.connections) > max_connections
+            )
+
+        def _answer_after_check(self, request: WireRequest, data: bytes) -> bool:
+            """On a shared store: answered at the wire once the store's version check allows it;
+            parsed and served by the request cycle when it does not. Reading waits meanwhile."""
+            assert wire is not None
+
+            def done(answer: bytes | None) -> None:
+                self._pending = None
+                if self.transport.is_closing():
+                    return
+                self.flow.resume_reading()
+                if answer is None:
+                    self._parse(data)
+                    if self._close_after_answer and self.cycle is not None:
+                        self.cycle.keep_alive = False
+                else:
+                    self.transport.write(answer)
+                    self.server_state.total_requests += 1
+                    self._head.clear()
+                    if self._close_after_answer:
+                        self.transport.close()
+                    else:
+                        self._idle.set(self.timeout_keep_alive)
+                held, self._held = self._held, None
+                for more in held or ():
+                    self.data_received(more)
+
+            if not wire.answer_later(request, None, lambda: self.server_state.default_headers, done):
+                return False
+            self._pending = data
+            self.flow.pause_reading()
+            return True
+
+        def shutdown(self) -> None:
+            if self._pending is not None:  # answered first, then closed
+                self._close_after_answer = True
+                return
+            super().shutdown()
 
         def on_headers_complete(self) -> None:
             self._head.clear()
@@ -122,7 +182,7 @@ def bounded_protocol(
             self.app = busy if full else self._served_app  # type: ignore[assignment]
             super().on_headers_complete()
             if request is not None:
-                self._learn(request[0])
+                self._learn(*request, data=self._data)
 
         def _wire_request(self) -> tuple[WireRequest, bytes | None] | None:
             """The request as the wire keys it, when it is one the wire may answer: a GET of HTTP/1.1
@@ -144,9 +204,7 @@ def bounded_protocol(
         ) -> bool:
             """Answered at the wire, when it has the answer and nothing waits before it; `data`, the
             read it came in, is remembered as its bytes when it holds that one request alone."""
-            if self.pipeline or (self.cycle is not None and not self.cycle.response_complete):
-                return False
-            if self.flow.write_paused or len(self.connections) > max_connections:
+            if not self._free_for_wire():
                 return False
             assert wire is not None
             answer = wire.answer(request, client_id, self.server_state.default_headers)
@@ -166,9 +224,11 @@ def bounded_protocol(
             super()._unset_keepalive_if_required()
             self._idle.clear()
 
-        def _learn(self, request: WireRequest) -> None:
+        def _learn(self, request: WireRequest, client_id: bytes | None, *, data: bytes) -> None:
             """Capture what the app sends for this request; the wire learns it when the fast lane
-            noted it answered it from the kept answers."""
+            noted it answered it from the kept answers (and `data`, the read it came in, as its
+            bytes, when it holds that request alone)."""
+            server, scheme = self.server, self.scheme
             cycle, scope = self.cycle, self.scope
             send = cycle.send
             captured: dict[str, Any] = {}
@@ -183,7 +243,7 @@ def bounded_protocol(
                     if not message.get("more_body", False) and captured:
                         state = scope.get("state") or {}
                         assert wire is not None
-                        wire.learn(
+                        learned = wire.learn(
                             request,
                             state.get(NOTE),
                             STATUS_LINE[captured["status"]],
@@ -191,6 +251,8 @@ def bounded_protocol(
                             b"".join(chunks),
                             (scope["method"], scope["path"], scope["query_string"]),
                         )
+                        if learned and client_id is None:
+                            wire.remember_bytes(data, server, scheme, request)
 
             cycle.send = capturing  # type: ignore[method-assign]
 

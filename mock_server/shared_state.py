@@ -51,11 +51,15 @@ class VersionChecks:
         self._asking: asyncio.Task[None] | None = None
 
     async def of(self, token: str) -> int | None:
+        return await self.ask(token)
+
+    def ask(self, token: str) -> asyncio.Future[int | None]:
+        """The stored version of `token` (None: not stored), from a query sent from now on."""
         answer: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
         self._waiting.setdefault(token, []).append(answer)
         if self._asking is None or self._asking.done():
             self._asking = asyncio.create_task(self._ask())
-        return await answer
+        return answer
 
     async def _ask(self) -> None:
         while self._waiting:  # those that came while a query was out wait for the next one

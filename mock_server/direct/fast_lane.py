@@ -116,13 +116,14 @@ class FastLaneMiddleware:
         self._caller_paths = tuple(base + "/" for base, _ in callers.resolvers) if callers is not None else ()
         # With a store several processes share: its layer's refresh, then the rest as without it.
         # A kept answer is one of the stored version the refresh found (another process's change
-        # is known only to it), and the HTTP protocol answers none itself: each read is refreshed.
+        # is known only to it).
         self._shared = layers.get(_shared_state_layer())
         if self._shared is not None:
             self._writing_packs = self._shared.packs
-        if wire is not None and self._answers is not None and self._shared is None:
+        if wire is not None and self._answers is not None:
             # The HTTP protocol answers again, itself, a whole request answered here from what is
-            # kept: with what this lane would read and check for it (wire.py).
+            # kept: with what this lane would read and check for it (wire.py); on a shared store
+            # once the store's version check, which every read waits for, has said it may.
             wire.bind(
                 self._answers,
                 self._recorder,
@@ -130,6 +131,7 @@ class FastLaneMiddleware:
                 self._gate,
                 self._injector,
                 self._direct.responder.validate,
+                shared=self._shared,
             )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -163,11 +163,13 @@ class AnswerCache:
         self._entries[key] = kept
         return True
 
-    def learn(self, request: t.Any, key: Key, wired: t.Any) -> None:
+    def learn(self, request: t.Any, key: Key, wired: t.Any) -> bool:
         """The wire answers `request` (a whole request, as the wire keys it) with `wired` while the
-        answer kept for `key` may be sent."""
+        answer kept for `key` may be sent; True when learned."""
         if self.current and key in self._entries and len(self._wire) < MAX_ENTRIES:
             self._wire[request] = wired
+            return True
+        return False
 
     def wired(self, request: t.Any) -> t.Any:
         """What the wire learned for `request`, while it may be sent; else None."""
@@ -198,6 +200,11 @@ def key_of(
     except TypeError:
         return None
     return key
+
+
+def key_version(key: Key) -> int | None:
+    """The stored version a key's answer is of (None: not on a shared store)."""
+    return t.cast("int | None", key[-1])
 
 
 def _kept(envelope: Envelope, answer: PlainAnswer, request_id: str) -> _Kept | None:

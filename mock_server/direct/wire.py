@@ -22,6 +22,7 @@ the kept answers as soon as anything else runs.
 
 from __future__ import annotations
 
+import asyncio
 import time
 import typing as t
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ from ..request_context import new_request_id
 from ..sandbox_gate import SandboxGate
 from ..store.sandbox import SandboxRegistry
 from .plan import DirectOperation
-from .reuse import AnswerCache, Key
+from .reuse import AnswerCache, Key, key_version
 
 NOTE = "minbil.kept_answer"  # the key of the fast lane's note in the scope's state
 _ID, _LENGTH = 0, 1  # the holes in a learned answer's headers
@@ -77,6 +78,7 @@ class WireAnswers:
 
     def __init__(self) -> None:
         self._answers: AnswerCache | None = None
+        self._shared: t.Any = None  # SharedStateMiddleware, on a store several processes share
 
     def bind(
         self,
@@ -86,13 +88,20 @@ class WireAnswers:
         gate: SandboxGate,
         injector: FaultInjector,
         validate: bool,
+        shared: t.Any = None,
     ) -> None:
         self._answers, self._recorder, self._sandboxes = answers, recorder, sandboxes
         self._gate, self._injector, self._validate = gate, injector, validate
+        self._shared = shared
 
     @property
     def on(self) -> bool:
         return self._answers is not None
+
+    @property
+    def shared(self) -> bool:
+        """On a store several processes share: an answer waits for the store's version check."""
+        return self._shared is not None
 
     @staticmethod
     def request(url: bytes, headers: Headers, server: t.Any, scheme: str) -> tuple[WireRequest, bytes | None]:
@@ -121,7 +130,43 @@ class WireAnswers:
         return None if answers is None else answers.alias((data, server, scheme))
 
     def answer(self, request: WireRequest, client_id: bytes | None, server_headers: Headers) -> bytes | None:
-        """The whole HTTP response to `request`, when it was learned and may be answered now."""
+        """The whole HTTP response to `request`, when it was learned and may be answered now (never
+        on a store several processes share: there, `answer_later`)."""
+        return None if self._shared is not None else self._made(request, client_id, server_headers)
+
+    def answer_later(
+        self,
+        request: WireRequest,
+        client_id: bytes | None,
+        server_headers: t.Callable[[], Headers],
+        done: t.Callable[[bytes | None], None],
+    ) -> bool:
+        """On a store several processes share: `done` is given the whole HTTP response to `request`,
+        or None (then it takes the request cycle), once the store has told the stored version of
+        its sandbox in a query sent from now on — the version check every read waits for there, so
+        a change another process acknowledged before is seen. The kept answer is sent only when it
+        is of that version and so is this process's sandbox. False (and `done` is not called): not
+        a request the wire knows."""
+        answers, shared = self._answers, self._shared
+        wired: _Wired | None = answers.wired(request) if answers is not None and shared is not None else None
+        if wired is None:
+            return False
+        version, token = key_version(wired.key), wired.token
+
+        def told(asked: asyncio.Future[int | None]) -> None:
+            made = None
+            if not asked.cancelled() and asked.exception() is None:  # else the request cycle says 503
+                stored = asked.result()
+                if stored is not None and stored == version == shared.state.held_version(token):
+                    made = self._made(request, client_id, server_headers())
+                    if made is not None:
+                        shared.state.touch(token)  # as the refresh does: idle expiry asks it
+            done(made)
+
+        shared.versions.ask(token).add_done_callback(told)
+        return True
+
+    def _made(self, request: WireRequest, client_id: bytes | None, server_headers: Headers) -> bytes | None:
         answers = self._answers
         if answers is None:
             return None
@@ -161,12 +206,12 @@ class WireAnswers:
         start: t.Mapping[str, t.Any],
         body: bytes,
         facts: tuple[str, str, bytes],
-    ) -> None:
+    ) -> bool:
         """What the whole app sent for `request` (its start message and body), when the fast lane
-        noted it answered it from the kept answers."""
+        noted it answered it from the kept answers; True when learned."""
         answers = self._answers
         if answers is None or not isinstance(note, _Note) or body != note.body:
-            return
+            return False
         parts: list[bytes | int] = []
         holes = {_ID: 0, _LENGTH: 0}
         for name, value in start.get("headers", ()):
@@ -178,11 +223,11 @@ class WireAnswers:
                 parts += (b"content-length: ", _LENGTH, b"\r\n")
                 holes[_LENGTH] += 1
             elif name in (b"x-request-id", b"content-length", b"connection", b"transfer-encoding"):
-                return  # not an answer the wire can make again as it went out
+                return False  # not an answer the wire can make again as it went out
             else:
                 parts.append(name + b": " + value + b"\r\n")
         if holes != {_ID: 1, _LENGTH: 1}:
-            return
+            return False
         wired = _Wired(
             operation=note.operation,
             key=note.key,
@@ -192,7 +237,7 @@ class WireAnswers:
             parts=tuple(_joined(parts)),
             facts=facts,
         )
-        answers.learn(request, note.key, wired)
+        return answers.learn(request, note.key, wired)
 
 
 def _joined(parts: list[bytes | int]) -> t.Iterator[bytes | int]:

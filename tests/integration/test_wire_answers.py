@@ -342,3 +342,59 @@ def _header(answer: bytes, name: bytes) -> bytes:
         if key.strip().lower() == name:
             return value.strip()
     raise AssertionError(f"no {name!r} header")
+
+
+def test_on_a_shared_store_a_read_answered_at_the_wire_sees_what_another_process_acknowledged() -> None:
+    """Two mocks on one database, each served over HTTP: reads sent again and again to one are
+    answered at the wire once the store's version check allows it, and the first one after the
+    other mock acknowledged a change shows that change."""
+    from tests.postgres_support import close_state, fresh_database
+
+    car = f"{VEHICLES}?registration_number=BT57225"
+    with fresh_database() as url:
+        apps = []
+        for _ in range(2):
+            settings_ = Settings(state_url=url, reuse_answers=True)
+            world, _ = build_seeded_world(settings_)
+            apps.append(create_app(settings_, world))
+        one, other = apps
+        _count_answers(one.wire)
+        later = _count_later(one.wire)
+        try:
+            with _serving(one) as one_url, _serving(other) as other_url:
+                reads = []
+                for nickname in ("Først", "Så", "Til slutt"):
+                    before = [_raw(one_url, _get(car), 1)[0] for _ in range(4)]
+                    with httpx.Client(base_url=other_url) as client:
+                        changed = client.put(
+                            f"{VEHICLES}/BT57225",
+                            headers={"Authorization": f"Bearer {KARI}"},
+                            json={"nickname": nickname},
+                        )
+                    assert changed.status_code == 200, changed.text
+                    (after,) = _raw(one_url, _get(car), 1)
+                    reads.append((before, after, nickname))
+        finally:
+            close_state(one.world)
+            close_state(other.world)
+    assert later["answered"] >= 6, later  # each round: the third and fourth read at least
+    for before, after, nickname in reads:
+        assert all(answer.startswith(b"HTTP/1.1 200 OK\r\n") for answer in (*before, after))
+        assert f'"nickname":"{nickname}"'.encode() in after, after[-400:]
+        assert len({answer.split(b"\r\n\r\n", 1)[1].split(b',"meta":')[0] for answer in before}) == 1
+
+
+def _count_later(wire: WireAnswers) -> dict[str, int]:
+    """How many answers `wire.answer_later` made (and how many it left to the request cycle)."""
+    counts = {"answered": 0, "left": 0}
+    answer_later = wire.answer_later
+
+    def counted(request: t.Any, client_id: t.Any, headers: t.Any, done: t.Any) -> bool:
+        def told(answer: bytes | None) -> None:
+            counts["answered" if answer is not None else "left"] += 1
+            done(answer)
+
+        return answer_later(request, client_id, headers, told)
+
+    wire.answer_later = counted  # type: ignore[method-assign]
+    return counts
