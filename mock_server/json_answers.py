@@ -23,10 +23,20 @@ def timestamp(moment: datetime) -> str:
 
 
 def moment_text(moment: datetime) -> str:
-    """`timestamp` of a moment just read from a clock: never seen before, so not looked up."""
-    if moment.tzinfo is UTC:
-        return moment.isoformat(timespec="microseconds")[:-6] + "Z"
-    return _utc_text(moment)
+    """`timestamp` of a moment just read from a clock: never seen before, so its second's text is
+    looked up and only the microseconds written (isoformat was a few per cent of a kept answer)."""
+    if moment.tzinfo is not UTC:
+        return _utc_text(moment)
+    second = (moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second)
+    text = _second_texts.get(second)
+    if text is None:
+        if len(_second_texts) >= 1024:
+            _second_texts.clear()
+        text = _second_texts[second] = moment.replace(microsecond=0, tzinfo=None).isoformat() + "."
+    return f"{text}{moment.microsecond:06d}Z"
+
+
+_second_texts: dict[tuple[int, ...], str] = {}
 
 
 def _utc_text(moment: datetime) -> str:

@@ -10,8 +10,9 @@ its body was still trickling in; enough of them and the server stops answering. 
 - past `max_connections` open connections, requests are answered 503 `SERVER_BUSY` at once.
 
 With answers kept (`direct/wire.py`), a plain GET on a keep-alive connection that repeats, byte for
-byte, a read answered from them is answered here, once its head is parsed, without a request cycle;
-the server's own headers, keep-alive and its timer are as uvicorn has them.
+byte, a read answered from them is answered here, once its head is parsed (on a shared store, once
+the store's version check allows it), without a request cycle; the server's own headers and
+keep-alive are as uvicorn has them.
 """
 
 from __future__ import annotations
@@ -100,8 +101,10 @@ def bounded_protocol(
                 self._head.set(request_timeout)
 
         def data_received(self, data: bytes) -> None:
-            if self._pending is not None:  # reading is paused; kept in order all the same
+            if self._pending is not None:  # kept, in order, until it is answered
                 self._held = [*(self._held or []), data]
+                if sum(map(len, self._held)) > _HELD_BYTES:
+                    self.flow.pause_reading()
                 return
             # A read whose bytes are those of a request answered at the wire before, alone in it,
             # is answered without parsing it again (the parser is between requests: it stays so).
@@ -132,14 +135,15 @@ def bounded_protocol(
 
         def _answer_after_check(self, request: WireRequest, data: bytes) -> bool:
             """On a shared store: answered at the wire once the store's version check allows it;
-            parsed and served by the request cycle when it does not. Reading waits meanwhile."""
+            parsed and served by the request cycle when it does not. What is read meanwhile waits
+            (reading pauses past `_HELD_BYTES`; pausing for every such read cost two system calls)."""
             assert wire is not None
 
             def done(answer: bytes | None) -> None:
                 self._pending = None
                 if self.transport.is_closing():
                     return
-                self.flow.resume_reading()
+                self.flow.resume_reading()  # if it was paused
                 if answer is None:
                     self._parse(data)
                     if self._close_after_answer and self.cycle is not None:
@@ -159,7 +163,7 @@ def bounded_protocol(
             if not wire.answer_later(request, None, lambda: self.server_state.default_headers, done):
                 return False
             self._pending = data
-            self.flow.pause_reading()
+            self._head.clear()  # the head is here; the store is what is waited for
             return True
 
         def shutdown(self) -> None:
@@ -295,6 +299,9 @@ def bounded_protocol(
                 self.transport.close()
 
     return BoundedProtocol
+
+
+_HELD_BYTES = 64 * 1024  # read while an answer waits for the store, before reading pauses
 
 
 class _Deadline:

@@ -362,7 +362,7 @@ def test_on_a_shared_store_a_read_answered_at_the_wire_sees_what_another_process
         later = _count_later(one.wire)
         try:
             with _serving(one) as one_url, _serving(other) as other_url:
-                reads = []
+                reads, behind = [], []
                 for nickname in ("Først", "Så", "Til slutt"):
                     before = [_raw(one_url, _get(car), 1)[0] for _ in range(4)]
                     with httpx.Client(base_url=other_url) as client:
@@ -374,6 +374,7 @@ def test_on_a_shared_store_a_read_answered_at_the_wire_sees_what_another_process
                     assert changed.status_code == 200, changed.text
                     (after,) = _raw(one_url, _get(car), 1)
                     reads.append((before, after, nickname))
+                    behind.append(_sent_twice(one_url, _get(car)))
         finally:
             close_state(one.world)
             close_state(other.world)
@@ -382,6 +383,33 @@ def test_on_a_shared_store_a_read_answered_at_the_wire_sees_what_another_process
         assert all(answer.startswith(b"HTTP/1.1 200 OK\r\n") for answer in (*before, after))
         assert f'"nickname":"{nickname}"'.encode() in after, after[-400:]
         assert len({answer.split(b"\r\n\r\n", 1)[1].split(b',"meta":')[0] for answer in before}) == 1
+    for first, second in behind:  # a read that came while the one before waited for the store
+        assert first.startswith(b"HTTP/1.1 200 OK\r\n") and second.startswith(b"HTTP/1.1 200 OK\r\n")
+        assert _header(first, b"x-request-id") != _header(second, b"x-request-id")
+
+
+def _sent_twice(base_url: str, request: bytes) -> tuple[bytes, bytes]:
+    """`request` written twice on one connection, the second before the first is answered."""
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as conn:
+        conn.sendall(request)
+        time.sleep(0.0005)
+        conn.sendall(request)
+        first = _read_exactly_one(conn)
+        return first, _read_one(conn)
+
+
+def _read_exactly_one(conn: socket.socket) -> bytes:
+    """One answer, leaving what follows it unread (one byte at a time past its head)."""
+    data = b""
+    while b"\r\n\r\n" not in data:
+        chunk = conn.recv(1)
+        assert chunk, "the connection closed"
+        data += chunk
+    length = int(_header(data, b"content-length"))
+    while len(data) < data.index(b"\r\n\r\n") + 4 + length:
+        data += conn.recv(data.index(b"\r\n\r\n") + 4 + length - len(data))
+    return data
 
 
 def _count_later(wire: WireAnswers) -> dict[str, int]:
