@@ -170,17 +170,27 @@ def _send(
 def test_reused_and_fast_answers_equal_those_made_the_whole_way(
     twins: tuple[t.Any, t.Any], sequence: list[tuple[t.Any, ...]]
 ) -> None:
+    assert_twins_agree(twins, sequence)
+
+
+def assert_twins_agree(twins: tuple[t.Any, t.Any], sequence: list[tuple[t.Any, ...]]) -> None:
+    """Each step sent to both mocks (each with its client) gets the same answer, and the journals
+    agree after. A step may end in "own id" (the default: a new X-Request-ID of its own) or "no id"
+    (none: each mock makes one)."""
     (fast, fast_client), (slow, slow_client) = twins
     sent: set[str] = set()
     for step in sequence:
         if step[0] == "wall clock":
             _Frozen.moment += timedelta(microseconds=step[1])
             continue
-        request_id = str(uuid.uuid4())
-        sent.add(request_id)
-        _Ids.start(request_id)
+        request_id: str | None = str(uuid.uuid4())
+        sent.add(t.cast(str, request_id))
+        if step[-1] in ("own id", "no id"):
+            request_id = request_id if step[-1] == "own id" else None
+            step = step[:-1]
+        _Ids.start(str(request_id))
         fast_answer = _send(fast_client, step, request_id)
-        _Ids.start(request_id)
+        _Ids.start(str(request_id))
         slow_answer = _send(slow_client, step, request_id)
         assert fast_answer == slow_answer, (step, _first_difference(fast_answer[2], slow_answer[2]))
     for token in (KARI, OLA):

@@ -34,7 +34,16 @@ from mock_server.packs.carowner.domain import workshop
 from mock_server.packs.carowner.seeding import build_seeded_world
 from mock_server.server import server
 from mock_server.settings import Settings
-from tests.integration.test_fast_lane import KARI, OLA, READS, _Frozen, _Ids, _journal, _layers, _send, steps
+from tests.integration.test_fast_lane import (
+    KARI,
+    OLA,
+    READS,
+    _Frozen,
+    _Ids,
+    _layers,
+    assert_twins_agree,
+    steps,
+)
 
 VEHICLES = "/api/co/vehicles"
 
@@ -133,24 +142,7 @@ sequences = st.lists(st.one_of(steps.map(lambda step: [step]), repeated), min_si
 def test_answers_written_at_the_wire_equal_those_made_the_whole_way(
     twins: tuple[t.Any, t.Any], sequence: list[tuple[t.Any, ...]]
 ) -> None:
-    (fast, fast_client), (slow, slow_client) = twins
-    sent: set[str] = set()
-    for step in sequence:
-        if step[0] == "wall clock":
-            _Frozen.moment += timedelta(microseconds=step[1])
-            continue
-        request_id: str | None = str(uuid.uuid4())
-        sent.add(t.cast(str, request_id))
-        if step[-1] in ("own id", "no id"):
-            request_id = request_id if step[-1] == "own id" else None
-            step = step[:-1]
-        _Ids.start(str(request_id))
-        fast_answer = _send(fast_client, step, request_id)  # type: ignore[arg-type]
-        _Ids.start(str(request_id))
-        slow_answer = _send(slow_client, step, request_id)  # type: ignore[arg-type]
-        assert fast_answer == slow_answer, step
-    for token in (KARI, OLA):
-        assert _journal(fast, token, sent) == _journal(slow, token, sent)
+    assert_twins_agree(twins, sequence)
 
 
 @pytest.fixture
