@@ -83,6 +83,7 @@ def bounded_protocol(
         _data = b""  # the last read given to the parser
         _in_message = False  # the parser has begun a request and not seen its end
         _pending: bytes | None = None  # a read whose answer waits for the store's version check
+        _pending_request: Any = None  # what the wire knows it as
         _held: list[bytes] | None = None  # reads that came meanwhile
         _close_after_answer = False  # the server is stopping
 
@@ -136,35 +137,39 @@ def bounded_protocol(
         def _answer_after_check(self, request: WireRequest, data: bytes) -> bool:
             """On a shared store: answered at the wire once the store's version check allows it;
             parsed and served by the request cycle when it does not. What is read meanwhile waits
-            (reading pauses past `_HELD_BYTES`; pausing for every such read cost two system calls)."""
+            (reading pauses past `_HELD_BYTES`; pausing for every such read cost two system calls).
+            The connection itself waits for the check (`_version_told`): a closure per read made
+            garbage enough to cost a collection every few batches."""
             assert wire is not None
-
-            def done(answer: bytes | None) -> None:
-                self._pending = None
-                if self.transport.is_closing():
-                    return
-                self.flow.resume_reading()  # if it was paused
-                if answer is None:
-                    self._parse(data)
-                    if self._close_after_answer and self.cycle is not None:
-                        self.cycle.keep_alive = False
-                else:
-                    self.transport.write(answer)
-                    self.server_state.total_requests += 1
-                    self._head.clear()
-                    if self._close_after_answer:
-                        self.transport.close()
-                    else:
-                        self._idle.set(self.timeout_keep_alive)
-                held, self._held = self._held, None
-                for more in held or ():
-                    self.data_received(more)
-
-            if not wire.answer_later(request, None, lambda: self.server_state.default_headers, done):
+            if not wire.answer_later(request, self._version_told):
                 return False
-            self._pending = data
+            self._pending, self._pending_request = data, request
             self._head.clear()  # the head is here; the store is what is waited for
             return True
+
+        def _version_told(self, stored: int | BaseException | None) -> None:
+            assert wire is not None and self._pending is not None
+            data, request = self._pending, self._pending_request
+            self._pending = self._pending_request = None
+            if self.transport.is_closing():
+                return
+            self.flow.resume_reading()  # if it was paused
+            answer = wire.answer_checked(request, stored, self.server_state.default_headers)
+            if answer is None:
+                self._parse(data)
+                if self._close_after_answer and self.cycle is not None:
+                    self.cycle.keep_alive = False
+            else:
+                self.transport.write(answer)
+                self.server_state.total_requests += 1
+                self._head.clear()
+                if self._close_after_answer:
+                    self.transport.close()
+                else:
+                    self._idle.set(self.timeout_keep_alive)
+            held, self._held = self._held, None
+            for more in held or ():
+                self.data_received(more)
 
         def shutdown(self) -> None:
             if self._pending is not None:  # answered first, then closed

@@ -23,6 +23,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
+from typing import Protocol
 
 import psycopg
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -37,18 +38,29 @@ log = logging.getLogger(__name__)
 UNREACHABLE = "The mock's shared state database cannot be reached; try again shortly."
 
 
+Told = Callable[[int | BaseException | None], None]
+
+
+class VersionQuerier(Protocol):
+    """Sends one query of stored versions at a time (store/version_queries.py)."""
+
+    def query(self, tokens: list[str], done: Callable[[dict[str, int] | BaseException], None]) -> None: ...
+
+
 class VersionChecks:
     """The stored versions of the sandboxes that requests are about to use, asked in batches.
 
     A request waits for a query that was sent after it arrived — so it sees every change
     acknowledged before it came, on any process — and one query answers every request waiting when
     it is sent: under load a process asks once per round trip, not once per request, and the loop
-    serves others meanwhile."""
+    serves others meanwhile. The first to ask sends the query once the loop has read what else came
+    with it; those that come while a query is out wait for the next, sent as soon as it is answered.
+    Each is told by a plain call (`then`): a future a read cost more than its share of the query."""
 
-    def __init__(self, state: PostgresState) -> None:
-        self.state = state
-        self._waiting: dict[str, list[asyncio.Future[int | None]]] = {}
-        self._asking: asyncio.Task[None] | None = None
+    def __init__(self, queries: VersionQuerier) -> None:
+        self.queries = queries
+        self._waiting: dict[str, list[Told]] = {}
+        self._out = False  # a query is out, or about to be sent
 
     async def of(self, token: str) -> int | None:
         return await self.ask(token)
@@ -56,28 +68,56 @@ class VersionChecks:
     def ask(self, token: str) -> asyncio.Future[int | None]:
         """The stored version of `token` (None: not stored), from a query sent from now on."""
         answer: asyncio.Future[int | None] = asyncio.get_running_loop().create_future()
-        self._waiting.setdefault(token, []).append(answer)
-        if self._asking is None or self._asking.done():
-            self._asking = asyncio.create_task(self._ask())
+
+        def told(outcome: int | BaseException | None) -> None:
+            if answer.done():
+                return
+            if isinstance(outcome, BaseException):
+                answer.set_exception(outcome)
+            else:
+                answer.set_result(outcome)
+
+        self.then(token, told)
         return answer
 
-    async def _ask(self) -> None:
-        while self._waiting:  # those that came while a query was out wait for the next one
-            batch, self._waiting = self._waiting, {}
-            try:
-                versions = await self.state.stored_versions(list(batch))
-            except BaseException as error:  # every request of the batch answers it (503)
+    def then(self, token: str, told: Told) -> None:
+        """`told` gets the stored version of `token` (None: not stored), or the error, from a query
+        sent from now on; never before this returns."""
+        waiting = self._waiting.get(token)
+        if waiting is None:
+            self._waiting[token] = [told]
+        else:
+            waiting.append(told)
+        if not self._out:
+            self._out = True
+            asyncio.get_running_loop().call_soon(self._send)
+
+    def _send(self) -> None:
+        batch, self._waiting = self._waiting, {}
+        if not batch:
+            self._out = False
+            return
+
+        def answered(outcome: dict[str, int] | BaseException) -> None:
+            if isinstance(outcome, BaseException):  # every request of the batch answers it (503)
                 for answers in batch.values():
-                    for answer in answers:
-                        if not answer.done():
-                            answer.set_exception(error)
-                if not isinstance(error, Exception):
-                    raise
-                continue
-            for token, answers in batch.items():
-                for answer in answers:
-                    if not answer.done():
-                        answer.set_result(versions.get(token))
+                    for told in answers:
+                        _tell(told, outcome)
+            else:
+                for token, answers in batch.items():
+                    version = outcome.get(token)
+                    for told in answers:
+                        _tell(told, version)
+            self._send()  # those that came while it was out
+
+        self.queries.query(list(batch), answered)
+
+
+def _tell(told: Told, outcome: int | BaseException | None) -> None:
+    try:
+        told(outcome)
+    except Exception:  # one request's failure is not the batch's
+        log.exception("answering a version check failed")
 
 
 class SharedStateMiddleware:
@@ -98,7 +138,7 @@ class SharedStateMiddleware:
         self.refreshed = refreshed  # a sandbox loaded anew: bring the images it shows
         self.dropped = dropped  # a sandbox another process deleted: forget its journal and streams
         self.published = published  # the request ended: live events no commit carried go out
-        self.versions = VersionChecks(state)
+        self.versions = VersionChecks(state.version_queries)
 
     async def refresh(self, token: str) -> None:
         """The caller's sandbox made the stored one (the fast lane asks this too)."""

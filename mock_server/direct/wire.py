@@ -22,7 +22,6 @@ the kept answers as soon as anything else runs.
 
 from __future__ import annotations
 
-import asyncio
 import time
 import typing as t
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ NOTE = "minbil.kept_answer"  # the key of the fast lane's note in the scope's st
 _ID, _LENGTH = 0, 1  # the holes in a learned answer's headers
 
 Headers = list[tuple[bytes, bytes]]
+Told = t.Callable[[int | BaseException | None], None]
 # The whole request as the wire knows it: the request target, the server's address and scheme,
 # and the headers in order but X-Request-ID.
 WireRequest = tuple[bytes, t.Any, str, tuple[tuple[bytes, bytes], ...]]
@@ -132,47 +132,45 @@ class WireAnswers:
     def answer(self, request: WireRequest, client_id: bytes | None, server_headers: Headers) -> bytes | None:
         """The whole HTTP response to `request`, when it was learned and may be answered now (never
         on a store several processes share: there, `answer_later`)."""
-        return None if self._shared is not None else self._made(request, client_id, server_headers)
+        answers = self._answers
+        if answers is None or self._shared is not None:
+            return None
+        wired: _Wired | None = answers.wired(request)
+        return None if wired is None else self._made(wired, client_id, server_headers)
 
-    def answer_later(
-        self,
-        request: WireRequest,
-        client_id: bytes | None,
-        server_headers: t.Callable[[], Headers],
-        done: t.Callable[[bytes | None], None],
-    ) -> bool:
-        """On a store several processes share: `done` is given the whole HTTP response to `request`,
-        or None (then it takes the request cycle), once the store has told the stored version of
-        its sandbox in a query sent from now on — the version check every read waits for there, so
-        a change another process acknowledged before is seen. The kept answer is sent only when it
-        is of that version and so is this process's sandbox. False (and `done` is not called): not
-        a request the wire knows."""
+    def answer_later(self, request: WireRequest, told: Told) -> bool:
+        """On a store several processes share, when the wire knows `request`: `told` gets the stored
+        version of its sandbox from a query sent from now on (or the error) — the version check
+        every read waits for there, so a change another process acknowledged before is seen — and
+        then asks `answer_checked`. False (and `told` is not called): not a request the wire knows."""
         answers, shared = self._answers, self._shared
         wired: _Wired | None = answers.wired(request) if answers is not None and shared is not None else None
         if wired is None:
             return False
-        version, token = key_version(wired.key), wired.token
-
-        def told(asked: asyncio.Future[int | None]) -> None:
-            made = None
-            if not asked.cancelled() and asked.exception() is None:  # else the request cycle says 503
-                stored = asked.result()
-                if stored is not None and stored == version == shared.state.held_version(token):
-                    made = self._made(request, client_id, server_headers())
-                    if made is not None:
-                        shared.state.touch(token)  # as the refresh does: idle expiry asks it
-            done(made)
-
-        shared.versions.ask(token).add_done_callback(told)
+        shared.versions.then(wired.token, told)
         return True
 
-    def _made(self, request: WireRequest, client_id: bytes | None, server_headers: Headers) -> bytes | None:
+    def answer_checked(
+        self, request: WireRequest, stored: int | BaseException | None, server_headers: Headers
+    ) -> bytes | None:
+        """The whole HTTP response to `request`, told its sandbox's stored version (`answer_later`),
+        when its kept answer is of that version and so is this process's sandbox; else None (then it
+        takes the request cycle, which refreshes, or answers 503 when the check failed)."""
+        answers, shared = self._answers, self._shared
+        wired: _Wired | None = answers.wired(request) if answers is not None and shared is not None else None
+        if wired is None or type(stored) is not int:
+            return None
+        token = wired.token
+        if not stored == key_version(wired.key) == shared.state.held_version(token):
+            return None
+        made = self._made(wired, None, server_headers)
+        if made is not None:
+            shared.state.touch(token)  # as the refresh does: idle expiry asks it
+        return made
+
+    def _made(self, wired: _Wired, client_id: bytes | None, server_headers: Headers) -> bytes | None:
         answers = self._answers
-        if answers is None:
-            return None
-        wired: _Wired | None = answers.wired(request)
-        if wired is None:
-            return None
+        assert answers is not None
         started = time.perf_counter()
         token = wired.token
         sandbox = self._sandboxes.by_token(token)  # counts as a use, as the fast lane's does

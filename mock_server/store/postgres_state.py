@@ -46,6 +46,7 @@ from .serialise import (
     snapshot_data,
     snapshot_from,
 )
+from .version_queries import VersionQueries
 
 # The database's layout: 1 kept each sandbox as one whole document; 2 a core and rows, of documents
 # of schema version 1; 3 the same of schema version 2 (each API's part under `packs`, row kinds
@@ -145,6 +146,7 @@ class PostgresState:
         # Called inside a commit's transaction with its connection and the tokens it writes or deletes.
         self.committing: Callable[[psycopg.Connection[Any], set[str]], None] | None = None
         self.closing: list[Callable[[], None]] = []  # what else ends with the store's connections
+        self.version_queries = VersionQueries(url, connect_timeout)  # the reads' version checks
 
     def __repr__(self) -> str:
         return f"PostgresState({self.where})"
@@ -166,6 +168,7 @@ class PostgresState:
         """New connections for this process (a worker forked after the world was built)."""
         self._db = self._connect()
         self._idle, self._idle_loop = [], None
+        self.version_queries.detach()
 
     def _connect(self) -> psycopg.Connection[Any]:
         try:
@@ -356,20 +359,6 @@ class PostgresState:
     def held_version(self, token: str) -> int | None:
         """The stored version this process's sandbox of `token` is (None: none, or not committed)."""
         return self._versions.get(token)
-
-    async def stored_versions(self, tokens: list[str]) -> dict[str, int]:
-        """The stored versions of `tokens` (those the store keeps), in one query off the loop."""
-        connection = await self._lock_connection()
-        try:
-            cursor = await connection.execute(
-                "SELECT token, version FROM minbil_sandboxes WHERE token = ANY(%s)", (tokens,)
-            )
-            rows = await cursor.fetchall()
-        except BaseException:
-            await self._discard(connection)
-            raise
-        self._give_back(connection)
-        return {token: version for token, version in rows}
 
     def refresh(
         self,
@@ -664,6 +653,7 @@ class PostgresState:
         for connection in self._idle:
             connection.pgconn.finish()
         self._idle = []
+        self.version_queries.close()
         with self._lock:
             self._db.close()
 
@@ -671,3 +661,4 @@ class PostgresState:
         """Drop the connections without a word to the server (before fork; `reconnect` after)."""
         self._db.pgconn.finish()
         self._idle = []
+        self.version_queries.detach()

@@ -405,16 +405,15 @@ def _read_exactly_one(conn: socket.socket) -> bytes:
 
 
 def _count_later(wire: WireAnswers) -> dict[str, int]:
-    """How many answers `wire.answer_later` made (and how many it left to the request cycle)."""
+    """How many answers `wire.answer_checked` made after a version check (and how many it left to
+    the request cycle)."""
     counts = {"answered": 0, "left": 0}
-    answer_later = wire.answer_later
+    answer_checked = wire.answer_checked
 
-    def counted(request: t.Any, client_id: t.Any, headers: t.Any, done: t.Any) -> bool:
-        def told(answer: bytes | None) -> None:
-            counts["answered" if answer is not None else "left"] += 1
-            done(answer)
+    def counted(*args: t.Any) -> bytes | None:
+        answer = answer_checked(*args)
+        counts["answered" if answer is not None else "left"] += 1
+        return answer
 
-        return answer_later(request, client_id, headers, told)
-
-    wire.answer_later = counted  # type: ignore[method-assign]
+    wire.answer_checked = counted  # type: ignore[method-assign]
     return counts

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from mock_server.shared_state import VersionChecks
 
 
-class FakeStore:
+class FakeQueries:
     """Stored versions; each query answers what was stored when it was sent, once released."""
 
     def __init__(self) -> None:
@@ -21,14 +21,19 @@ class FakeStore:
         self.queries: list[list[str]] = []
         self.release = asyncio.Event()
         self.fail: Exception | None = None
+        self._answering: set[asyncio.Task[None]] = set()
 
-    async def stored_versions(self, tokens: list[str]) -> dict[str, int]:
+    def query(self, tokens: list[str], done: Any) -> None:
         seen = {t: self.versions[t] for t in tokens if t in self.versions}  # as of sending
         self.queries.append(tokens)
-        await self.release.wait()
-        if self.fail is not None:
-            raise self.fail
-        return seen
+
+        async def answer() -> None:
+            await self.release.wait()
+            done(self.fail if self.fail is not None else seen)
+
+        task = asyncio.get_running_loop().create_task(answer())
+        self._answering.add(task)
+        task.add_done_callback(self._answering.discard)
 
 
 def run(coroutine: Any) -> Any:
@@ -39,9 +44,9 @@ def run(coroutine: Any) -> Any:
 @settings(max_examples=50, deadline=None)
 def test_requests_in_flight_together_share_one_query(tokens: list[str]) -> None:
     async def scenario() -> None:
-        store = FakeStore()
+        store = FakeQueries()
         store.versions = {"a": 1, "b": 2, "c": 3}
-        checks = VersionChecks(store)  # type: ignore[arg-type]
+        checks = VersionChecks(store)
         asking = [asyncio.create_task(checks.of(token)) for token in tokens]
         await asyncio.sleep(0)
         store.release.set()
@@ -54,9 +59,9 @@ def test_requests_in_flight_together_share_one_query(tokens: list[str]) -> None:
 
 def test_a_request_that_came_while_a_query_was_out_waits_for_the_next_one() -> None:
     async def scenario() -> None:
-        store = FakeStore()
+        store = FakeQueries()
         store.versions = {"a": 1}
-        checks = VersionChecks(store)  # type: ignore[arg-type]
+        checks = VersionChecks(store)
         before = asyncio.create_task(checks.of("a"))
         while not store.queries:  # the first query is out, with version 1
             await asyncio.sleep(0)
@@ -72,14 +77,47 @@ def test_a_request_that_came_while_a_query_was_out_waits_for_the_next_one() -> N
 
 def test_a_failed_query_fails_its_requests_and_the_next_one_asks_again() -> None:
     async def scenario() -> None:
-        store = FakeStore()
+        store = FakeQueries()
         store.versions = {"a": 1}
         store.fail = ConnectionError("database away")
-        checks = VersionChecks(store)  # type: ignore[arg-type]
+        checks = VersionChecks(store)
         store.release.set()
         with pytest.raises(ConnectionError):
             await checks.of("a")
         store.fail = None
         assert await checks.of("a") == 1
+
+    run(scenario())
+
+
+def test_a_caller_that_fails_on_its_answer_does_not_keep_it_from_the_others() -> None:
+    async def scenario() -> None:
+        store = FakeQueries()
+        store.versions = {"a": 1}
+        store.release.set()
+        checks = VersionChecks(store)
+        told: list[object] = []
+
+        def broken(outcome: object) -> None:
+            raise RuntimeError("a request's own bug")
+
+        checks.then("a", broken)
+        checks.then("a", told.append)
+        assert await checks.of("a") == 1
+        assert told == [1] and len(store.queries) == 1
+
+    run(scenario())
+
+
+def test_nobody_is_told_before_asking_returns() -> None:
+    async def scenario() -> None:
+        store = FakeQueries()
+        store.release.set()
+        checks = VersionChecks(store)
+        told: list[object] = []
+        checks.then("gone", told.append)
+        assert told == []  # the query is sent once the loop has read what came with this one
+        await checks.of("gone")
+        assert told == [None]
 
     run(scenario())
