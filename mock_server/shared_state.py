@@ -61,6 +61,7 @@ class VersionChecks:
         self.queries = queries
         self._waiting: dict[str, list[Told]] = {}
         self._out = False  # a query is out, or about to be sent
+        self.batches_told = 0  # those told one answer share its number (they run one after another)
 
     async def of(self, token: str) -> int | None:
         return await self.ask(token)
@@ -99,6 +100,7 @@ class VersionChecks:
             return
 
         def answered(outcome: dict[str, int] | BaseException) -> None:
+            self.batches_told += 1
             if isinstance(outcome, BaseException):  # every request of the batch answers it (503)
                 for answers in batch.values():
                     for told in answers:

@@ -117,23 +117,58 @@ class AnswerCache:
         return Reused(kept.status, raw, body)
 
     def body(
-        self, operation: DirectOperation, key: Key, request_id: str, clock: Clock, validate: bool
+        self,
+        operation: DirectOperation,
+        key: Key,
+        request_id: str,
+        clock: Clock,
+        validate: bool,
+        checked_moment: str | None = None,
     ) -> bytes | None:
-        """The body alone of the kept answer for `key`, as `answer` would send it."""
+        """The body alone of the kept answer for `key`, as `answer` would send it; at
+        `checked_moment` (from `checked_moment`) when given, instead of the clock's."""
         kept = self._entries.get(key) if self.current else None
-        return None if kept is None else self._body(operation, kept, request_id, clock, validate)
+        if kept is None:
+            return None
+        return self._body(operation, kept, request_id, clock, validate, checked_moment)
 
-    def _body(
-        self, operation: DirectOperation, kept: _Kept, request_id: str, clock: Clock, validate: bool
-    ) -> bytes | None:
+    def checked_moment(
+        self, operation: DirectOperation, key: Key, clock: Clock, validate: bool
+    ) -> str | None:
+        """The moment's text now by `clock`, when it passed its own check for the kept answer for
+        `key`: answers sent at once share it (`body(..., checked_moment=...)`). None: no such
+        answer, or its meta is not checked member by member."""
+        kept = self._entries.get(key) if self.current else None
+        if kept is None:
+            return None
         assert operation.reuse is not None
         moment = moment_text(clock())
+        if not validate:
+            return moment
+        check = operation.reuse.meta_checks.get((kept.status, kept.content_type))
+        if check is None or check.generated_at is None or not check.generated_at.is_valid(moment):
+            return None
+        return moment
+
+    def _body(
+        self,
+        operation: DirectOperation,
+        kept: _Kept,
+        request_id: str,
+        clock: Clock,
+        validate: bool,
+        checked_moment: str | None = None,
+    ) -> bytes | None:
+        assert operation.reuse is not None
+        moment = moment_text(clock()) if checked_moment is None else checked_moment
         if validate:
             check = operation.reuse.meta_checks.get((kept.status, kept.content_type))
             if check is None:
                 return None
             if check.request_id is not None:  # the kept meta passed: only the new values are checked
-                if not (check.request_id.is_valid(request_id) and check.generated_at.is_valid(moment)):
+                if not check.request_id.is_valid(request_id):
+                    return None
+                if checked_moment is None and not check.generated_at.is_valid(moment):
                     return None
             else:
                 envelope = operation.reuse.envelope

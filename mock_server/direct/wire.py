@@ -33,7 +33,7 @@ from ..request_context import new_request_id
 from ..sandbox_gate import SandboxGate
 from ..store.sandbox import SandboxRegistry
 from .plan import DirectOperation
-from .reuse import AnswerCache, Key, key_version
+from .reuse import AnswerCache, Clock, Key, key_version
 
 NOTE = "minbil.kept_answer"  # the key of the fast lane's note in the scope's state
 _ID, _LENGTH = 0, 1  # the holes in a learned answer's headers
@@ -79,6 +79,9 @@ class WireAnswers:
     def __init__(self) -> None:
         self._answers: AnswerCache | None = None
         self._shared: t.Any = None  # SharedStateMiddleware, on a store several processes share
+        # What the last read told a version check shared with the others of its batch: (the kept
+        # answer, the stored version, the batch, the cache's generation), the moment and the clock.
+        self._told: tuple[t.Any, str | None, Clock | None] | None = None
 
     def bind(
         self,
@@ -155,25 +158,39 @@ class WireAnswers:
     ) -> bytes | None:
         """The whole HTTP response to `request`, told its sandbox's stored version (`answer_later`),
         when its kept answer is of that version and so is this process's sandbox; else None (then it
-        takes the request cycle, which refreshes, or answers 503 when the check failed)."""
+        takes the request cycle, which refreshes, or answers 503 when the check failed).
+
+        The reads one query answers are told one after another, with nothing run between them: what
+        they share — the versions, the sandbox and its rules, the moment and its check — is looked
+        at once for those of one kept answer, and each gets its own request id, body and entry."""
         answers, shared = self._answers, self._shared
         wired: _Wired | None = answers.wired(request) if answers is not None and shared is not None else None
         if wired is None or type(stored) is not int:
             return None
-        token = wired.token
-        if not stored == key_version(wired.key) == shared.state.held_version(token):
-            return None
-        made = self._made(wired, None, server_headers)
-        if made is not None:
-            shared.state.touch(token)  # as the refresh does: idle expiry asks it
-        return made
+        told = (wired.key, stored, shared.versions.batches_told, answers.generation)
+        if self._told is None or self._told[0] != told:
+            self._told = (told, *self._checked_moment(wired, stored))
+        _, moment, clock = self._told
+        return None if moment is None else self._written(wired, None, server_headers, clock, moment)
 
-    def _made(self, wired: _Wired, client_id: bytes | None, server_headers: Headers) -> bytes | None:
-        answers = self._answers
-        assert answers is not None
-        started = time.perf_counter()
-        token = wired.token
-        sandbox = self._sandboxes.by_token(token)  # counts as a use, as the fast lane's does
+    def _checked_moment(self, wired: _Wired, stored: int) -> tuple[str | None, Clock | None]:
+        """The moment to answer `wired` at (and its sandbox's clock), when it may be answered at
+        that stored version; (None, None) when not."""
+        answers, shared, token = self._answers, self._shared, wired.token
+        assert answers is not None and shared is not None
+        if not stored == key_version(wired.key) == shared.state.held_version(token):
+            return None, None
+        sandbox = self._open_sandbox(token)
+        if sandbox is None:
+            return None, None
+        shared.state.touch(token)  # as the refresh does: idle expiry asks it
+        clock = sandbox.clock.now
+        return answers.checked_moment(wired.operation, wired.key, clock, self._validate), clock
+
+    def _open_sandbox(self, token: str) -> t.Any:
+        """The sandbox of `token`, when a kept answer may be sent for it: it exists (counted as a
+        use, as the fast lane counts it), no fault rule applies and its gate is open."""
+        sandbox = self._sandboxes.by_token(token)
         if (
             sandbox is None
             or sandbox.extras.fault_rules
@@ -181,10 +198,28 @@ class WireAnswers:
             or not self._gate.is_open(token)
         ):
             return None
+        return sandbox
+
+    def _made(self, wired: _Wired, client_id: bytes | None, server_headers: Headers) -> bytes | None:
+        sandbox = self._open_sandbox(wired.token)
+        return None if sandbox is None else self._written(wired, client_id, server_headers, sandbox.clock.now)
+
+    def _written(
+        self,
+        wired: _Wired,
+        client_id: bytes | None,
+        server_headers: Headers,
+        clock: Clock | None,
+        moment: str | None = None,
+    ) -> bytes | None:
+        """The whole response, at `moment` (checked already) or at the sandbox's `clock`."""
+        answers = self._answers
+        assert answers is not None
+        started = time.perf_counter()
         request_id = (
             valid_uuid(client_id.decode("latin-1")) if client_id is not None else None
         ) or new_request_id()
-        body = answers.body(wired.operation, wired.key, request_id, sandbox.clock.now, self._validate)
+        body = answers.body(wired.operation, wired.key, request_id, clock, self._validate, moment)
         if body is None:
             return None
         holes = (request_id.encode("latin-1"), str(len(body)).encode("latin-1"))
@@ -193,7 +228,7 @@ class WireAnswers:
             out += (name, b": ", value, b"\r\n")
         out += (holes[part] if type(part) is int else part for part in wired.parts)
         out += (b"\r\n", body)
-        self._recorder.answered(token, wired.facts, request_id, wired.status, started)
+        self._recorder.answered(wired.token, wired.facts, request_id, wired.status, started)
         return b"".join(out)
 
     def learn(

@@ -417,3 +417,55 @@ def _count_later(wire: WireAnswers) -> dict[str, int]:
 
     wire.answer_checked = counted  # type: ignore[method-assign]
     return counts
+
+
+def test_on_a_shared_store_reads_one_version_check_lets_through_each_get_their_own_id() -> None:
+    """Many connections send the same read at once to a mock on a shared store: those one version
+    check answers share what they may (the sandbox, the moment) and each gets its own request id
+    and journal entry; a fault rule set between two such bursts reaches every read of the next."""
+    from tests.postgres_support import close_state, fresh_database
+
+    connections = 12
+    with fresh_database() as url:
+        settings_ = Settings(state_url=url, reuse_answers=True)
+        world, _ = build_seeded_world(settings_)
+        app = create_app(settings_, world)
+        later = _count_later(app.wire)
+        try:
+            with _serving(app) as base_url:
+                host, port = base_url.removeprefix("http://").split(":")
+                conns = [socket.create_connection((host, int(port)), timeout=10) for _ in range(connections)]
+                try:
+                    for conn in conns:  # learned, then known by its bytes on every connection
+                        for _ in range(2):
+                            conn.sendall(_get(VEHICLES))
+                            _read_one(conn)
+
+                    def burst() -> list[bytes]:
+                        for conn in conns:
+                            conn.sendall(_get(VEHICLES))
+                        return [_read_one(conn) for conn in conns]
+
+                    answered_before = later["answered"]
+                    together = burst()
+                    answered_together = later["answered"] - answered_before
+                    auth = {"Authorization": f"Bearer {KARI}"}
+                    with httpx.Client(base_url=base_url, headers=auth) as client:
+                        rule = {"rule": "GET /api/co/vehicles: error=1:503"}
+                        assert client.post("/__mock/sandbox/faults", json=rule).status_code < 300
+                        faulted = burst()
+                        assert client.delete("/__mock/sandbox/faults").status_code < 300
+                        again = burst()
+                        journal = client.get("/__mock/sandbox/journal", params={"limit": 100}).json()
+                finally:
+                    for conn in conns:
+                        conn.close()
+        finally:
+            close_state(world)
+    assert answered_together == connections  # every one of the burst at the wire
+    assert all(answer.startswith(b"HTTP/1.1 200 OK\r\n") for answer in (*together, *again))
+    ids = [_header(answer, b"x-request-id") for answer in together]
+    assert len(set(ids)) == connections
+    assert len({answer.split(b"\r\n\r\n", 1)[1].split(b',"meta":')[0] for answer in together}) == 1
+    assert all(answer.startswith(b"HTTP/1.1 503") for answer in faulted), faulted[0][:200]
+    assert {i.decode() for i in ids} <= {entry["request_id"] for entry in journal["entries"]}
