@@ -49,6 +49,7 @@ class VersionQueries:
         self._done: Done | None = None  # the query out
         self._found: Versions = {}
         self._failed: BaseException | None = None
+        self._closed = False
 
     def query(self, tokens: list[str], done: Done) -> None:
         """Send one query of the stored versions of `tokens`; `done` gets them (those stored) or the
@@ -61,9 +62,8 @@ class VersionQueries:
         self._done, self._found, self._failed = done, {}, None
         if self._connection is not None and self._connection.pgconn.status != pq.ConnStatus.OK:
             self.detach()  # it broke while idle (a restart, a failover): a new one, not a failure
-        if self._connection is None:
-            if self._opening is None or self._opening.done():
-                self._opening = loop.create_task(self._open_then_send(tokens))
+        if self._connection is None:  # (a task opening one is done: its query was answered)
+            self._opening = loop.create_task(self._open_then_send(tokens))
             return
         self._send(tokens)
 
@@ -79,6 +79,10 @@ class VersionQueries:
                 raise
         except Exception as error:
             self._answer(error)
+            return
+        if self._closed or self._loop is not asyncio.get_running_loop():  # closed meanwhile
+            connection.pgconn.finish()
+            self._answer(psycopg.OperationalError("the state store is closed"))
             return
         assert self._loop is not None
         self._connection, self._socket = connection, connection.pgconn.socket
@@ -156,4 +160,5 @@ class VersionQueries:
         connection.pgconn.finish()
 
     def close(self) -> None:
+        self._closed = True
         self.detach()

@@ -5,6 +5,7 @@ query out when it ends fails with a database error (the request is a 503), the n
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 
 import psycopg
@@ -102,3 +103,34 @@ def test_an_unreachable_database_fails_the_query_with_a_database_error() -> None
     queries = VersionQueries("postgresql://postgres@127.0.0.1:1/none", connect_timeout=2)
     outcome = asyncio.run(ask(queries, ["kari"]))
     assert isinstance(outcome, psycopg.Error)
+
+
+def test_a_store_closed_while_its_connection_opens_leaves_none_open(database: str) -> None:
+    store(database, {"kari": 1})
+
+    async def scenario() -> dict[str, int] | BaseException:
+        queries = VersionQueries(database)
+        answered: asyncio.Future[dict[str, int] | BaseException] = asyncio.get_running_loop().create_future()
+        queries.query(["kari"], answered.set_result)
+        queries.close()  # the mock stops while the first query's connection is being opened
+        return await answered
+
+    outcome = asyncio.run(scenario())
+    assert isinstance(outcome, psycopg.Error)
+    assert _other_connections(database) == 0
+
+
+def _other_connections(url: str) -> int:
+    """Connections to the database but this one, once those just closed have ended (a backend
+    leaves pg_stat_activity a moment after its client closed)."""
+    with psycopg.connect(url, autocommit=True) as admin:
+        for _ in range(50):
+            row = admin.execute(
+                "SELECT count(*) FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            ).fetchone()
+            assert row is not None
+            if row[0] == 0:
+                break
+            time.sleep(0.05)
+        return int(row[0])
