@@ -168,7 +168,7 @@ class PostgresState:
         """New connections for this process (a worker forked after the world was built)."""
         self._db = self._connect()
         self._idle, self._idle_loop = [], None
-        self.version_queries.detach()
+        self.version_queries.reopen()
 
     def _connect(self) -> psycopg.Connection[Any]:
         try:

@@ -162,3 +162,8 @@ class VersionQueries:
     def close(self) -> None:
         self._closed = True
         self.detach()
+
+    def reopen(self) -> None:
+        """Queries again after `close` (a worker forked from a process that closed its store)."""
+        self.detach()
+        self._closed = False
