@@ -54,8 +54,9 @@ class VersionChecks:
     acknowledged before it came, on any process — and one query answers every request waiting when
     it is sent: under load a process asks once per round trip, not once per request, and the loop
     serves others meanwhile. The first to ask sends the query once the loop has read what else came
-    with it; those that come while a query is out wait for the next, sent as soon as it is answered.
-    Each is told by a plain call (`then`): a future a read cost more than its share of the query."""
+    with it; those that come while a query is out wait for the next, sent as soon as it is answered
+    and before those it answered are told (so its round trip passes while they are served). Each is
+    told by a plain call (`then`): a future a read cost more than its share of the query."""
 
     def __init__(self, queries: VersionQuerier) -> None:
         self.queries = queries
@@ -101,6 +102,9 @@ class VersionChecks:
 
         def answered(outcome: dict[str, int] | BaseException) -> None:
             self.batches_told += 1
+            # Those that came while it was out: their query goes out first, and its round trip
+            # passes while these are answered.
+            self._send()
             if isinstance(outcome, BaseException):  # every request of the batch answers it (503)
                 for answers in batch.values():
                     for told in answers:
@@ -110,7 +114,6 @@ class VersionChecks:
                     version = outcome.get(token)
                     for told in answers:
                         _tell(told, version)
-            self._send()  # those that came while it was out
 
         self.queries.query(list(batch), answered)
 

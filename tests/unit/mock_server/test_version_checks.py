@@ -121,3 +121,21 @@ def test_nobody_is_told_before_asking_returns() -> None:
         assert told == [None]
 
     run(scenario())
+
+
+def test_the_next_query_goes_out_before_the_answered_requests_are_told() -> None:
+    async def scenario() -> None:
+        store = FakeQueries()
+        store.versions = {"a": 1}
+        checks = VersionChecks(store)
+        queries_out_when_told: list[int] = []
+        checks.then("a", lambda outcome: queries_out_when_told.append(len(store.queries)))
+        while not store.queries:  # the first query is out
+            await asyncio.sleep(0)
+        checks.then("a", lambda outcome: None)  # came while it was out: waits for the next
+        store.release.set()
+        while not queries_out_when_told:
+            await asyncio.sleep(0)
+        assert queries_out_when_told == [2]  # the second was sent before the first batch was told
+
+    run(scenario())
