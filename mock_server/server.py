@@ -84,6 +84,9 @@ def bounded_protocol(
         _in_message = False  # the parser has begun a request and not seen its end
         _pending: bytes | None = None  # a read whose answer waits for the store's version check
         _pending_request: Any = None  # what the wire knows it as
+        _pending_id: bytes | None = None  # its X-Request-ID, when it was parsed
+        _to_cycle = False  # the request about to be parsed takes the request cycle
+        _begun_in: bytes | None = None  # the read the request being parsed began in
         _held: list[bytes] | None = None  # reads that came meanwhile
         _close_after_answer = False  # the server is stopping
 
@@ -98,6 +101,7 @@ def bounded_protocol(
         def on_message_begin(self) -> None:
             super().on_message_begin()
             self._request_begun = self._in_message = True
+            self._begun_in = self._data
             if not self._head.set_for:
                 self._head.set(request_timeout)
 
@@ -134,28 +138,32 @@ def bounded_protocol(
                 or len(self.connections) > max_connections
             )
 
-        def _answer_after_check(self, request: WireRequest, data: bytes) -> bool:
+        def _answer_after_check(
+            self, request: WireRequest, data: bytes, client_id: bytes | None = None
+        ) -> bool:
             """On a shared store: answered at the wire once the store's version check allows it;
-            parsed and served by the request cycle when it does not. What is read meanwhile waits
-            (reading pauses past `_HELD_BYTES`; pausing for every such read cost two system calls).
-            The connection itself waits for the check (`_version_told`): a closure per read made
-            garbage enough to cost a collection every few batches."""
+            parsed (again) and served by the request cycle when it does not. `data` is the read,
+            which holds this request alone. What is read meanwhile waits (reading pauses past
+            `_HELD_BYTES`; pausing for every such read cost two system calls). The connection
+            itself waits for the check (`_version_told`): a closure per read made garbage enough
+            to cost a collection every few batches."""
             assert wire is not None
             if not wire.answer_later(request, self._version_told):
                 return False
-            self._pending, self._pending_request = data, request
+            self._pending, self._pending_request, self._pending_id = data, request, client_id
             self._head.clear()  # the head is here; the store is what is waited for
             return True
 
         def _version_told(self, stored: int | BaseException | None) -> None:
             assert wire is not None and self._pending is not None
-            data, request = self._pending, self._pending_request
-            self._pending = self._pending_request = None
+            data, request, client_id = self._pending, self._pending_request, self._pending_id
+            self._pending = self._pending_request = self._pending_id = None
             if self.transport.is_closing():
                 return
             self.flow.resume_reading()  # if it was paused
-            answer = wire.answer_checked(request, stored, self.server_state.default_headers)
+            answer = wire.answer_checked(request, stored, self.server_state.default_headers, client_id)
             if answer is None:
+                self._to_cycle = True  # not to the wire again
                 self._parse(data)
                 if self._close_after_answer and self.cycle is not None:
                     self.cycle.keep_alive = False
@@ -167,6 +175,8 @@ def bounded_protocol(
                     self.transport.close()
                 else:
                     self._idle.set(self.timeout_keep_alive)
+                if client_id is None:
+                    wire.remember_bytes(data, self.server, self.scheme, request)
             held, self._held = self._held, None
             for more in held or ():
                 self.data_received(more)
@@ -184,14 +194,41 @@ def bounded_protocol(
             # already in the same read: the request runs now.
             self._idle.clear()
             full = len(self.connections) > max_connections
+            to_cycle, self._to_cycle = self._to_cycle, False
             request = self._wire_request() if wire is not None and wire.on and not full else None
-            if request is not None and self._answer_at_wire(*request, data=self._data):
-                return
+            if request is not None and not to_cycle:
+                assert wire is not None
+                if not wire.shared and self._answer_at_wire(*request, data=self._data):
+                    return
+                if wire.shared and self._after_check_once_parsed(*request):
+                    self._wired = True  # its end is no request's now: the read is parsed again if need be
+                    return
             # uvicorn starts the request with self.app: the mock, or the 503 when it is full.
             self.app = busy if full else self._served_app  # type: ignore[assignment]
             super().on_headers_complete()
             if request is not None:
                 self._learn(*request, data=self._data)
+
+        def _after_check_once_parsed(self, request: WireRequest, client_id: bytes | None) -> bool:
+            """On a shared store, a read the wire knows, parsed (its own X-Request-ID, say): it
+            waits for the version check as one known by its bytes does, when it is alone in its
+            read and nothing waits before it."""
+            return (
+                self._alone_in_read()
+                and self._free_for_wire()
+                and self._answer_after_check(request, self._data, client_id)
+            )
+
+        def _alone_in_read(self) -> bool:
+            """The request being parsed began in the last read, which holds its head and nothing
+            else (a GET without a body): the read can be parsed again as this request alone."""
+            data = self._data
+            return (
+                self._begun_in is data
+                and data.startswith(b"GET ")
+                and data.endswith(b"\r\n\r\n")
+                and data.count(b"\r\n\r\n") == 1
+            )
 
         def _wire_request(self) -> tuple[WireRequest, bytes | None] | None:
             """The request as the wire keys it, when it is one the wire may answer: a GET of HTTP/1.1

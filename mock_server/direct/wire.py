@@ -154,7 +154,11 @@ class WireAnswers:
         return True
 
     def answer_checked(
-        self, request: WireRequest, stored: int | BaseException | None, server_headers: Headers
+        self,
+        request: WireRequest,
+        stored: int | BaseException | None,
+        server_headers: Headers,
+        client_id: bytes | None = None,
     ) -> bytes | None:
         """The whole HTTP response to `request`, told its sandbox's stored version (`answer_later`),
         when its kept answer is of that version and so is this process's sandbox; else None (then it
@@ -171,7 +175,7 @@ class WireAnswers:
         if self._told is None or self._told[0] != told:
             self._told = (told, *self._checked_moment(wired, stored))
         _, moment, clock = self._told
-        return None if moment is None else self._written(wired, None, server_headers, clock, moment)
+        return None if moment is None else self._written(wired, client_id, server_headers, clock, moment)
 
     def _checked_moment(self, wired: _Wired, stored: int) -> tuple[str | None, Clock | None]:
         """The moment to answer `wired` at (and its sandbox's clock), when it may be answered at

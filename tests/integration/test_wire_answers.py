@@ -420,9 +420,11 @@ def _count_later(wire: WireAnswers) -> dict[str, int]:
 
 
 def test_on_a_shared_store_reads_one_version_check_lets_through_each_get_their_own_id() -> None:
-    """Many connections send the same read at once to a mock on a shared store: those one version
-    check answers share what they may (the sandbox, the moment) and each gets its own request id
-    and journal entry; a fault rule set between two such bursts reaches every read of the next."""
+    """Many connections send the same read at once to a mock on a shared store, every other one
+    with an X-Request-ID of its own (so parsed, not known by its bytes): those one version check
+    answers share what they may (the sandbox, the moment) and each gets its own request id — the
+    one it sent, where it sent one — and journal entry; a fault rule set between two such bursts
+    reaches every read of the next."""
     from tests.postgres_support import close_state, fresh_database
 
     connections = 12
@@ -441,9 +443,14 @@ def test_on_a_shared_store_reads_one_version_check_lets_through_each_get_their_o
                             conn.sendall(_get(VEHICLES))
                             _read_one(conn)
 
+                    sent_ids: list[list[str | None]] = []
+
                     def burst() -> list[bytes]:
-                        for conn in conns:
-                            conn.sendall(_get(VEHICLES))
+                        own = [str(uuid.uuid4()) if n % 2 else None for n in range(connections)]
+                        sent_ids.append(own)
+                        for conn, request_id in zip(conns, own, strict=True):
+                            extra = () if request_id is None else (f"X-Request-ID: {request_id}".encode(),)
+                            conn.sendall(_get(VEHICLES, *extra))
                         return [_read_one(conn) for conn in conns]
 
                     answered_before = later["answered"]
@@ -466,6 +473,9 @@ def test_on_a_shared_store_reads_one_version_check_lets_through_each_get_their_o
     assert all(answer.startswith(b"HTTP/1.1 200 OK\r\n") for answer in (*together, *again))
     ids = [_header(answer, b"x-request-id") for answer in together]
     assert len(set(ids)) == connections
+    for answers, own in ((together, sent_ids[0]), (again, sent_ids[2])):
+        for answer, request_id in zip(answers, own, strict=True):
+            assert request_id is None or _header(answer, b"x-request-id") == request_id.encode()
     assert len({answer.split(b"\r\n\r\n", 1)[1].split(b',"meta":')[0] for answer in together}) == 1
     assert all(answer.startswith(b"HTTP/1.1 503") for answer in faulted), faulted[0][:200]
     assert {i.decode() for i in ids} <= {entry["request_id"] for entry in journal["entries"]}
