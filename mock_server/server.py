@@ -27,7 +27,7 @@ import uvicorn
 from starlette.types import Receive, Scope, Send
 from uvicorn.protocols.http.httptools_impl import STATUS_LINE, HttpToolsProtocol
 
-from .direct.wire import NOTE, WireAnswers, WireRequest
+from .direct.wire import NOTE, WireAnswers, WireRequest, one_get_head
 from .problems import CATALOGUE, encode, problem_body, problem_headers
 from .request_body import send_problem
 
@@ -222,13 +222,7 @@ def bounded_protocol(
         def _alone_in_read(self) -> bool:
             """The request being parsed began in the last read, which holds its head and nothing
             else (a GET without a body): the read can be parsed again as this request alone."""
-            data = self._data
-            return (
-                self._begun_in is data
-                and data.startswith(b"GET ")
-                and data.endswith(b"\r\n\r\n")
-                and data.count(b"\r\n\r\n") == 1
-            )
+            return self._begun_in is self._data and one_get_head(self._data)
 
         def _wire_request(self) -> tuple[WireRequest, bytes | None] | None:
             """The request as the wire keys it, when it is one the wire may answer: a GET of HTTP/1.1

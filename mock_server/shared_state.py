@@ -33,6 +33,7 @@ from .packs.base import ApiPack, may_change_state
 from .request_body import send_problem
 from .store.postgres_state import PostgresState, StateStoreError
 from .store.sandbox import SandboxRegistry
+from .store.version_queries import Done
 
 log = logging.getLogger(__name__)
 UNREACHABLE = "The mock's shared state database cannot be reached; try again shortly."
@@ -44,7 +45,7 @@ Told = Callable[[int | BaseException | None], None]
 class VersionQuerier(Protocol):
     """Sends one query of stored versions at a time (store/version_queries.py)."""
 
-    def query(self, tokens: list[str], done: Callable[[dict[str, int] | BaseException], None]) -> None: ...
+    def query(self, tokens: list[str], done: Done) -> None: ...
 
 
 class VersionChecks:

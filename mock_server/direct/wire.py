@@ -35,11 +35,13 @@ from ..store.sandbox import SandboxRegistry
 from .plan import DirectOperation
 from .reuse import AnswerCache, Clock, Key, key_version
 
+if t.TYPE_CHECKING:
+    from ..shared_state import Told
+
 NOTE = "minbil.kept_answer"  # the key of the fast lane's note in the scope's state
 _ID, _LENGTH = 0, 1  # the holes in a learned answer's headers
 
 Headers = list[tuple[bytes, bytes]]
-Told = t.Callable[[int | BaseException | None], None]
 # The whole request as the wire knows it: the request target, the server's address and scheme,
 # and the headers in order but X-Request-ID.
 WireRequest = tuple[bytes, t.Any, str, tuple[tuple[bytes, bytes], ...]]
@@ -64,6 +66,11 @@ class _Wired:
     facts: tuple[str, str, bytes]  # method, path and query string, for the journal
 
 
+def one_get_head(data: bytes) -> bool:
+    """`data` is a GET's head and nothing else: read again, it is that request alone."""
+    return data.startswith(b"GET ") and data.endswith(b"\r\n\r\n") and data.count(b"\r\n\r\n") == 1
+
+
 def note_kept(
     scope: dict[str, t.Any], operation: DirectOperation, key: Key, token: str, request_id: str, body: bytes
 ) -> None:
@@ -74,7 +81,8 @@ def note_kept(
 
 
 class WireAnswers:
-    """Bound by the fast lane when it keeps answers (never on a store several processes share)."""
+    """Bound by the fast lane when it keeps answers; on a store several processes share, its answers
+    wait for the store's version check (`answer_later`, `answer_checked`)."""
 
     def __init__(self) -> None:
         self._answers: AnswerCache | None = None
@@ -123,8 +131,7 @@ class WireAnswers:
         """`data`, a read just answered as `request`, is that request alone: the same bytes read
         again are the same request (`request_of`). Only a GET's head with nothing after it."""
         answers = self._answers
-        alone = data.startswith(b"GET ") and data.endswith(b"\r\n\r\n") and data.count(b"\r\n\r\n") == 1
-        if answers is not None and alone:
+        if answers is not None and one_get_head(data):
             answers.learn_alias((data, server, scheme), request)
 
     def request_of(self, data: bytes, server: t.Any, scheme: str) -> WireRequest | None:

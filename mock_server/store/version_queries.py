@@ -150,7 +150,7 @@ class VersionQueries:
             done(outcome)
 
     def detach(self) -> None:
-        """Drop the connection without a word to the server (a new loop, a fork, a failure)."""
+        """Drop the connection (a new loop, before a fork, a failure); the next query opens another."""
         connection, self._connection = self._connection, None
         if connection is None:
             return
